@@ -1,0 +1,126 @@
+/**
+ * Carrier agreement schema (`config/carriers/<CODE>.yaml`). The TypeScript type is derived from
+ * the schema so the two can never drift; ajv applies defaults so older files stay valid when a
+ * field is added (interfaces.md: "with a default so that older files stay valid").
+ */
+import { Type, type Static } from '@sinclair/typebox'
+
+const Strictness = Type.Union([Type.Literal('reject'), Type.Literal('warn')])
+
+const Certificate = Type.Union([
+  Type.String({ pattern: '^(sha256/)?([0-9A-Fa-f]{2}:){31}[0-9A-Fa-f]{2}$' }),
+  Type.Object({
+    fingerprint: Type.String({ pattern: '^(sha256/)?([0-9A-Fa-f]{2}:){31}[0-9A-Fa-f]{2}$' }),
+    notAfter: Type.Optional(Type.String({ format: 'date-time' })),
+    label: Type.Optional(Type.String()),
+    revoked: Type.Optional(Type.Boolean({ default: false }))
+  }, { additionalProperties: false })
+])
+
+const PaxlstVersion = Type.Union(['D02B', 'D05B', 'D12B', 'D15B'].map(v => Type.Literal(v)))
+const PnrgovVersion = Type.String({ pattern: '^1[0-7]\\.1$' })
+
+export const HttpsChannelSchema = Type.Object({
+  certificates: Type.Array(Certificate, { minItems: 1 }),
+  allowFrom: Type.Array(Type.String(), { default: [] })
+}, { additionalProperties: false })
+
+export const SftpChannelSchema = Type.Object({
+  host: Type.String({ minLength: 1 }),
+  port: Type.Integer({ minimum: 1, maximum: 65535, default: 22 }),
+  username: Type.String({ minLength: 1 }),
+  privateKey: Type.String({ minLength: 1, description: 'file:PATH or env:NAME' }),
+  passphrase: Type.Optional(Type.String()),
+  hostKey: Type.String({ pattern: '^SHA256:[A-Za-z0-9+/=]+$' }),
+  inbox: Type.String({ minLength: 1 }),
+  pattern: Type.String({ default: '*' }),
+  processing: Type.String({ minLength: 1 }),
+  done: Type.Optional(Type.String()),
+  afterRead: Type.Union([Type.Literal('move'), Type.Literal('delete')], { default: 'move' }),
+  rejected: Type.String({ minLength: 1 }),
+  ackDir: Type.Optional(Type.String()),
+  pollSeconds: Type.Number({ minimum: 0.05, default: 30 }),
+  staleClaimMinutes: Type.Number({ minimum: 0.01, default: 30 }),
+  maxInFlight: Type.Integer({ minimum: 1, default: 4 })
+}, { additionalProperties: false })
+
+export const AmqpChannelSchema = Type.Object({
+  url: Type.String({ minLength: 1, description: 'env:NAME or file:PATH, or an amqp:// URL' }),
+  queue: Type.String({ minLength: 1 }),
+  replyQueue: Type.String({ minLength: 1 }),
+  prefetch: Type.Integer({ minimum: 1, maximum: 1000, default: 16 }),
+  maxRedeliveries: Type.Integer({ minimum: 0, default: 5 })
+}, { additionalProperties: false })
+
+export const AgreementSchema = Type.Object({
+  code: Type.String({ pattern: '^[A-Z0-9]{2,3}$' }),
+  name: Type.String({ minLength: 1 }),
+  stage: Type.Union([Type.Literal('testing'), Type.Literal('live'), Type.Literal('suspended')]),
+  contacts: Type.Array(Type.Object({
+    role: Type.String(),
+    email: Type.Optional(Type.String()),
+    phone: Type.Optional(Type.String())
+  }, { additionalProperties: false }), { default: [] }),
+  senderIds: Type.Array(Type.String({ minLength: 1, maxLength: 35 }), { minItems: 1 }),
+  messages: Type.Object({
+    PAXLST: Type.Optional(Type.Object({
+      versions: Type.Array(PaxlstVersion, { minItems: 1 }),
+      ack: Type.Union([Type.Literal('contrl'), Type.Literal('json'), Type.Literal('none')], { default: 'contrl' })
+    }, { additionalProperties: false })),
+    PNRGOV: Type.Optional(Type.Object({
+      versions: Type.Array(PnrgovVersion, { minItems: 1 }),
+      ack: Type.Union([Type.Literal('ackres'), Type.Literal('contrl'), Type.Literal('json'), Type.Literal('none')], { default: 'ackres' })
+    }, { additionalProperties: false }))
+  }, { additionalProperties: false, minProperties: 1 }),
+  ackWhen: Type.Union([Type.Literal('always'), Type.Literal('on-error'), Type.Literal('on-request')], { default: 'always' }),
+  contrl: Type.Object({
+    version: Type.String({ pattern: '^[A-Z0-9]+:[A-Z0-9]+$', default: 'D:3' }),
+    messageLevel: Type.Boolean({ default: false })
+  }, { additionalProperties: false, default: {} }),
+  acceptTest: Type.Boolean({ default: true }),
+  maxAgeHours: Type.Union([Type.Number({ exclusiveMinimum: 0 }), Type.Null()], { default: null }),
+  typeB: Type.Boolean({ default: false }),
+  unaRepair: Type.Boolean({ default: false }),
+  strictness: Type.Object({
+    controlCounts: Type.Union([Strictness], { default: 'reject' }),
+    characterSet: Type.Union([Strictness], { default: 'warn' }),
+    profile: Type.Union([Strictness], { default: 'warn' }),
+    changedResend: Type.Union([Type.Literal('reject'), Type.Literal('forward')], { default: 'reject' }),
+    partial: Type.Union([Type.Literal('interchange'), Type.Literal('message')], { default: 'interchange' })
+  }, { additionalProperties: false, default: {} }),
+  channels: Type.Object({
+    https: Type.Optional(HttpsChannelSchema),
+    sftp: Type.Optional(SftpChannelSchema),
+    amqp: Type.Optional(AmqpChannelSchema)
+  }, { additionalProperties: false, minProperties: 1 }),
+  limits: Type.Object({
+    requestsPerMinute: Type.Integer({ minimum: 1, default: 600 }),
+    maxMessageBytes: Type.Optional(Type.Integer({ minimum: 1 }))
+  }, { additionalProperties: false, default: {} }),
+  expect: Type.Object({
+    PAXLST: Type.Optional(Type.Object({ maxSilenceMinutes: Type.Number({ exclusiveMinimum: 0 }) }, { additionalProperties: false })),
+    PNRGOV: Type.Optional(Type.Object({ maxSilenceMinutes: Type.Number({ exclusiveMinimum: 0 }) }, { additionalProperties: false }))
+  }, { additionalProperties: false, default: {} })
+}, { additionalProperties: false })
+
+export type AgreementInput = Static<typeof AgreementSchema>
+
+/** Normalised certificate entry: fingerprint as upper-case colon-separated hex without prefix. */
+export interface PinnedCertificate {
+  fingerprint: string
+  notAfter: string | null
+  label: string | null
+  revoked: boolean
+}
+
+/** An agreement after validation and normalisation; deep-frozen. */
+export type Agreement = Readonly<Omit<AgreementInput, 'channels'> & {
+  /** File the agreement was read from. */
+  file: string
+  channels: Readonly<Omit<AgreementInput['channels'], 'https'> & {
+    https?: Readonly<{ certificates: readonly PinnedCertificate[], allowFrom: readonly string[] }>
+  }>
+}>
+
+export type MessageType = 'PAXLST' | 'PNRGOV'
+export type AckKind = 'contrl' | 'ackres' | 'json' | 'none'

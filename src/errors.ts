@@ -1,0 +1,127 @@
+/**
+ * The error catalogue: every GW_ERR_<STAGE>_<WHAT> the gateway can report, grouped by stage.
+ *
+ * Each entry says what the carrier sees (HTTP status for transport-level refusals, the ISO 9735-4
+ * syntax error code 0085 for CONTRL where one applies) and the outcome it leads to. Texts are
+ * fixed sentences: they never carry a value from the input, because values are passenger data
+ * (architecture invariant 4). `test/errors.test.ts` pins that codes are unique and documented in
+ * the README.
+ */
+
+export type Outcome = 'accepted' | 'accepted_with_warnings' | 'duplicate' | 'rejected' | 'retry'
+
+export interface ErrorDef {
+  /** HTTP status when the error refuses the whole request before an ack can be built. */
+  readonly http: number
+  /** ISO 9735 syntax error code (data element 0085) carried in CONTRL UCI/UCM/UCS/UCD. */
+  readonly contrl: number | null
+  /** What the error leads to when it is fatal. */
+  readonly outcome: Outcome
+  readonly text: string
+}
+
+function def (http: number, contrl: number | null, outcome: Outcome, text: string): ErrorDef {
+  return Object.freeze({ http, contrl, outcome, text })
+}
+
+export const ERRORS = Object.freeze({
+  // ── config and agreements (start-up / reload; never reach a carrier) ──────────────────────────
+  GW_ERR_CONFIG_INVALID: def(500, null, 'retry', 'configuration is invalid'),
+  GW_ERR_CONFIG_SECRET_MISSING: def(500, null, 'retry', 'a secret reference could not be resolved'),
+  GW_ERR_AGREEMENT_INVALID: def(500, null, 'retry', 'carrier agreement is invalid'),
+
+  // ── intake: identity, limits, transport ───────────────────────────────────────────────────────
+  GW_ERR_INTAKE_NO_CERTIFICATE: def(401, null, 'rejected', 'a client certificate is required'),
+  GW_ERR_INTAKE_UNTRUSTED_CERTIFICATE: def(401, null, 'rejected', 'the client certificate is not signed by a trusted CA or is outside its validity period'),
+  GW_ERR_INTAKE_UNKNOWN_CERTIFICATE: def(403, null, 'rejected', 'the client certificate is not registered in any carrier agreement'),
+  GW_ERR_INTAKE_REVOKED_CERTIFICATE: def(403, null, 'rejected', 'the client certificate has been revoked'),
+  GW_ERR_INTAKE_ADDRESS_NOT_ALLOWED: def(403, null, 'rejected', 'the client address is not in the carrier allow-list'),
+  GW_ERR_INTAKE_CARRIER_SUSPENDED: def(403, null, 'rejected', 'the carrier is suspended'),
+  GW_ERR_INTAKE_AMBIGUOUS_PROVIDER: def(403, null, 'rejected', 'the certificate is shared by several carriers and the UNB sender selects none of them'),
+  GW_ERR_INTAKE_EMPTY_BODY: def(400, null, 'rejected', 'the request body is empty'),
+  GW_ERR_INTAKE_TOO_LARGE: def(413, null, 'rejected', 'the transmission exceeds the size limit'),
+  GW_ERR_INTAKE_MEDIA_TYPE: def(415, null, 'rejected', 'unsupported media type'),
+  GW_ERR_INTAKE_RATE_LIMITED: def(429, null, 'retry', 'the carrier request rate limit is exceeded'),
+  GW_ERR_INTAKE_NOT_FOUND: def(404, null, 'rejected', 'no such transmission for this carrier'),
+  GW_ERR_INTAKE_OVERLOADED: def(503, null, 'retry', 'the gateway is overloaded; retry later'),
+
+  // ── edifact: transport cleaning, service string advice, tokenizer, envelope ───────────────────
+  GW_ERR_EDIFACT_NO_INTERCHANGE: def(400, null, 'rejected', 'no UNA/UNB interchange header found'),
+  GW_ERR_EDIFACT_UNB_UNREADABLE: def(400, null, 'rejected', 'the UNB interchange header cannot be read'),
+  GW_ERR_EDIFACT_UNA_MALFORMED: def(400, 20, 'rejected', 'the UNA service string advice is malformed'),
+  GW_ERR_EDIFACT_SERVICE_CHARACTER: def(400, 22, 'rejected', 'invalid use of a service character'),
+  GW_ERR_EDIFACT_SYNTAX_UNSUPPORTED: def(400, 2, 'rejected', 'syntax identifier or version not supported'),
+  GW_ERR_EDIFACT_CHARSET: def(400, 21, 'rejected', 'character outside the declared syntax level'),
+  GW_ERR_EDIFACT_UNZ_MISSING: def(400, 13, 'rejected', 'UNZ interchange trailer missing'),
+  GW_ERR_EDIFACT_UNZ_COUNT: def(400, 29, 'rejected', 'UNZ count does not match the number of messages or groups'),
+  GW_ERR_EDIFACT_UNZ_REFERENCE: def(400, 28, 'rejected', 'UNZ reference does not match the UNB reference'),
+  GW_ERR_EDIFACT_UNT_MISSING: def(400, 13, 'rejected', 'UNT message trailer missing'),
+  GW_ERR_EDIFACT_UNT_COUNT: def(400, 29, 'rejected', 'UNT segment count does not match'),
+  GW_ERR_EDIFACT_UNT_REFERENCE: def(400, 28, 'rejected', 'UNT reference does not match the UNH reference'),
+  GW_ERR_EDIFACT_UNE_MISSING: def(400, 13, 'rejected', 'UNE group trailer missing'),
+  GW_ERR_EDIFACT_UNE_COUNT: def(400, 29, 'rejected', 'UNE count does not match the number of messages in the group'),
+  GW_ERR_EDIFACT_UNE_REFERENCE: def(400, 28, 'rejected', 'UNE reference does not match the UNG reference'),
+  GW_ERR_EDIFACT_GROUPS_MIXED: def(400, 30, 'rejected', 'functional groups and bare messages are mixed'),
+  GW_ERR_EDIFACT_GROUP_TYPES_MIXED: def(400, 31, 'rejected', 'more than one message type in a functional group'),
+  GW_ERR_EDIFACT_EMPTY: def(400, 32, 'rejected', 'interchange or group holds no message'),
+  GW_ERR_EDIFACT_OUTSIDE_MESSAGE: def(400, 33, 'rejected', 'data outside any message or group'),
+  GW_ERR_EDIFACT_RECIPIENT_UNKNOWN: def(400, 7, 'rejected', 'the interchange recipient is not this gateway'),
+  GW_ERR_EDIFACT_SENDER_UNKNOWN: def(400, 23, 'rejected', 'the interchange sender is not one of the carrier sender ids'),
+  GW_ERR_EDIFACT_TOO_OLD: def(400, 24, 'rejected', 'the interchange is older than the agreement allows'),
+  GW_ERR_EDIFACT_TEST_NOT_ACCEPTED: def(400, 25, 'rejected', 'test interchanges are not accepted under this agreement'),
+  GW_ERR_EDIFACT_MISSING: def(400, 13, 'rejected', 'mandatory element missing'),
+  GW_ERR_EDIFACT_INVALID_VALUE: def(400, 12, 'rejected', 'invalid value'),
+  GW_ERR_EDIFACT_TOO_LONG: def(400, 39, 'rejected', 'data element too long'),
+  GW_ERR_EDIFACT_TOO_MANY_SEGMENTS: def(413, 18, 'rejected', 'the interchange has more segments than allowed'),
+  GW_ERR_EDIFACT_TRAILING_SEPARATOR: def(400, 45, 'rejected', 'trailing separator'),
+  GW_ERR_EDIFACT_TOO_MANY_CONSTITUENTS: def(400, 16, 'rejected', 'too many data elements or components'),
+  GW_ERR_EDIFACT_TERMINATOR_MISSING: def(400, 13, 'rejected', 'the final segment terminator is missing'),
+  GW_ERR_EDIFACT_HARNESS_MACRO: def(400, 21, 'rejected', 'the file contains unexpanded test-harness macros'),
+
+  // ── messages: PAXLST / PNRGOV profile and schema ──────────────────────────────────────────────
+  GW_ERR_MESSAGE_TYPE_NOT_AGREED: def(400, 17, 'rejected', 'message type not covered by the carrier agreement'),
+  GW_ERR_MESSAGE_VERSION_NOT_AGREED: def(400, 14, 'rejected', 'message version not covered by the carrier agreement'),
+  GW_ERR_MESSAGE_TYPE_UNSUPPORTED: def(400, 15, 'rejected', 'message type not supported by the gateway'),
+  GW_ERR_MESSAGE_SEGMENT_MISSING: def(400, 13, 'rejected', 'mandatory segment missing'),
+  GW_ERR_MESSAGE_SEGMENT_UNEXPECTED: def(400, 15, 'rejected', 'segment not allowed in this position'),
+  GW_ERR_MESSAGE_SEGMENT_REPEATS: def(400, 35, 'rejected', 'too many segment repetitions'),
+  GW_ERR_MESSAGE_GROUP_REPEATS: def(400, 36, 'rejected', 'too many segment group repetitions'),
+  GW_ERR_MESSAGE_CODE_INVALID: def(400, 12, 'rejected', 'invalid code value'),
+  GW_ERR_MESSAGE_DATE_INVALID: def(400, 12, 'rejected', 'invalid date or time'),
+  GW_ERR_MESSAGE_PROFILE: def(400, 13, 'rejected', 'conditional data required by the profile is missing'),
+  GW_ERR_MESSAGE_SCHEMA: def(400, 12, 'rejected', 'the message does not satisfy the canonical model schema'),
+  GW_ERR_MESSAGE_TOO_MANY_PARTS: def(400, 12, 'rejected', 'part sequence number out of range'),
+
+  // ── acknowledge / dedupe ──────────────────────────────────────────────────────────────────────
+  GW_ERR_ACK_DUPLICATE_CHANGED: def(400, 26, 'rejected', 'the interchange reference was already used for different content'),
+
+  // ── forward / spool / ledger ──────────────────────────────────────────────────────────────────
+  GW_ERR_FORWARD_UNAVAILABLE: def(503, null, 'retry', 'the transmission cannot be made durable now; retry later'),
+  GW_ERR_FORWARD_SPOOL_FULL: def(503, null, 'retry', 'the local spool is full; retry later'),
+  GW_ERR_LEDGER_UNAVAILABLE: def(503, null, 'retry', 'the transmission ledger is unavailable; retry later'),
+
+  // ── admin ─────────────────────────────────────────────────────────────────────────────────────
+  GW_ERR_ADMIN_UNAUTHORIZED: def(401, null, 'rejected', 'a valid admin bearer token is required')
+} satisfies Record<string, ErrorDef>)
+
+export type ErrorId = keyof typeof ERRORS
+
+/** A failure raised inside the gateway that maps to a catalogue entry. */
+export class GatewayError extends Error {
+  readonly id: ErrorId
+  readonly def: ErrorDef
+  /** Where in a file the problem is (config path, agreement file); never a passenger value. */
+  readonly detail: string | undefined
+
+  constructor (id: ErrorId, detail?: string, options?: { cause?: unknown }) {
+    super(detail ? `${ERRORS[id].text}: ${detail}` : ERRORS[id].text, options)
+    this.name = 'GatewayError'
+    this.id = id
+    this.def = ERRORS[id]
+    this.detail = detail
+  }
+}
+
+export function isGatewayError (err: unknown, id?: ErrorId): err is GatewayError {
+  return err instanceof GatewayError && (id === undefined || err.id === id)
+}
