@@ -1,0 +1,118 @@
+/**
+ * The EDIFACT syntax engine: bytes in, `Interchange` out (ISO 9735 UNA … UNZ; domain §1, §4.3).
+ * `parseInterchange` never throws: whatever the bytes, the result says what was found and what is
+ * wrong with it, positioned as CONTRL needs and without any value from the input in its texts.
+ */
+import type { Finding, Interchange, Segment, Separators, Stripped } from './types.js'
+import { DEFAULT_MAX_SEGMENTS, DEFAULT_MAX_VALUE_LENGTH, finding, scanSegments } from './tokenizer.js'
+import { readServiceAdvice } from './una.js'
+import { classifyLeading, classifyTrailing, findStart, mapUnfolded, trimEnd, unfold, unterminatedEnd } from './transport.js'
+import { readEnvelope } from './envelope.js'
+import { checkCharset } from './charset.js'
+
+export type { Finding, FindingLevel, GroupFacts, Interchange, MessageEnvelope, Segment, Separators, Stripped, UnbFacts } from './types.js'
+export { tokenize, REASONS, type TokenizeOptions } from './tokenizer.js'
+export { adviceString, defaultSeparators, isSupportedSyntax } from './una.js'
+export { preparedAt } from './envelope.js'
+
+/** How to read one transmission; set per channel and carrier agreement. */
+export interface ParseOptions {
+  /** Remove CR/LF everywhere inside the interchange: Type B line folding (domain §1.4). @default false */
+  typeB?: boolean
+  /** Repair a malformed UNA from what the UNB segment shows, with a warning instead of error 20. @default false */
+  unaRepair?: boolean
+  /** At most this many segments are read (GW_ERR_EDIFACT_TOO_MANY_SEGMENTS beyond). @default 200000 */
+  maxSegments?: number
+  /** Values longer than this are truncated and reported (GW_ERR_EDIFACT_TOO_LONG). @default 512 */
+  maxValueLength?: number
+}
+
+function empty (): Interchange {
+  return { body: Buffer.alloc(0), repaired: false, stripped: [], separators: null, unb: null, groups: [], messages: [], segmentCount: 0, errors: [], warnings: [] }
+}
+
+/** Positive integer option or its default: a bad option must not turn into an unbounded parse. */
+function limit (value: number | undefined, fallback: number): number {
+  return value !== undefined && Number.isInteger(value) && value > 0 ? value : fallback
+}
+
+function read (bytes: Buffer, options: ParseOptions): Interchange {
+  const result = empty()
+  const raw = bytes.toString('latin1')
+  const start = findStart(raw)
+  if (start < 0) {
+    result.stripped = classifyTrailing(raw).map((s): Stripped => s.kind === 'trailer' ? { kind: 'leading-text', bytes: s.bytes } : s)
+    result.errors.push(finding('GW_ERR_EDIFACT_NO_INTERCHANGE', { level: 'interchange' }))
+    return result
+  }
+  const stripped: Stripped[] = classifyLeading(raw.slice(0, start))
+  const region = raw.slice(start)
+  const typeB = options.typeB === true
+  const text = typeB ? unfold(region) : region
+  const advice = readServiceAdvice(text, 0, { unaRepair: options.unaRepair === true })
+  if (advice === null) {
+    result.stripped = stripped
+    result.errors.push(finding('GW_ERR_EDIFACT_NO_INTERCHANGE', { level: 'interchange' }))
+    return result
+  }
+  const separators: Separators = advice.separators
+  const prefix = advice.repaired && advice.una !== null ? advice.una : text.slice(0, advice.unbStart)
+  const tokenOptions = {
+    maxSegments: limit(options.maxSegments, DEFAULT_MAX_SEGMENTS),
+    maxValueLength: limit(options.maxValueLength, DEFAULT_MAX_VALUE_LENGTH),
+    baseOffset: prefix.length - advice.unbStart
+  }
+  const tok = scanSegments(text, separators, { ...tokenOptions, stopAfterUnz: true }, advice.unbStart)
+  const segments: Segment[] = tok.segments
+  const warnings: Finding[] = [...advice.warnings, ...tok.warnings]
+  let end = tok.end
+  const last = segments[segments.length - 1]
+  if (!tok.terminated && last !== undefined) {
+    // EOF inside the last segment. A UNZ has no line breaks, so one ends it and what follows is a
+    // trailer (`UNZ+1+…` then a note); otherwise the segment runs to the last non-blank byte.
+    const at = last.offset - tokenOptions.baseOffset
+    const br = last.tag === 'UNZ' ? unterminatedEnd(text, at, typeB ? region : null) : -1
+    end = br >= 0 ? br : trimEnd(text, text.length)
+    const again = scanSegments(text.slice(0, end), separators, { ...tokenOptions, startIndex: last.index }, at)
+    if (again.segments.length === 1) segments[segments.length - 1] = again.segments[0]
+    if (last.tag === 'UNZ') warnings.push(finding('GW_ERR_EDIFACT_TERMINATOR_MISSING', { level: 'interchange', segment: last.index, tag: 'UNZ' }))
+  }
+  const mapped = typeB ? mapUnfolded(region, end, separators.segment) : { index: end, folds: 0 }
+  if (mapped.folds > 0) stripped.push({ kind: 'folding', bytes: mapped.folds })
+  stripped.push(...classifyTrailing(raw.slice(start + mapped.index)))
+
+  const env = readEnvelope(segments, !tok.truncated)
+  // Tokenizer findings carry interchange indices; CONTRL wants positions inside the message.
+  for (const f of [...tok.errors, ...tok.warnings]) {
+    if (f.level !== 'element' || f.segment === null) continue
+    const place = env.locate(f.segment)
+    Object.assign(f, { message: place.message, group: place.group, segment: place.segment, level: place.level === 'message' ? 'element' : place.level })
+  }
+  const charset = env.unb === null ? [] : checkCharset(env.unb.syntaxId, segments, separators, env.locate)
+
+  result.body = !typeB && !advice.repaired ? bytes.subarray(start, start + end) : Buffer.from(prefix + text.slice(advice.unbStart, end), 'latin1')
+  result.repaired = advice.repaired || (typeB && mapped.folds > 0)
+  result.stripped = stripped
+  result.separators = separators
+  result.unb = env.unb
+  result.groups = env.groups
+  result.messages = env.messages
+  result.segmentCount = segments.length
+  result.errors = [...advice.errors, ...tok.errors, ...env.errors, ...charset]
+  result.warnings = [...warnings, ...env.warnings]
+  return result
+}
+
+/**
+ * Read one interchange from the bytes a carrier sent. Never throws: an engine defect is reported
+ * as an unreadable interchange (REASONS.internal) rather than crashing the intake.
+ */
+export function parseInterchange (bytes: Buffer, options: ParseOptions = {}): Interchange {
+  try {
+    return read(Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes as unknown as Uint8Array), options ?? {})
+  } catch {
+    const result = empty()
+    result.errors.push(finding('GW_ERR_EDIFACT_UNB_UNREADABLE', { level: 'interchange', reason: 'internal' }))
+    return result
+  }
+}
