@@ -1,0 +1,84 @@
+/**
+ * Small accessors over tokenised segments and the one way findings are built in `messages/`.
+ * Values are trimmed (guide examples themselves carry stray spaces: `DTM+232: 1306212200`,
+ * domain.md §2.5) and an empty value reads as null.
+ */
+import type { Finding, Segment } from '../edifact/types.js'
+import { ERRORS, type ErrorId } from '../errors.js'
+
+/** Component `c` of element `e` (both 0-based), trimmed; null when absent or blank. */
+export function val (seg: Segment, e: number, c = 0): string | null {
+  // Bounds checked first: out-of-bounds array reads take a slow path in V8.
+  const els = seg.elements
+  if (e >= els.length) return null
+  const el = els[e]
+  if (c >= el.length) return null
+  const v = el[c]
+  if (v.length === 0) return null
+  // Most values need no trimming: skip the allocation then.
+  if (v.charCodeAt(0) > 32 && v.charCodeAt(v.length - 1) > 32) return v
+  const t = v.trim()
+  return t === '' ? null : t
+}
+
+/** Every component of element `e`, trimmed (empty strings kept so positions stay meaningful). */
+export function comps (seg: Segment, e: number): string[] {
+  if (e >= seg.elements.length) return []
+  const el = seg.elements[e]
+  const out = new Array<string>(el.length)
+  for (let i = 0; i < el.length; i++) out[i] = el[i].trim()
+  return out
+}
+
+/** True when the segment carries no data at all (`ORG'`, `SRC'`, `ORG++'`). */
+export function isEmptySegment (seg: Segment): boolean {
+  for (const el of seg.elements) {
+    for (const c of el) if (c.trim() !== '') return false
+  }
+  return true
+}
+
+/** Non-negative integer or null (CNT, EQN, RPI counts). */
+export function count (v: string | null): number | null {
+  if (v === null || v.length === 0 || v.length > 9) return null
+  let n = 0
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i)
+    if (c < 48 || c > 57) return null
+    n = n * 10 + c - 48
+  }
+  return n
+}
+
+export interface FindingAt {
+  /** Message reference (UNH 0062). */
+  message: string
+  group: string | null
+  /** Position in the message, UNH = 1. */
+  segment: number
+  tag: string
+  /** 1-based; null for a segment-level finding. */
+  element?: number | null
+  component?: number | null
+  family: Finding['family']
+  /** Fixed sentence; never a value from the input. Defaults to the catalogue text. */
+  text?: string
+}
+
+/** Builds a finding with the catalogue's CONTRL code; level follows from whether an element is named. */
+export function finding (id: ErrorId, at: FindingAt): Finding {
+  const element = at.element ?? null
+  return {
+    id,
+    code: ERRORS[id].contrl ?? 0,
+    level: element === null ? 'segment' : 'element',
+    message: at.message,
+    group: at.group,
+    segment: at.segment,
+    tag: at.tag,
+    element,
+    component: element === null ? null : (at.component ?? null),
+    text: at.text ?? ERRORS[id].text,
+    family: at.family
+  }
+}
