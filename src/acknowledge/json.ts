@@ -1,0 +1,54 @@
+/**
+ * The JSON acknowledgement (interfaces.md, HTTPS reply). Findings are mapped to their public form:
+ * codes, levels, references and positions, and the catalogue's fixed text; never a data value.
+ */
+import type { Finding, MessageEnvelope, UnbFacts } from '../edifact/types.js'
+import type { JsonAck, MessageSummary, PublicFinding } from '../pipeline/types.js'
+import type { MessageOutcome } from './contrl.js'
+
+export interface JsonAckInput {
+  transmissionId: string
+  outcome: JsonAck['outcome']
+  /** The subject UNB, or null when it could not be read. */
+  unb: UnbFacts | null
+  messages: readonly MessageSummary[]
+  errors: readonly Finding[]
+  warnings: readonly Finding[]
+  /** The EDIFACT ack sent alongside (CONTRL/ACKRES text), or null when none is due. */
+  ackText: string | null
+  /** Set when the transmission was recognised as a duplicate. */
+  duplicate?: boolean
+}
+
+export function toPublicFinding (f: Finding): PublicFinding {
+  return {
+    code: f.code,
+    level: f.level,
+    message: f.message,
+    segment: f.segment,
+    tag: f.tag,
+    element: f.element,
+    component: f.component,
+    text: f.text,
+    id: f.id
+  }
+}
+
+/** Message summaries for the ack from the parsed envelopes and their outcomes (default accepted). */
+export function summarizeMessages (messages: readonly MessageEnvelope[], outcomes: Readonly<Record<string, MessageOutcome>>): MessageSummary[] {
+  return messages.map(m => ({ reference: m.reference, type: m.type, version: m.version, outcome: outcomes[m.reference] ?? 'accepted' }))
+}
+
+export function buildJsonAck (input: JsonAckInput): JsonAck {
+  const ack: JsonAck = {
+    transmissionId: input.transmissionId,
+    outcome: input.outcome,
+    interchange: input.unb === null ? null : { sender: input.unb.sender, recipient: input.unb.recipient, reference: input.unb.reference },
+    messages: input.messages.map(m => ({ reference: m.reference, type: m.type, version: m.version, outcome: m.outcome })),
+    errors: input.errors.map(toPublicFinding),
+    warnings: input.warnings.map(toPublicFinding),
+    ack: input.ackText
+  }
+  if (input.duplicate === true || input.outcome === 'duplicate') ack.duplicate = true
+  return ack
+}
