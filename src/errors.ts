@@ -83,6 +83,7 @@ export const ERRORS = Object.freeze({
   GW_ERR_MESSAGE_VERSION_NOT_AGREED: def(400, 14, 'rejected', 'message version not covered by the carrier agreement'),
   GW_ERR_MESSAGE_TYPE_UNSUPPORTED: def(400, 15, 'rejected', 'message type not supported by the gateway'),
   GW_ERR_MESSAGE_SEGMENT_MISSING: def(400, 13, 'rejected', 'mandatory segment missing'),
+  GW_ERR_MESSAGE_ELEMENT_MISSING: def(400, 13, 'rejected', 'mandatory data element or component missing'),
   GW_ERR_MESSAGE_SEGMENT_UNEXPECTED: def(400, 15, 'rejected', 'segment not allowed in this position'),
   GW_ERR_MESSAGE_SEGMENT_REPEATS: def(400, 35, 'rejected', 'too many segment repetitions'),
   GW_ERR_MESSAGE_GROUP_REPEATS: def(400, 36, 'rejected', 'too many segment group repetitions'),
