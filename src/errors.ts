@@ -91,6 +91,7 @@ export const ERRORS = Object.freeze({
   GW_ERR_MESSAGE_DATE_INVALID: def(400, 12, 'rejected', 'invalid date or time'),
   GW_ERR_MESSAGE_PROFILE: def(400, 13, 'rejected', 'conditional data required by the profile is missing'),
   GW_ERR_MESSAGE_SCHEMA: def(400, 12, 'rejected', 'the message does not satisfy the canonical model schema'),
+  GW_ERR_MESSAGE_TYPES_MIXED: def(400, 31, 'rejected', 'the interchange mixes message types; send one type per interchange'),
   GW_ERR_MESSAGE_TOO_MANY_PARTS: def(400, 12, 'rejected', 'part sequence number out of range'),
 
   // ── acknowledge / dedupe ──────────────────────────────────────────────────────────────────────

@@ -1,0 +1,198 @@
+/**
+ * Carrier agreements: every `*.yaml` in the carriers folder, validated, normalised and frozen, with
+ * the lookups the channels need (by certificate fingerprint, by code, by UNB sender). A reload that
+ * finds any problem keeps the last good set (a typo in one file must not take every carrier down).
+ */
+import { readdirSync, watch, type FSWatcher } from 'node:fs'
+import { basename, join } from 'node:path'
+import { GatewayError } from '../errors.js'
+import { readYaml } from '../config/index.js'
+import { compileChecker, deepFreeze, problemText, type ConfigProblem } from '../config/validate.js'
+import { AgreementSchema, type Agreement, type AgreementInput, type PinnedCertificate } from './schema.js'
+
+const checkAgreement = compileChecker(AgreementSchema)
+
+/** `sha256/AB:CD:…` or `ab:cd:…` → `AB:CD:…` (the form Node's `fingerprint256` uses). */
+export function normalizeFingerprint (fp: string): string {
+  return fp.replace(/^sha256\//i, '').toUpperCase()
+}
+
+function normalizeCertificates (list: AgreementInput['channels']['https'] extends infer H ? H extends { certificates: infer C } ? C : never : never): PinnedCertificate[] {
+  return list.map(c => typeof c === 'string'
+    ? { fingerprint: normalizeFingerprint(c), notAfter: null, label: null, revoked: false }
+    : { fingerprint: normalizeFingerprint(c.fingerprint), notAfter: c.notAfter ?? null, label: c.label ?? null, revoked: c.revoked ?? false })
+}
+
+export function normalizeAgreement (input: AgreementInput, file: string): Agreement {
+  const https = input.channels.https
+  return deepFreeze({
+    ...input,
+    file,
+    channels: {
+      ...input.channels,
+      ...(https !== undefined ? { https: { certificates: normalizeCertificates(https.certificates), allowFrom: https.allowFrom } } : {})
+    }
+  } as Agreement)
+}
+
+/** Validates one parsed agreement document read from `file`. */
+export function validateAgreement (data: unknown, file: string): { agreement: Agreement | null, problems: ConfigProblem[] } {
+  const copy = structuredClone(data ?? {})
+  const problems = checkAgreement(copy, file)
+  if (problems.length > 0) return { agreement: null, problems }
+  const input = copy as AgreementInput
+  const expected = basename(file).replace(/\.ya?ml$/, '')
+  if (expected !== input.code) problems.push({ file, path: '/code', message: `must match the file name (${expected})` })
+  for (const cidr of input.channels.https?.allowFrom ?? []) {
+    if (parseCidr(cidr) === null) problems.push({ file, path: '/channels/https/allowFrom', message: 'holds an invalid CIDR' })
+  }
+  if (problems.length > 0) return { agreement: null, problems }
+  return { agreement: normalizeAgreement(input, file), problems: [] }
+}
+
+/** `10.0.0.0/8`, `192.0.2.7`, `2001:db8::/32` → parsed form, or null. */
+export function parseCidr (cidr: string): { address: string, prefix: number, family: 'ipv4' | 'ipv6' } | null {
+  const m = /^([0-9a-fA-F:.]+)(?:\/(\d{1,3}))?$/.exec(cidr)
+  if (m === null) return null
+  const address = m[1]
+  const family = address.includes(':') ? 'ipv6' : 'ipv4'
+  if (family === 'ipv4' && !/^(\d{1,3}\.){3}\d{1,3}$/.test(address)) return null
+  const max = family === 'ipv4' ? 32 : 128
+  const prefix = m[2] === undefined ? max : Number(m[2])
+  if (prefix > max) return null
+  return { address, prefix, family }
+}
+
+/** Read-only view of one consistent set of agreements. */
+export interface AgreementSet {
+  readonly all: readonly Agreement[]
+  byCode (code: string): Agreement | undefined
+  /** Every agreement pinning this certificate (several for a service provider). */
+  byFingerprint (fingerprint: string): readonly Agreement[]
+  /** Loaded at (ms since epoch); lets per-socket caches notice a reload. */
+  readonly generation: number
+}
+
+function indexSet (agreements: Agreement[]): AgreementSet {
+  const codes = new Map(agreements.map(a => [a.code, a]))
+  const prints = new Map<string, Agreement[]>()
+  for (const a of agreements) {
+    for (const c of a.channels.https?.certificates ?? []) {
+      const list = prints.get(c.fingerprint) ?? []
+      if (!list.includes(a)) list.push(a)
+      prints.set(c.fingerprint, list)
+    }
+  }
+  return Object.freeze({
+    all: Object.freeze([...agreements].sort((x, y) => x.code.localeCompare(y.code))),
+    byCode: (code: string) => codes.get(code),
+    byFingerprint: (fp: string) => prints.get(normalizeFingerprint(fp)) ?? [],
+    generation: Date.now()
+  })
+}
+
+/** Cross-file rules: unique codes; a sender id is never claimed by two agreements sharing a certificate. */
+function crossCheck (agreements: Agreement[]): ConfigProblem[] {
+  const problems: ConfigProblem[] = []
+  const seen = new Map<string, string>()
+  for (const a of agreements) {
+    const other = seen.get(a.code)
+    if (other !== undefined) problems.push({ file: a.file, path: '/code', message: `duplicates the code in ${other}` })
+    seen.set(a.code, a.file)
+  }
+  const set = indexSet(agreements)
+  const reported = new Set<string>()
+  for (const a of agreements) {
+    for (const c of a.channels.https?.certificates ?? []) {
+      const sharing = set.byFingerprint(c.fingerprint)
+      if (sharing.length < 2) continue
+      for (const b of sharing) {
+        if (b === a) continue
+        for (const s of a.senderIds) {
+          const key = [a.code, b.code].sort().join('/') + s
+          if (b.senderIds.includes(s) && !reported.has(key)) {
+            reported.add(key)
+            problems.push({ file: a.file, path: '/senderIds', message: `sender id is also claimed by ${b.code}, which shares a certificate; the carrier could not be told apart` })
+          }
+        }
+      }
+    }
+  }
+  return problems
+}
+
+/** Reads and checks every agreement in `dir`. */
+export function loadAgreementDir (dir: string): { agreements: Agreement[], problems: ConfigProblem[] } {
+  let names: string[]
+  try {
+    names = readdirSync(dir).filter(n => /\.ya?ml$/.test(n) && !n.startsWith('.')).sort()
+  } catch {
+    return { agreements: [], problems: [{ file: dir, path: '', message: 'carriers folder cannot be read' }] }
+  }
+  const agreements: Agreement[] = []
+  const problems: ConfigProblem[] = []
+  for (const name of names) {
+    const file = join(dir, name)
+    const read = readYaml(file)
+    if (read.problems.length > 0) { problems.push(...read.problems); continue }
+    const v = validateAgreement(read.data, file)
+    if (v.agreement !== null) agreements.push(v.agreement)
+    problems.push(...v.problems)
+  }
+  problems.push(...crossCheck(agreements))
+  return { agreements, problems }
+}
+
+export interface AgreementStore {
+  current (): AgreementSet
+  /** Re-reads the folder; on any problem keeps the last good set and returns the problems. */
+  reload (): ConfigProblem[]
+  /** Calls `fn` after each successful reload. */
+  onChange (fn: (set: AgreementSet) => void): void
+  /** Reloads when a file in the folder changes (debounced); stopped by close(). */
+  watch (onProblems: (problems: ConfigProblem[]) => void): void
+  close (): void
+}
+
+export function agreementSetOf (agreements: Agreement[]): AgreementSet {
+  return indexSet(agreements)
+}
+
+/** Loads the folder or throws GW_ERR_AGREEMENT_INVALID listing every problem. */
+export function createAgreementStore (dir: string): AgreementStore {
+  const first = loadAgreementDir(dir)
+  if (first.problems.length > 0) throw new GatewayError('GW_ERR_AGREEMENT_INVALID', first.problems.map(problemText).join('; '))
+  let set = indexSet(first.agreements)
+  const listeners: Array<(s: AgreementSet) => void> = []
+  let watcher: FSWatcher | null = null
+  let timer: NodeJS.Timeout | null = null
+  const reload = (): ConfigProblem[] => {
+    const next = loadAgreementDir(dir)
+    if (next.problems.length > 0) return next.problems
+    set = indexSet(next.agreements)
+    for (const fn of listeners) fn(set)
+    return []
+  }
+  return {
+    current: () => set,
+    reload,
+    onChange: fn => { listeners.push(fn) },
+    watch (onProblems) {
+      if (watcher !== null) return
+      watcher = watch(dir, () => {
+        if (timer !== null) clearTimeout(timer)
+        timer = setTimeout(() => {
+          timer = null
+          const problems = reload()
+          if (problems.length > 0) onProblems(problems)
+        }, 200)
+      })
+      watcher.on('error', () => { /* folder removed: keep the last good set */ })
+    },
+    close () {
+      watcher?.close()
+      watcher = null
+      if (timer !== null) clearTimeout(timer)
+    }
+  }
+}

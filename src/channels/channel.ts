@@ -1,0 +1,33 @@
+/**
+ * The shared shape of a channel (architecture.md): it receives bytes with a carrier identity,
+ * hands them to the pipeline, and settles the outcome its own way (HTTP reply, SFTP move, AMQP
+ * ack). No channel imports another channel; everything between receipt and settlement is the
+ * pipeline's.
+ */
+import type { Logger } from 'pino'
+import type { AgreementStore } from '../agreements/store.js'
+import type { GatewayConfig } from '../config/index.js'
+import type { Metrics } from '../metrics/index.js'
+import type { Pipeline, ChannelName } from '../pipeline/types.js'
+
+export interface ChannelDeps {
+  config: GatewayConfig
+  agreements: AgreementStore
+  pipeline: Pipeline
+  metrics: Metrics
+  /** A child logger for this channel; never given a passenger value. */
+  logger: Logger
+}
+
+export interface Channel {
+  readonly name: ChannelName
+  /** Starts receiving (listen, poll, consume). Resolves once running. */
+  start (): Promise<void>
+  /**
+   * Graceful stop: take no new work, let what is in flight settle (each transmission either made
+   * durable and acknowledged, or left for the carrier to resend), then release connections.
+   */
+  stop (): Promise<void>
+  /** True when the channel is running and healthy (for /health/ready details). */
+  healthy (): boolean
+}

@@ -1,0 +1,90 @@
+/**
+ * The checks a carrier agreement adds to the syntax (interfaces.md "Carrier agreement"):
+ * recipient is us (CONTRL 7), sender is the carrier's (23), not too old (24), test indicator
+ * allowed (25), message type and version agreed (17 / 14), part numbers bounded, one message type
+ * per interchange. Then `applyStrictness` turns findings of a family the agreement only warns
+ * about into warnings (architecture invariant 6: nothing hard-coded that an agreement varies).
+ */
+import type { Agreement } from '../agreements/schema.js'
+import type { Finding, Interchange, UnbFacts } from '../edifact/types.js'
+import { finding } from '../edifact/tokenizer.js'
+
+// UNB element positions (ISO 9735-2): S001=1, S002=2, S003=3, S004=4, 0020=5, …, 0035=11.
+const UNB_SENDER = 2
+const UNB_RECIPIENT = 3
+const UNB_DATETIME = 4
+const UNB_TEST = 11
+
+export interface AgreementContext {
+  receiverIds: readonly string[]
+  receivedAt: Date
+  maxParts: number
+}
+
+/** `D:05B` → `D05B`, `13:1` → `13.1`: the message's version in the agreement's spelling. */
+export function agreementVersion (type: string, version: string): string {
+  return type === 'PNRGOV' ? version.replace(':', '.') : version.replace(':', '')
+}
+
+function unbFinding (id: Parameters<typeof finding>[0], element: number, unb: UnbFacts | null): Finding {
+  return finding(id, { level: 'interchange', segment: unb === null ? null : 1, tag: 'UNB', element, component: 1 })
+}
+
+/** Interchange-level checks that depend only on the UNB (used before the carrier is known too). */
+export function recipientFindings (unb: UnbFacts, receiverIds: readonly string[]): Finding[] {
+  return receiverIds.includes(unb.recipient) ? [] : [unbFinding('GW_ERR_EDIFACT_RECIPIENT_UNKNOWN', UNB_RECIPIENT, unb)]
+}
+
+export function agreementFindings (ix: Interchange, agreement: Agreement, ctx: AgreementContext): Finding[] {
+  const out: Finding[] = []
+  const unb = ix.unb
+  if (unb === null) return out
+  out.push(...recipientFindings(unb, ctx.receiverIds))
+  if (!agreement.senderIds.includes(unb.sender)) out.push(unbFinding('GW_ERR_EDIFACT_SENDER_UNKNOWN', UNB_SENDER, unb))
+  if (agreement.maxAgeHours !== null && unb.preparedAt !== null) {
+    // UNB date/time carries no zone; API practice is UTC (domain §2), so it is read as UTC.
+    const prepared = Date.parse(`${unb.preparedAt}Z`)
+    if (!Number.isNaN(prepared) && ctx.receivedAt.getTime() - prepared > agreement.maxAgeHours * 3_600_000) {
+      out.push(unbFinding('GW_ERR_EDIFACT_TOO_OLD', UNB_DATETIME, unb))
+    }
+  }
+  if (unb.test && !agreement.acceptTest) out.push(unbFinding('GW_ERR_EDIFACT_TEST_NOT_ACCEPTED', UNB_TEST, unb))
+
+  const firstType = ix.messages[0]?.type
+  for (const m of ix.messages) {
+    const at = { level: 'message' as const, message: m.reference, group: m.group, segment: 1, tag: 'UNH', element: 2 }
+    if (m.type !== firstType) {
+      out.push(finding('GW_ERR_MESSAGE_TYPES_MIXED', { ...at, component: 1 }))
+      continue
+    }
+    if (m.type !== 'PAXLST' && m.type !== 'PNRGOV') {
+      out.push(finding('GW_ERR_MESSAGE_TYPE_UNSUPPORTED', { ...at, component: 1 }))
+      continue
+    }
+    const agreed = agreement.messages[m.type]
+    if (agreed === undefined) {
+      out.push(finding('GW_ERR_MESSAGE_TYPE_NOT_AGREED', { ...at, component: 1 }))
+    } else if (!(agreed.versions as readonly string[]).includes(agreementVersion(m.type, m.version))) {
+      out.push(finding('GW_ERR_MESSAGE_VERSION_NOT_AGREED', { ...at, component: 2 }))
+    }
+    if (m.part.sequence !== null && m.part.sequence > ctx.maxParts) {
+      out.push(finding('GW_ERR_MESSAGE_TOO_MANY_PARTS', { ...at, element: 4, component: 1 }))
+    }
+  }
+  return out
+}
+
+/** Splits findings into errors and warnings by the agreement's `strictness` per family. */
+export function applyStrictness (findings: readonly Finding[], agreement: Pick<Agreement, 'strictness'> | null): { errors: Finding[], warnings: Finding[] } {
+  const errors: Finding[] = []
+  const warnings: Finding[] = []
+  for (const f of findings) {
+    // Without an agreement (no carrier resolved) the defaults of the agreement schema apply.
+    const mode = f.family === null ? 'reject' : (agreement?.strictness[f.family] ?? DEFAULT_STRICTNESS[f.family])
+    if (mode === 'warn') warnings.push(f)
+    else errors.push(f)
+  }
+  return { errors, warnings }
+}
+
+const DEFAULT_STRICTNESS = { controlCounts: 'reject', characterSet: 'warn', profile: 'warn' } as const
