@@ -1,0 +1,71 @@
+/**
+ * The AMQP properties' `x-*` headers of interfaces.md ("AMQP, PIU-facing"). They describe the first
+ * forwarded message; an interchange mixing message types never gets here (rejected, CONTRL 31).
+ * Values are envelope and flight metadata, never traveller data.
+ */
+import type { Agreement } from '../agreements/schema.js'
+import type { ChannelName } from './types.js'
+import type { Assessment, AssessedMessage } from './assess.js'
+import { documentKind, firstFlightFacts } from '../messages/index.js'
+
+export interface HeaderFacts {
+  channel: ChannelName
+  carrier: Agreement
+  test: boolean
+  sha256: string
+  correction: boolean
+  receivedAt: Date
+  forwarded: readonly AssessedMessage[]
+}
+
+/**
+ * Minutes from receipt to scheduled departure. The message gives local time at the airport
+ * without a zone; it is read as UTC, so the figure is exact for UTC airports and otherwise off by
+ * the airport's offset (README "Timeliness").
+ */
+export function minutesBeforeDeparture (scheduled: string | null, receivedAt: Date): number | null {
+  if (scheduled === null) return null
+  const t = Date.parse(scheduled.length === 10 ? `${scheduled}T00:00Z` : `${scheduled}Z`)
+  return Number.isNaN(t) ? null : Math.round((t - receivedAt.getTime()) / 60000)
+}
+
+export function forwardHeaders (a: Assessment, f: HeaderFacts): Record<string, string> {
+  const unb = a.interchange.unb!
+  const first = f.forwarded[0] ?? a.messages[0]
+  const h: Record<string, string> = {
+    'x-carrier': f.carrier.code,
+    'x-channel': f.channel,
+    'x-sender': unb.sender,
+    'x-interchange-ref': unb.reference,
+    'x-test': String(f.test),
+    'x-validation': a.warnings.length > 0 || f.forwarded.length < a.messages.length ? 'warnings' : 'ok',
+    'x-content-sha256': f.sha256,
+    'x-message-count': String(f.forwarded.length)
+  }
+  if (first !== undefined) {
+    h['x-message-type'] = first.type
+    h['x-message-version'] = first.version
+    if (first.part.sequence !== null) h['x-part'] = String(first.part.sequence)
+    if (first.part.final !== null) h['x-part-final'] = String(first.part.final)
+    if (first.part.commonAccessReference !== null) h['x-common-access-ref'] = first.part.commonAccessReference
+    if (first.model !== null) {
+      const flight = firstFlightFacts(first.model)
+      if (flight.flight !== null) h['x-flight'] = flight.flight
+      if (flight.departure !== null) h['x-departure'] = flight.departure
+      if (flight.arrival !== null) h['x-arrival'] = flight.arrival
+      if (flight.scheduledDeparture !== null) h['x-scheduled-departure'] = flight.scheduledDeparture
+      h['x-document'] = documentKind(first.model)
+      const minutes = minutesBeforeDeparture(flight.scheduledDeparture, f.receivedAt)
+      if (minutes !== null) h['x-minutes-before-departure'] = String(minutes)
+    }
+  }
+  if (f.correction) h['x-correction'] = 'true'
+  if (a.interchange.repaired) h['x-repaired'] = 'true'
+  return h
+}
+
+/** `paxlst.XA`, `test.paxlst.XA`, `quarantine.paxlst.XA`. */
+export function routingKey (destination: 'production' | 'test' | 'quarantine', type: string | undefined, carrier: string): string {
+  const t = (type ?? 'unknown').toLowerCase().replace(/[^a-z0-9]/g, '') || 'unknown'
+  return destination === 'production' ? `${t}.${carrier}` : `${destination}.${t}.${carrier}`
+}
