@@ -80,7 +80,7 @@ export function createAmqpTarget (o: AmqpTargetOptions, metrics: Metrics, logger
     const base = Math.min(o.reconnectMaxMs, o.reconnectMinMs * 2 ** Math.min(attempt, 16))
     const delay = Math.round(base / 2 + Math.random() * base / 2)
     attempt++
-    reconnectTimer = setTimeout(() => { reconnectTimer = null; void open() }, delay)
+    reconnectTimer = setTimeout(() => { reconnectTimer = null; open().catch(() => {}) }, delay)
     reconnectTimer.unref()
   }
 
@@ -94,7 +94,7 @@ export function createAmqpTarget (o: AmqpTargetOptions, metrics: Metrics, logger
       c.on('unblocked', () => { blocked = false; setState(); logger.info('PIU broker unblocked') })
       const channel = await c.createConfirmChannel()
       channel.on('error', err => logger.warn({ err: { message: err.message } }, 'PIU broker channel error'))
-      channel.on('close', () => { if (ch === channel) { dropped('broker channel closed'); void c.close().catch(() => {}) } })
+      channel.on('close', () => { if (ch === channel) { dropped('broker channel closed'); c.close().catch(() => {}) } })
       await declareTopology(channel, o)
       if (closing) { await c.close().catch(() => {}); return }
       conn = c

@@ -40,7 +40,7 @@ export function createForwarder (deps: ForwarderDeps): Forwarder {
   const { target, spool, metrics, logger } = deps
   let timer: NodeJS.Timeout | null = null
   let draining: Promise<number> | null = null
-  let closed = false
+  const state = { closed: false }
 
   const updateSpoolMetrics = (): void => {
     const s = spool.stats()
@@ -51,7 +51,7 @@ export function createForwarder (deps: ForwarderDeps): Forwarder {
 
   async function relayOnce (): Promise<number> {
     let relayed = 0
-    while (!closed && target.available()) {
+    while (!state.closed && target.available()) {
       const names = (await spool.list()).slice(0, RELAY_BATCH)
       if (names.length === 0) break
       const results = await Promise.allSettled(names.map(async name => {
@@ -86,10 +86,10 @@ export function createForwarder (deps: ForwarderDeps): Forwarder {
       await target.start()
       updateSpoolMetrics()
       // A crash leaves files in the spool: drain at start, then keep draining.
-      void drain().catch(err => logger.error({ err }, 'spool relay failed'))
+      drain().catch(err => logger.error({ err }, 'spool relay failed'))
       timer = setInterval(() => {
         updateSpoolMetrics()
-        if (spool.stats().files > 0 && target.available()) void drain().catch(err => logger.error({ err }, 'spool relay failed'))
+        if (spool.stats().files > 0 && target.available()) drain().catch(err => logger.error({ err }, 'spool relay failed'))
       }, deps.relayIntervalMs)
       timer.unref()
     },
@@ -117,7 +117,7 @@ export function createForwarder (deps: ForwarderDeps): Forwarder {
     ready: () => target.available() || spool.writable(),
     drain,
     async close () {
-      closed = true
+      state.closed = true
       if (timer !== null) clearInterval(timer)
       await draining?.catch(() => 0)
       await target.close()
