@@ -43,6 +43,9 @@ export const ERRORS = Object.freeze({
   GW_ERR_INTAKE_MEDIA_TYPE: def(415, null, 'rejected', 'unsupported media type'),
   GW_ERR_INTAKE_RATE_LIMITED: def(429, null, 'retry', 'the carrier request rate limit is exceeded'),
   GW_ERR_INTAKE_NOT_FOUND: def(404, null, 'rejected', 'no such transmission for this carrier'),
+  GW_ERR_INTAKE_BAD_REQUEST: def(400, null, 'rejected', 'the request is malformed'),
+  GW_ERR_INTAKE_NO_ROUTE: def(404, null, 'rejected', 'no such resource'),
+  GW_ERR_INTAKE_INTERNAL: def(500, null, 'retry', 'internal error; retry later'),
   GW_ERR_INTAKE_OVERLOADED: def(503, null, 'retry', 'the gateway is overloaded; retry later'),
 
   // ── edifact: transport cleaning, service string advice, tokenizer, envelope ───────────────────

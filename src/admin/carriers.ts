@@ -1,0 +1,53 @@
+/**
+ * The per-carrier overview for the operations desk (`GET /admin/carriers`, `carriers show`):
+ * stage, channels, last transmission per type, 24-hour counts by outcome, certificate expiry and
+ * whether the carrier is overdue against its `expect` declaration.
+ */
+import type { Agreement } from '../agreements/schema.js'
+import type { Ledger } from '../ledger/index.js'
+
+export interface CarrierOverview {
+  code: string
+  name: string
+  stage: string
+  channels: string[]
+  messages: Record<string, { versions: readonly string[], ack: string }>
+  certificates: Array<{ fingerprint: string, label: string | null, notAfter: string | null, revoked: boolean }>
+  lastTransmission: Record<string, string>
+  last24h: Record<string, number>
+  overdue: Record<string, boolean>
+}
+
+/** Overdue: silent for longer than `expect.TYPE.maxSilenceMinutes` (never sent counts as overdue). */
+export function overdueFlags (a: Agreement, last: Record<string, string>, now: number): Record<string, boolean> {
+  const out: Record<string, boolean> = {}
+  for (const [type, e] of Object.entries(a.expect)) {
+    if (e === undefined) continue
+    const at = last[type] === undefined ? null : Date.parse(last[type])
+    out[type] = at === null || now - at > e.maxSilenceMinutes * 60_000
+  }
+  return out
+}
+
+export async function carrierOverview (agreements: readonly Agreement[], ledger: Ledger, now = Date.now()): Promise<CarrierOverview[]> {
+  const since = new Date(now - 86_400_000).toISOString()
+  const counts = await ledger.countsSince(since)
+  const out: CarrierOverview[] = []
+  for (const a of agreements) {
+    const last = await ledger.lastByType(a.code)
+    const last24h: Record<string, number> = {}
+    for (const c of counts) if (c.carrier === a.code) last24h[c.outcome] = c.count
+    out.push({
+      code: a.code,
+      name: a.name,
+      stage: a.stage,
+      channels: Object.keys(a.channels),
+      messages: Object.fromEntries(Object.entries(a.messages).map(([k, v]) => [k, { versions: v.versions, ack: v.ack }])),
+      certificates: (a.channels.https?.certificates ?? []).map(c => ({ fingerprint: c.fingerprint, label: c.label, notAfter: c.notAfter, revoked: c.revoked })),
+      lastTransmission: last,
+      last24h,
+      overdue: overdueFlags(a, last, now)
+    })
+  }
+  return out
+}

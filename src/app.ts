@@ -1,0 +1,149 @@
+/**
+ * Composition root: builds the stages in pipeline order and the channels around them. Reads like
+ * the diagram in architecture.md: channels → pipeline (intake → edifact → validate → forward →
+ * acknowledge) → ledger; the admin listener watches all of it.
+ */
+import type { Logger } from 'pino'
+import type { GatewayConfig } from './config/index.js'
+import { resolveSecret } from './config/index.js'
+import { createAgreementStore, type AgreementStore } from './agreements/store.js'
+import { createLedger, type Ledger } from './ledger/index.js'
+import { createMetrics, type Metrics } from './metrics/index.js'
+import { createDirectoryTarget } from './forward/directory.js'
+import { createAmqpTarget } from './forward/amqp.js'
+import { createSpool } from './forward/spool.js'
+import { createForwarder, type Forwarder } from './forward/forwarder.js'
+import type { ForwardTarget } from './forward/types.js'
+import { createPipeline } from './pipeline/index.js'
+import type { Pipeline } from './pipeline/types.js'
+import type { Channel, ChannelDeps } from './channels/channel.js'
+import { createHttpsChannel, type HttpsChannel } from './channels/https/index.js'
+import { createAdmin, type AdminServer } from './admin/index.js'
+import { startHousekeeping } from './housekeeping.js'
+import { createLogger } from './logger.js'
+
+export interface GatewayOptions {
+  config: GatewayConfig
+  logger?: Logger
+  /** An agreement store built elsewhere (tests); default: the config's carriers folder. */
+  agreements?: AgreementStore
+}
+
+export interface Gateway {
+  readonly config: GatewayConfig
+  readonly agreements: AgreementStore
+  readonly metrics: Metrics
+  readonly ledger: Ledger
+  readonly forwarder: Forwarder
+  readonly pipeline: Pipeline
+  readonly channels: Channel[]
+  readonly https: HttpsChannel | null
+  readonly admin: AdminServer | null
+  httpsPort (): number | null
+  adminPort (): number | null
+  start (): Promise<void>
+  /** Graceful: channels stop taking work and settle what is in flight, then the stores close. */
+  close (): Promise<void>
+  /** SIGHUP: reload agreements (keeping the last good set on error) and TLS certificates/CRL. */
+  reload (): { problems: string[] }
+}
+
+function createTarget (config: GatewayConfig, metrics: Metrics, logger: Logger): ForwardTarget {
+  if (config.forward.target === 'directory') {
+    return createDirectoryTarget({ path: config.forward.directory.path, quarantinePath: config.quarantine.path })
+  }
+  const a = config.forward.amqp
+  return createAmqpTarget({ ...a, url: resolveSecret(a.url), quarantineRetentionHours: config.quarantine.retentionHours }, metrics, logger.child({ component: 'forward' }))
+}
+
+/** Channels other than HTTPS load lazily so a gateway without them never imports their clients. */
+async function optionalChannels (deps: ChannelDeps): Promise<Channel[]> {
+  const out: Channel[] = []
+  const all = deps.agreements.current().all
+  // The SFTP and AMQP channels follow agreement reloads themselves, so they are created whenever
+  // their module exists; they idle while no agreement configures them.
+  const mods = [['./channels/sftp/index.js', 'createSftpChannel', 'sftp'], ['./channels/amqp/index.js', 'createAmqpBridge', 'amqp']] as const
+  for (const [path, factory, name] of mods) {
+    let mod: Record<string, unknown>
+    try {
+      mod = await import(path) as Record<string, unknown>
+    } catch (err) {
+      if (!all.some(a => name in a.channels)) continue
+      throw err
+    }
+    const create = mod[factory] as (d: ChannelDeps) => Channel
+    out.push(create({ ...deps, logger: deps.logger.child({ channel: name }) }))
+  }
+  return out
+}
+
+export async function createGateway (opts: GatewayOptions): Promise<Gateway> {
+  const { config } = opts
+  const logger = opts.logger ?? createLogger(config.log.level)
+  const metrics = createMetrics()
+  const agreements = opts.agreements ?? createAgreementStore(config.carriers)
+  const ledger = await createLedger(config.ledger.kind === 'sqlite'
+    ? { kind: 'sqlite', path: config.ledger.path }
+    : { kind: 'postgres', url: resolveSecret(config.ledger.url), schema: config.ledger.schema })
+  const target = createTarget(config, metrics, logger)
+  const spool = createSpool(config.spool)
+  const forwarder = createForwarder({
+    target,
+    spool,
+    metrics,
+    logger: logger.child({ component: 'relay' }),
+    relayIntervalMs: config.spool.relayIntervalMs,
+    onRelayed: id => {
+      ledger.update(id, { status: 'acknowledged', forwardedAt: new Date().toISOString() })
+        .catch(err => logger.warn({ transmissionId: id, err: { message: (err as Error).message } }, 'ledger update after relay failed'))
+    }
+  })
+  const pipeline = createPipeline({ config, ledger, forwarder, metrics, logger: logger.child({ component: 'pipeline' }) })
+  const channelDeps: ChannelDeps = { config, agreements, pipeline, metrics, logger }
+  const https = config.https.enabled ? createHttpsChannel({ ...channelDeps, logger: logger.child({ channel: 'https' }), ledger }) : null
+  const channels: Channel[] = [...(https !== null ? [https] : []), ...await optionalChannels(channelDeps)]
+
+  const readiness = (): { ready: boolean, checks: Record<string, boolean> } => {
+    const checks: Record<string, boolean> = { config: true, forward: forwarder.ready(), targetConnected: target.available() }
+    for (const c of channels) checks[`channel_${c.name}`] = c.healthy()
+    return { ready: checks.forward && channels.every(c => c.healthy()), checks }
+  }
+  const admin = config.admin.enabled ? createAdmin({ config, agreements, ledger, metrics, logger: logger.child({ component: 'admin' }), readiness }) : null
+  let stopHousekeeping: (() => void) | null = null
+
+  return {
+    config, agreements, metrics, ledger, forwarder, pipeline, channels, https, admin,
+    httpsPort: () => https?.port() ?? null,
+    adminPort: () => admin?.port() ?? null,
+    async start () {
+      await forwarder.start()
+      for (const c of channels) await c.start()
+      await admin?.start()
+      stopHousekeeping = startHousekeeping({ config, agreements, ledger, metrics, logger })
+      agreements.watch(problems => {
+        metrics.configReloads.inc({ result: 'failed' })
+        logger.error({ problems: problems.map(p => `${p.file}: ${p.path} ${p.message}`) }, 'agreement reload failed; keeping the last good set')
+      })
+      agreements.onChange(() => metrics.configReloads.inc({ result: 'ok' }))
+      logger.info({ carriers: agreements.current().all.length, target: target.name, channels: channels.map(c => c.name) }, 'gateway started')
+    },
+    async close () {
+      stopHousekeeping?.()
+      agreements.close()
+      for (const c of [...channels].reverse()) await c.stop().catch(err => logger.error({ err: { message: (err as Error).message } }, 'channel stop failed'))
+      await admin?.close()
+      await forwarder.close()
+      await ledger.close()
+    },
+    reload () {
+      const problems = agreements.reload().map(p => `${p.file}: ${p.path} ${p.message}`)
+      metrics.configReloads.inc({ result: problems.length === 0 ? 'ok' : 'failed' })
+      try {
+        https?.reloadTls()
+      } catch (err) {
+        problems.push(`TLS reload failed: ${(err as Error).message}`)
+      }
+      return { problems }
+    }
+  }
+}

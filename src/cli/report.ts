@@ -1,0 +1,98 @@
+/**
+ * The `inspect` report (interfaces.md "Canonical model and the inspect --json report"), built from
+ * the same assessment and reply the gateway would produce. It holds passenger data (the models) and
+ * is printed only to the terminal that asked; nothing here is logged.
+ */
+import type { Agreement } from '../agreements/schema.js'
+import type { GatewayConfig } from '../config/index.js'
+import { normalizeAgreement } from '../agreements/store.js'
+import { assessTransmission, type Assessment } from '../pipeline/assess.js'
+import { buildReply } from '../pipeline/acknowledge.js'
+import { createAckReferences, toPublicFinding } from '../acknowledge/index.js'
+import type { PublicFinding } from '../pipeline/types.js'
+import { parseInterchange } from '../edifact/index.js'
+
+export interface InspectReport {
+  file: string
+  outcome: 'accepted' | 'accepted_with_warnings' | 'rejected'
+  carrier: string | null
+  transport: { stripped: Array<{ kind: string, bytes: number }> }
+  interchange: null | { syntax: string, sender: string, recipient: string, reference: string, preparedAt: string | null, test: boolean, ackRequested: boolean, separators: unknown }
+  messages: Array<{ reference: string, type: string, version: string, outcome: string, part: unknown, model: unknown }>
+  errors: PublicFinding[]
+  warnings: PublicFinding[]
+  ack: string | null
+}
+
+/** An agreement that accepts every supported version from whatever sender the UNB names. */
+export function permissiveAgreement (bytes: Buffer): Agreement {
+  const sender = parseInterchange(bytes).unb?.sender ?? 'UNKNOWN'
+  return normalizeAgreement({
+    code: 'ANY',
+    name: 'inspect without --carrier',
+    stage: 'live',
+    contacts: [],
+    senderIds: [sender === '' ? 'UNKNOWN' : sender],
+    messages: { PAXLST: { versions: ['D02B', 'D05B', 'D12B', 'D15B'], ack: 'contrl' }, PNRGOV: { versions: ['10.1', '11.1', '12.1', '13.1', '14.1', '15.1', '16.1', '17.1'], ack: 'ackres' } },
+    ackWhen: 'always',
+    contrl: { version: 'D:3', messageLevel: false },
+    acceptTest: true,
+    maxAgeHours: null,
+    typeB: true,
+    unaRepair: false,
+    strictness: { controlCounts: 'reject', characterSet: 'warn', profile: 'warn', changedResend: 'reject', partial: 'interchange' },
+    channels: { https: { certificates: ['00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00'], allowFrom: [] } },
+    limits: { requestsPerMinute: 600 },
+    expect: {}
+  }, '(inspect)')
+}
+
+export function inspectBytes (file: string, bytes: Buffer, agreement: Agreement, config: GatewayConfig, now = new Date()): { report: InspectReport, assessment: Assessment } {
+  const a = assessTransmission(bytes, [agreement], { receiverIds: config.identity.receiverIds, receivedAt: now, limits: config.limits })
+  const reply = a.interchange.unb === null || a.carrier === null
+    ? null
+    : buildReply(a, a.outcome, { transmissionId: '(inspect)', senderId: config.identity.senderId, now, newReference: createAckReferences() })
+  const unb = a.interchange.unb
+  return {
+    assessment: a,
+    report: {
+      file,
+      outcome: a.refusal !== null ? 'rejected' : a.outcome,
+      carrier: agreement.code === 'ANY' ? null : agreement.code,
+      transport: { stripped: a.interchange.stripped },
+      interchange: unb === null ? null : { syntax: unb.syntax, sender: unb.sender, recipient: unb.recipient, reference: unb.reference, preparedAt: unb.preparedAt, test: unb.test, ackRequested: unb.ackRequested, separators: a.interchange.separators },
+      messages: a.messages.map(m => ({ reference: m.reference, type: m.type, version: m.version, outcome: m.outcome, part: m.part, model: m.model })),
+      errors: a.errors.map(toPublicFinding),
+      warnings: a.warnings.map(toPublicFinding),
+      ack: reply?.ackText ?? null
+    }
+  }
+}
+
+function position (f: PublicFinding): string {
+  const parts = [f.message !== null ? `message ${f.message}` : null, f.segment !== null ? `segment ${f.segment}` : null, f.tag, f.element !== null ? `element ${f.element}${f.component !== null ? `:${f.component}` : ''}` : null]
+  return parts.filter(p => p !== null).join(', ') || f.level
+}
+
+export function humanReport (r: InspectReport): string {
+  const lines = [`${r.file}: ${r.outcome.toUpperCase().replace(/_/g, ' ')}`]
+  if (r.interchange !== null) {
+    const i = r.interchange
+    lines.push(`  interchange  ${i.syntax}  from ${i.sender} to ${i.recipient}  ref ${i.reference}  prepared ${i.preparedAt ?? '?'}${i.test ? '  TEST' : ''}`)
+  } else {
+    lines.push('  interchange  none readable')
+  }
+  for (const s of r.transport.stripped) lines.push(`  stripped     ${s.kind} (${s.bytes} bytes)`)
+  for (const m of r.messages) {
+    const part = m.part as { sequence: number | null, final: boolean | null }
+    const model = m.model as { travellers?: unknown[], pnrs?: unknown[], flight?: { carrier: string | null, number: string | null } } | null
+    const what = model === null ? '' : model.travellers !== undefined ? `  ${model.travellers.length} travellers` : `  ${model.pnrs?.length ?? 0} PNRs`
+    const flight = model?.flight !== undefined ? `  flight ${model.flight.carrier ?? ''}${model.flight.number ?? ''}` : ''
+    lines.push(`  message ${m.reference}  ${m.type} ${m.version}  ${m.outcome}${flight}${what}${part.sequence !== null ? `  part ${part.sequence}${part.final === true ? ' (last)' : ''}` : ''}`)
+  }
+  for (const [label, list] of [['error', r.errors], ['warning', r.warnings]] as const) {
+    for (const f of list) lines.push(`  ${label.padEnd(7)} ${String(f.code).padStart(2)}  ${position(f)}: ${f.text}`)
+  }
+  lines.push(r.ack === null ? '  ack: none due' : `  ack:\n    ${r.ack.replace(/'/g, "'\n    ").trimEnd()}`)
+  return lines.join('\n')
+}

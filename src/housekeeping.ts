@@ -1,0 +1,60 @@
+/**
+ * Periodic work that keeps state bounded and gauges current: ledger retention
+ * (`ledger.retentionDays`), quarantine folder retention (`quarantine.retentionHours`; the AMQP
+ * quarantine queue expires messages itself), and the per-carrier gauges (stage, certificate
+ * expiry, overdue against `expect`).
+ */
+import { readdir, stat, unlink } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { Logger } from 'pino'
+import type { GatewayConfig } from './config/index.js'
+import type { AgreementStore } from './agreements/store.js'
+import type { Ledger } from './ledger/index.js'
+import type { Metrics } from './metrics/index.js'
+import { overdueFlags } from './admin/carriers.js'
+
+export async function purgeQuarantineFolder (path: string, retentionHours: number, now = Date.now()): Promise<number> {
+  let removed = 0
+  const names = await readdir(path).catch(() => [] as string[])
+  for (const name of names) {
+    const file = join(path, name)
+    const s = await stat(file).catch(() => null)
+    if (s === null || !s.isFile() || now - s.mtimeMs <= retentionHours * 3_600_000) continue
+    await unlink(file).catch(() => {})
+    removed++
+  }
+  return removed
+}
+
+export async function refreshCarrierGauges (agreements: AgreementStore, ledger: Ledger, metrics: Metrics, now = Date.now()): Promise<void> {
+  metrics.carrierStage.reset()
+  metrics.certificateExpiry.reset()
+  metrics.overdue.reset()
+  for (const a of agreements.current().all) {
+    for (const stage of ['testing', 'live', 'suspended']) metrics.carrierStage.set({ carrier: a.code, stage }, a.stage === stage ? 1 : 0)
+    for (const c of a.channels.https?.certificates ?? []) {
+      if (c.notAfter !== null) metrics.certificateExpiry.set({ carrier: a.code, fingerprint: c.fingerprint.slice(0, 23) }, Date.parse(c.notAfter) / 1000)
+    }
+    const flags = overdueFlags(a, await ledger.lastByType(a.code), now)
+    for (const [type, overdue] of Object.entries(flags)) metrics.overdue.set({ carrier: a.code, type }, overdue ? 1 : 0)
+  }
+}
+
+export function startHousekeeping (deps: { config: GatewayConfig, agreements: AgreementStore, ledger: Ledger, metrics: Metrics, logger: Logger }, everyMs = 30_000): () => void {
+  const { config, agreements, ledger, metrics, logger } = deps
+  let lastPurge = 0
+  const tick = async (): Promise<void> => {
+    await refreshCarrierGauges(agreements, ledger, metrics)
+    if (Date.now() - lastPurge > 3_600_000) {
+      lastPurge = Date.now()
+      const rows = await ledger.purge(config.ledger.retentionDays)
+      const files = config.forward.target === 'directory' ? await purgeQuarantineFolder(config.quarantine.path, config.quarantine.retentionHours) : 0
+      if (rows + files > 0) logger.info({ rows, files }, 'retention purge')
+    }
+  }
+  const run = (): void => { tick().catch(err => logger.warn({ err: { message: (err as Error).message } }, 'housekeeping failed')) }
+  run()
+  const timer = setInterval(run, everyMs)
+  timer.unref()
+  return () => clearInterval(timer)
+}
