@@ -53,9 +53,10 @@ export function createDirectoryTarget (opts: DirectoryTargetOptions): ForwardTar
     name: 'directory',
     folderOf,
     async start () {
+      // A folder that cannot be made now is retried on each publish (which then fails over to the
+      // spool), so a mount that appears late does not stop the gateway from starting.
       for (const d of ['production', 'test', 'quarantine'] as const) {
-        await mkdir(folderOf(d), { recursive: true, mode: 0o700 })
-        made.add(folderOf(d))
+        await mkdir(folderOf(d), { recursive: true, mode: 0o700 }).then(() => made.add(folderOf(d)), () => {})
       }
     },
     async publish (item) {
