@@ -110,9 +110,26 @@ export async function createGateway (opts: GatewayOptions): Promise<Gateway> {
   }
   const admin = config.admin.enabled ? createAdmin({ config, agreements, ledger, metrics, logger: logger.child({ component: 'admin' }), readiness }) : null
   let stopHousekeeping: (() => void) | null = null
+  let closing: Promise<void> | null = null
+  const shutdown = async (): Promise<void> => {
+    stopHousekeeping?.()
+    agreements.close()
+    for (const c of [...channels].reverse()) await c.stop().catch(err => logger.error({ err: { message: (err as Error).message } }, 'channel stop failed'))
+    await admin?.close()
+    await forwarder.close()
+    await ledger.close()
+  }
 
   return {
-    config, agreements, metrics, ledger, forwarder, pipeline, channels, https, admin,
+    config,
+    agreements,
+    metrics,
+    ledger,
+    forwarder,
+    pipeline,
+    channels,
+    https,
+    admin,
     httpsPort: () => https?.port() ?? null,
     adminPort: () => admin?.port() ?? null,
     async start () {
@@ -128,16 +145,12 @@ export async function createGateway (opts: GatewayOptions): Promise<Gateway> {
       logger.info({ carriers: agreements.current().all.length, target: target.name, channels: channels.map(c => c.name) }, 'gateway started')
     },
     async close () {
-      stopHousekeeping?.()
-      agreements.close()
-      for (const c of [...channels].reverse()) await c.stop().catch(err => logger.error({ err: { message: (err as Error).message } }, 'channel stop failed'))
-      await admin?.close()
-      await forwarder.close()
-      await ledger.close()
+      closing ??= shutdown()
+      await closing
     },
     reload () {
       const problems = agreements.reload().map(p => `${p.file}: ${p.path} ${p.message}`)
-      metrics.configReloads.inc({ result: problems.length === 0 ? 'ok' : 'failed' })
+      if (problems.length > 0) metrics.configReloads.inc({ result: 'failed' })
       try {
         https?.reloadTls()
       } catch (err) {

@@ -63,9 +63,13 @@ export function createMetrics (options: { defaults?: boolean } = {}) {
     sftpConnected: new Gauge({ name: `${P}sftp_connected`, help: '1 while the SFTP session to the carrier is up', labelNames: ['carrier'] as const, registers: r }),
     sftpHostKeyMismatch: new Counter({ name: `${P}sftp_host_key_mismatch_total`, help: 'Connections refused because the server host key did not match the pinned one', labelNames: ['carrier'] as const, registers: r }),
     sftpLastPoll: new Gauge({ name: `${P}sftp_last_poll_timestamp_seconds`, help: 'Unix time of the last successful poll', labelNames: ['carrier'] as const, registers: r }),
+    sftpOldestFileAge: new Gauge({ name: `${P}sftp_oldest_file_age_seconds`, help: 'Age (from its mtime) of the oldest file waiting in the carrier inbox at the last poll; 0 when none', labelNames: ['carrier'] as const, registers: r }),
     // ── AMQP bridge channel ─────────────────────────────────────────────────────────────────
     bridgeDeliveries: new Counter({ name: `${P}amqp_bridge_deliveries_total`, help: 'Bridge deliveries by carrier and action (acked|requeued|dead_lettered)', labelNames: ['carrier', 'action'] as const, registers: r }),
-    bridgeConnected: new Gauge({ name: `${P}amqp_bridge_connected`, help: '1 while the bridge consumer for a carrier is connected and consuming', labelNames: ['carrier'] as const, registers: r })
+    bridgeConnected: new Gauge({ name: `${P}amqp_bridge_connected`, help: '1 while the bridge consumer for a carrier is connected and consuming', labelNames: ['carrier'] as const, registers: r }),
+    bridgeReconnects: new Counter({ name: `${P}amqp_bridge_reconnects_total`, help: 'Bridge connections to a carrier broker lost and re-established', labelNames: ['carrier'] as const, registers: r }),
+    bridgeRedeliveries: new Counter({ name: `${P}amqp_bridge_redeliveries_total`, help: 'Bridge deliveries that were redeliveries of a message not settled before (crash, lost connection)', labelNames: ['carrier'] as const, registers: r }),
+    bridgeQueueReady: new Gauge({ name: `${P}amqp_bridge_queue_ready`, help: 'Messages ready on the carrier queue (lag), polled with a passive queue check', labelNames: ['carrier'] as const, registers: r })
   }
   return m
 }
