@@ -19,6 +19,7 @@ import type { Pipeline } from './pipeline/types.js'
 import type { Channel, ChannelDeps } from './channels/channel.js'
 import { createHttpsChannel, type HttpsChannel } from './channels/https/index.js'
 import { createAdmin, type AdminServer } from './admin/index.js'
+import { registerStatusPage } from './admin/status-page.js'
 import { startHousekeeping } from './housekeeping.js'
 import { createLogger } from './logger.js'
 
@@ -108,7 +109,9 @@ export async function createGateway (opts: GatewayOptions): Promise<Gateway> {
     for (const c of channels) checks[`channel_${c.name}`] = c.healthy()
     return { ready: checks.forward && channels.every(c => c.healthy()), checks }
   }
-  const admin = config.admin.enabled ? createAdmin({ config, agreements, ledger, metrics, logger: logger.child({ component: 'admin' }), readiness }) : null
+  const admin = config.admin.enabled
+    ? createAdmin({ config, agreements, ledger, metrics, logger: logger.child({ component: 'admin' }), readiness, extend: async app => { await registerStatusPage(app, { agreements, ledger, metrics }) } })
+    : null
   let stopHousekeeping: (() => void) | null = null
   let closing: Promise<void> | null = null
   const shutdown = async (): Promise<void> => {

@@ -47,6 +47,8 @@ export const ERRORS = Object.freeze({
   GW_ERR_INTAKE_NO_ROUTE: def(404, null, 'rejected', 'no such resource'),
   GW_ERR_INTAKE_INTERNAL: def(500, null, 'retry', 'internal error; retry later'),
   GW_ERR_INTAKE_OVERLOADED: def(503, null, 'retry', 'the gateway is overloaded; retry later'),
+  GW_ERR_INTAKE_TIMEOUT: def(408, null, 'rejected', 'the request was not received in time'),
+  GW_ERR_INTAKE_HEADERS_TOO_LARGE: def(431, null, 'rejected', 'the request headers are too large'),
 
   // ── edifact: transport cleaning, service string advice, tokenizer, envelope ───────────────────
   GW_ERR_EDIFACT_NO_INTERCHANGE: def(400, null, 'rejected', 'no UNA/UNB interchange header found'),

@@ -4,6 +4,8 @@
  * (`rejectUnauthorized: false`) so that the carrier learns *why* it is refused (401/403 with a
  * reason) instead of a bare handshake failure; this check then decides. The result is cached per
  * socket (a WeakMap: gone with the socket) and recomputed when the agreements were reloaded.
+ * Note the order of the checks: trust (CA, validity, CRL) before the pin, so an expired or revoked
+ * certificate is refused as such even when it is still pinned.
  */
 import type { TLSSocket } from 'node:tls'
 import { isIP } from 'node:net'
@@ -73,15 +75,19 @@ export function identify (socket: TLSSocket, set: AgreementSet): PeerIdentity {
   return { ok: true, candidates: active, fingerprint, notAfter }
 }
 
-/** Per-socket cache: the lookup runs once per TLS connection, not once per request. */
+/**
+ * Per-socket cache: the lookup runs once per TLS connection, not once per request. An entry is
+ * valid for the agreement set it was computed from (compared by identity, so two reloads within
+ * one millisecond still invalidate it).
+ */
 export function createIdentityCache (current: () => AgreementSet): (socket: TLSSocket) => PeerIdentity {
-  const cache = new WeakMap<TLSSocket, { generation: number, identity: PeerIdentity }>()
+  const cache = new WeakMap<TLSSocket, { set: AgreementSet, identity: PeerIdentity }>()
   return socket => {
     const set = current()
     const hit = cache.get(socket)
-    if (hit !== undefined && hit.generation === set.generation) return hit.identity
+    if (hit !== undefined && hit.set === set) return hit.identity
     const identity = identify(socket, set)
-    cache.set(socket, { generation: set.generation, identity })
+    cache.set(socket, { set, identity })
     return identity
   }
 }

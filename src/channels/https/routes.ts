@@ -29,9 +29,10 @@ export function sendResult (req: FastifyRequest, reply: FastifyReply, r: Transmi
   reply.header('X-Transmission-Id', r.transmissionId).header('X-Outcome', r.outcome)
   if (r.retryAfterSeconds !== null) reply.header('Retry-After', String(r.retryAfterSeconds))
   if (r.refusal !== null) {
-    // A known carrier whose bytes had no readable envelope still gets the JSON report (400).
-    if (r.carrier !== null && r.refusal.status === 400) return reply.code(400).type('application/json').send(r.json)
-    return sendProblem(reply, r.refusal.id as ErrorId, r.refusal.status, r.retryAfterSeconds ?? undefined)
+    // A known carrier whose bytes had no readable envelope also learns where reading stopped:
+    // the public findings (codes and positions, never a value) as a problem+json extension.
+    const errors = r.carrier !== null && r.refusal.status === 400 ? r.json.errors : undefined
+    return sendProblem(reply, r.refusal.id as ErrorId, r.refusal.status, r.retryAfterSeconds ?? undefined, { transmissionId: r.transmissionId, errors })
   }
   const status = STATUS[r.outcome]
   if (r.outcome === 'retry') return sendProblem(reply, 'GW_ERR_FORWARD_UNAVAILABLE', 503, r.retryAfterSeconds ?? 30)
@@ -108,6 +109,9 @@ export function registerRoutes (app: FastifyInstance<Server>, deps: RouteDeps): 
     const { reference } = req.query as { reference: string }
     const rows: LedgerRow[] = []
     for (const c of deps.candidatesOf(req)) rows.push(...await deps.ledger.list({ carrier: c.code, reference, limit: 100 }))
+    // None of yours with that reference: 404, the same answer whether another carrier used it or
+    // nobody did (invariant 3: a carrier learns nothing about others' references).
+    if (rows.length === 0) return sendProblem(reply, 'GW_ERR_INTAKE_NOT_FOUND')
     rows.sort((a, b) => b.receivedAt.localeCompare(a.receivedAt))
     return await reply.send({ transmissions: rows.map(view) })
   })

@@ -1,11 +1,16 @@
 /**
  * TLS settings for the carrier listener: TLS 1.2 minimum, forward-secret AEAD ciphers only,
  * ECDSA and RSA server certificates side by side, the carrier CA bundle and an optional CRL.
- * Session tickets stay on so reconnecting carriers resume instead of a full handshake.
+ * Session tickets stay on so reconnecting carriers resume instead of a full handshake; their keys
+ * are replaced on every reload, so a session from before a CRL change cannot skip the new check.
  */
 import { readFileSync } from 'node:fs'
-import type { SecureContextOptions } from 'node:tls'
+import { randomBytes, constants } from 'node:crypto'
+import type { Server } from 'node:https'
+import type { TLSSocket, SecureContextOptions } from 'node:tls'
+import type { Logger } from 'pino'
 import type { GatewayConfig } from '../../config/index.js'
+import type { Metrics } from '../../metrics/index.js'
 
 /** Mozilla "intermediate" list for TLS 1.2; TLS 1.3 suites are always enabled by Node. */
 export const CIPHERS = [
@@ -23,6 +28,60 @@ export function secureContextOptions (https: GatewayConfig['https']): SecureCont
     ...(https.crl !== null ? { crl: readFileSync(https.crl) } : {}),
     minVersion: https.minVersion,
     ciphers: CIPHERS,
-    honorCipherOrder: true
+    honorCipherOrder: true,
+    // TLS 1.2 renegotiation lets a client make the server redo expensive handshakes at will;
+    // nothing here needs it (TLS 1.3 has none).
+    secureOptions: constants.SSL_OP_NO_RENEGOTIATION
   }
+}
+
+/** Fresh session-ticket keys: sessions issued before now can no longer be resumed. */
+export function rotateTicketKeys (server: Server): void {
+  server.setTicketKeys(randomBytes(48))
+}
+
+/** Bounded metric label from a TLS error: the OpenSSL reason, lower-case, without prefixes. */
+export function handshakeReason (err: NodeJS.ErrnoException): string {
+  const code = (err.code ?? 'handshake_failed').toLowerCase().replace(/^err_ssl_/, '').replace(/[^a-z0-9_]/g, '_')
+  return code.slice(0, 60)
+}
+
+export interface HandshakeMonitorOptions {
+  metrics: Metrics
+  logger: Logger
+  /** One log record per peer address per window, however often it fails. @default 60000 */
+  windowMs?: number
+  /** Peers remembered at most (then forgotten all at once). @default 10000 */
+  maxPeers?: number
+}
+
+/**
+ * Counts failed handshakes (`carrier_gateway_tls_handshake_failures_total{reason}`) and
+ * connections refused over `maxConnections` (reason `connection_limit`), and logs each peer at
+ * most once per window with the reason: a scanner or a misconfigured carrier retrying in a loop
+ * must not flood the log. A `tlsClientError` only ever destroys its own socket.
+ */
+export function monitorHandshakes (server: Server, opts: HandshakeMonitorOptions): void {
+  const { metrics, logger } = opts
+  const windowMs = opts.windowMs ?? 60_000
+  const maxPeers = opts.maxPeers ?? 10_000
+  const recentlyLogged = new Map<string, number>()
+  const note = (peer: string, reason: string, message: string): void => {
+    metrics.tlsFailures.inc({ reason })
+    const now = Date.now()
+    if ((recentlyLogged.get(peer) ?? -Infinity) > now - windowMs) return
+    if (recentlyLogged.size >= maxPeers) recentlyLogged.clear()
+    recentlyLogged.set(peer, now)
+    logger.warn({ peer, reason }, message)
+  }
+  server.on('tlsClientError', (err: NodeJS.ErrnoException, socket: TLSSocket) => {
+    try {
+      note(socket.remoteAddress ?? 'unknown', handshakeReason(err), 'TLS handshake failed')
+    } finally {
+      socket.destroy()
+    }
+  })
+  server.on('drop', (data?: { remoteAddress?: string }) => {
+    note(data?.remoteAddress ?? 'unknown', 'connection_limit', 'connection refused: https.maxConnections reached')
+  })
 }
