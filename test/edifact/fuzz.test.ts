@@ -8,6 +8,10 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { ERRORS } from '../../src/errors.js'
 import { parseInterchange, REASONS, type Finding, type ParseOptions } from '../../src/edifact/index.js'
 
+// `npm run fuzz` raises the run count (FUZZ_RUNS) and picks a fresh seed (FUZZ_SEED) for a long search.
+const RUNS = Number(process.env.FUZZ_RUNS ?? 300)
+const SEED = Number(process.env.FUZZ_SEED ?? 20250114)
+
 const DIR = new URL('../../../shared/samples/', import.meta.url)
 const SAMPLES = readdirSync(DIR).filter((f) => f !== 'SOURCES.md').map((f) => readFileSync(new URL(f, DIR)))
 const SERVICE = [...":+'?*-$#\"\\.\r\n"].map((c) => c.charCodeAt(0))
@@ -97,7 +101,7 @@ t.test('parseInterchange never throws, stays bounded and never echoes input in f
       r.body.length <= input.length + 9 &&
       [...r.errors, ...r.warnings].every(clean) &&
       Array.isArray(r.stripped) && r.stripped.every((s) => s.bytes > 0)
-  }), { numRuns: 300, seed: 20250114 })
+  }), { numRuns: RUNS, seed: SEED })
   t.equal(runs, 300)
 })
 
@@ -105,7 +109,7 @@ t.test('arbitrary byte strings, including empty, never throw', async (t) => {
   fc.assert(fc.property(fc.uint8Array({ maxLength: 2000 }), fc.boolean(), (bytes, typeB) => {
     const r = parseInterchange(Buffer.from(bytes), { typeB })
     return r.errors.length > 0 || r.unb !== null
-  }), { numRuns: 300 })
+  }), { numRuns: RUNS })
   t.match(parseInterchange(Buffer.alloc(0)).errors, [{ id: 'GW_ERR_EDIFACT_NO_INTERCHANGE' }])
 })
 

@@ -1,8 +1,9 @@
 /**
  * The HTTPS mutual-TLS channel on Fastify 5 with Node's https options. The TLS layer requests a
  * client certificate but lets every handshake through (`rejectUnauthorized: false`); the onRequest
- * hook then decides with a reason the carrier can act on (401/403 problem+json). Handshake
- * failures are counted and logged once per peer address per minute, never per byte.
+ * hook then decides with a reason the carrier can act on (401/403 problem+json). Hook order is
+ * part of the security model: helmet first (its headers are on every reply, refusals included),
+ * then identity, then the per-carrier size check and rate limit, which need the proven carrier.
  */
 import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify'
 import helmet from '@fastify/helmet'
@@ -14,9 +15,9 @@ import type { Channel, ChannelDeps } from '../channel.js'
 import type { Ledger } from '../../ledger/index.js'
 import type { Agreement } from '../../agreements/schema.js'
 import { createIdentityCache } from './identity.js'
-import { problemOf, sendProblem } from './problem.js'
+import { clientErrorHandler, problemOf, sendProblem } from './problem.js'
 import { registerRoutes } from './routes.js'
-import { secureContextOptions } from './tls.js'
+import { monitorHandshakes, rotateTicketKeys, secureContextOptions } from './tls.js'
 
 export interface HttpsChannel extends Channel {
   port (): number | null
@@ -27,62 +28,67 @@ export interface HttpsChannel extends Channel {
 
 const MEDIA_TYPES = ['application/edifact', 'text/plain', 'application/octet-stream']
 
+/**
+ * How often Node looks for connections past `headersTimeout`/`requestTimeout`. Node's default
+ * (30 s) would let a slowloris client hold a socket up to 30 s beyond the configured deadline.
+ */
+function checkingInterval (https: ChannelDeps['config']['https']): number {
+  return Math.max(50, Math.min(1000, Math.floor(Math.min(https.headersTimeoutMs, https.requestTimeoutMs) / 4)))
+}
+
 export function createHttpsChannel (deps: ChannelDeps & { ledger: Ledger }): HttpsChannel {
   const { config, agreements, metrics, logger } = deps
   const https = config.https
   const app = Fastify<Server>({
-    https: { ...secureContextOptions(https), requestCert: true, rejectUnauthorized: false },
+    https: {
+      ...secureContextOptions(https),
+      requestCert: true,
+      rejectUnauthorized: false,
+      // A client that opens TCP and never completes the handshake is cut off like a slow header.
+      handshakeTimeout: https.headersTimeoutMs,
+      headersTimeout: https.headersTimeoutMs,
+      requestTimeout: https.requestTimeoutMs,
+      connectionsCheckingInterval: checkingInterval(https)
+    } as never,
     loggerInstance: logger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.limits.maxMessageBytes,
     requestTimeout: https.requestTimeoutMs,
     keepAliveTimeout: https.keepAliveTimeoutMs,
     connectionTimeout: https.requestTimeoutMs,
+    clientErrorHandler,
     return503OnClosing: true,
     forceCloseConnections: 'idle'
   })
   app.server.headersTimeout = https.headersTimeoutMs
   app.server.maxConnections = https.maxConnections
+  monitorHandshakes(app.server, { metrics, logger })
   const identityOf = createIdentityCache(() => agreements.current())
-  const recentlyLogged = new Map<string, number>()
 
-  app.server.on('tlsClientError', (err: NodeJS.ErrnoException, socket: TLSSocket) => {
-    const reason = (err.code ?? 'handshake_failed').toLowerCase()
-    metrics.tlsFailures.inc({ reason })
-    const peer = socket.remoteAddress ?? 'unknown'
-    const now = Date.now()
-    if ((recentlyLogged.get(peer) ?? 0) < now - 60_000) {
-      if (recentlyLogged.size > 10_000) recentlyLogged.clear()
-      recentlyLogged.set(peer, now)
-      logger.warn({ peer, reason }, 'TLS handshake failed')
-    }
-    socket.destroy()
-  })
+  // Sockets established under an older TLS context (before a CRL/certificate reload) are served
+  // their current request and then closed, so the next request handshakes against the new CRL.
+  let tlsGeneration = 0
+  const socketGeneration = new WeakMap<object, number>()
+  app.server.on('secureConnection', (socket: TLSSocket) => { socketGeneration.set(socket, tlsGeneration) })
 
+  // Only the interchange media types: Fastify's default JSON parser would otherwise turn a JSON
+  // body into an object the route reads as "empty" (400) instead of answering 415.
+  app.removeAllContentTypeParsers()
   for (const type of MEDIA_TYPES) {
     app.addContentTypeParser(type, { parseAs: 'buffer' }, (_req, body, done) => { done(null, body) })
   }
-
-  app.addHook('onRequest', async (req, reply) => {
-    req.receivedAt = Date.now()
-    const id = identityOf(req.raw.socket as TLSSocket)
-    if (!id.ok) {
-      metrics.tlsFailures.inc({ reason: id.reason })
-      return await sendProblem(reply, id.error)
-    }
-    req.carriers = id.candidates
-  })
 
   const candidatesOf = (req: FastifyRequest): readonly Agreement[] => req.carriers ?? []
   const carrierKey = (req: FastifyRequest): string => candidatesOf(req).map(c => c.code).join('+') || 'unknown'
 
   app.setErrorHandler((err: { code?: string, statusCode?: number }, req, reply) => {
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendProblem(reply, 'GW_ERR_INTAKE_TOO_LARGE')
-    if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || err.code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH') return sendProblem(reply, 'GW_ERR_INTAKE_MEDIA_TYPE')
+    if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return sendProblem(reply, 'GW_ERR_INTAKE_MEDIA_TYPE')
     if (err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return sendProblem(reply, 'GW_ERR_INTAKE_EMPTY_BODY')
     if (err.statusCode === 429) return sendProblem(reply, 'GW_ERR_INTAKE_RATE_LIMITED', 429)
     if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) return sendProblem(reply, 'GW_ERR_INTAKE_BAD_REQUEST', 400)
-    req.log.error({ err: { code: err.code } }, 'request failed')
+    // The code only: an error message may quote the input (domain.md §6 "sanitise exceptions").
+    req.log.error({ err: { code: err.code ?? 'unknown' } }, 'request failed')
     return sendProblem(reply, 'GW_ERR_INTAKE_INTERNAL', 500)
   })
   app.setNotFoundHandler((_req, reply) => sendProblem(reply, 'GW_ERR_INTAKE_NO_ROUTE'))
@@ -92,11 +98,40 @@ export function createHttpsChannel (deps: ChannelDeps & { ledger: Ledger }): Htt
     await app.register(helmet, {
       // An API: nothing is rendered, so nothing may be loaded or framed.
       contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
-      crossOriginResourcePolicy: { policy: 'same-origin' }
+      crossOriginResourcePolicy: { policy: 'same-origin' },
+      strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true },
+      referrerPolicy: { policy: 'no-referrer' }
     })
+
+    app.addHook('onRequest', async (req, reply) => {
+      req.receivedAt = Date.now()
+      // Replies about carriers' data are never cached by intermediaries or clients.
+      reply.header('Cache-Control', 'no-store')
+      const socket = req.raw.socket as TLSSocket
+      const id = identityOf(socket)
+      if (!id.ok) {
+        metrics.tlsFailures.inc({ reason: id.reason })
+        return await sendProblem(reply, id.error)
+      }
+      if ((socketGeneration.get(socket) ?? tlsGeneration) < tlsGeneration) reply.header('Connection', 'close')
+      req.carriers = id.candidates
+    })
+
+    // The agreement's own size limit, from Content-Length before any byte is buffered; a chunked
+    // body is checked again in the route once read (it is bounded by the global limit meanwhile).
+    app.addHook('preParsing', async (req, reply, payload) => {
+      const declared = Number(req.headers['content-length'] ?? NaN)
+      const own = Math.min(...candidatesOf(req).map(c => c.limits.maxMessageBytes ?? config.limits.maxMessageBytes))
+      if (Number.isFinite(declared) && declared > own) {
+        reply.header('Connection', 'close')
+        await sendProblem(reply, 'GW_ERR_INTAKE_TOO_LARGE')
+      }
+      return payload
+    })
+
     await app.register(rateLimit, {
       global: true,
-      // After onRequest, so the key is the carrier the certificate proved, never an address.
+      // After identity, so the key is the carrier the certificate proved, never an address.
       hook: 'preParsing',
       keyGenerator: carrierKey,
       max: (req: FastifyRequest) => Math.min(...candidatesOf(req).map(c => c.limits.requestsPerMinute), Number.MAX_SAFE_INTEGER),
@@ -133,7 +168,12 @@ export function createHttpsChannel (deps: ChannelDeps & { ledger: Ledger }): Htt
     healthy: () => started,
     port: () => started ? (app.server.address() as { port: number }).port : null,
     reloadTls () {
-      app.server.setSecureContext({ ...secureContextOptions(https) })
+      // Read everything first: a missing or malformed file throws here and the old context stays.
+      const options = secureContextOptions(https)
+      app.server.setSecureContext(options)
+      rotateTicketKeys(app.server)
+      tlsGeneration++
+      app.server.closeIdleConnections()
     }
   }
 }
