@@ -68,7 +68,7 @@ export function createMetrics (options: { defaults?: boolean } = {}) {
     bridgeDeliveries: new Counter({ name: `${P}amqp_bridge_deliveries_total`, help: 'Bridge deliveries by carrier and action (acked|requeued|dead_lettered)', labelNames: ['carrier', 'action'] as const, registers: r }),
     bridgeConnected: new Gauge({ name: `${P}amqp_bridge_connected`, help: '1 while the bridge consumer for a carrier is connected and consuming', labelNames: ['carrier'] as const, registers: r }),
     bridgeReconnects: new Counter({ name: `${P}amqp_bridge_reconnects_total`, help: 'Bridge connections to a carrier broker lost and re-established', labelNames: ['carrier'] as const, registers: r }),
-    bridgeRedeliveries: new Counter({ name: `${P}amqp_bridge_redeliveries_total`, help: 'Bridge deliveries that were redeliveries of a message not settled before (crash, lost connection)', labelNames: ['carrier'] as const, registers: r }),
+    bridgeRedeliveries: new Counter({ name: `${P}amqp_bridge_redeliveries_total`, help: 'Bridge deliveries the broker flagged as redelivered (requeued after a retry, or unsettled when a connection or gateway was lost)', labelNames: ['carrier'] as const, registers: r }),
     bridgeQueueReady: new Gauge({ name: `${P}amqp_bridge_queue_ready`, help: 'Messages ready on the carrier queue (lag), polled with a passive queue check', labelNames: ['carrier'] as const, registers: r })
   }
   return m
