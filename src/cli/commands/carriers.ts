@@ -1,0 +1,257 @@
+/**
+ * `carrier-gateway carriers list | show CODE | add CODE ... | set-stage CODE STAGE --reason TEXT`
+ * (issue 8, interfaces.md). Agreements are read exactly as the gateway reads them; `add` and
+ * `set-stage` write files that pass the same validation, and the running gateway picks them up
+ * through its file watcher (or SIGHUP).
+ */
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { parse } from 'yaml'
+import { configFileFrom, isSecretRef, loadConfig, problemText, resolveSecret, type GatewayConfig } from '../../config/index.js'
+import { loadAgreementDir } from '../../agreements/store.js'
+import { certFacts } from '../../onboarding/certs.js'
+import { certificateViews, listText, showText } from '../../onboarding/carriers-view.js'
+import { openExistingLedger } from '../../onboarding/ledger.js'
+import { checkScaffold, scaffoldAgreement, writeNewAgreement, type ScaffoldCertificate } from '../../onboarding/scaffold.js'
+import { STAGES, StageError, appendAudit, auditLogPath, changeStage, officer, readAudit, replaceText, type Stage } from '../../onboarding/stage.js'
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, print, type CliIo } from '../io.js'
+
+const USAGE = [
+  'usage: carriers list [--json]',
+  '       carriers show CODE [--json]',
+  '       carriers add CODE --name NAME [--paxlst D02B,D05B] [--pnrgov 13.1] [--https] [--sftp] [--amqp]',
+  '                    [--sender-id ID]... [--cert FILE]... [--fingerprint sha256/AB:CD:...]...',
+  '                    [--sftp-key file:PATH|env:NAME] [--amqp-url env:NAME|file:PATH]',
+  '       carriers set-stage CODE testing|live|suspended --reason TEXT [--by NAME]',
+  '(every form takes --config FILE)'
+].join('\n')
+
+const CODE = /^[A-Z0-9]{2,3}$/
+const PAXLST_VERSIONS = ['D02B', 'D05B', 'D12B', 'D15B']
+const FINGERPRINT = /^sha256\/([0-9A-F]{2}:){31}[0-9A-F]{2}$/
+
+function loadAll (config: GatewayConfig, io: CliIo): ReturnType<typeof loadAgreementDir> {
+  const loaded = loadAgreementDir(config.carriers)
+  if (loaded.problems.length > 0) print(io.stderr, `warning: ${loaded.problems.length} problem${loaded.problems.length === 1 ? '' : 's'} in ${config.carriers} (run carrier-gateway check-config); showing the valid agreements`)
+  return loaded
+}
+
+async function list (args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({ args, options: { config: { type: 'string' }, json: { type: 'boolean', default: false } }, allowPositionals: true, strict: true })
+  if (positionals.length > 0) throw new UsageError(USAGE)
+  const config = loadConfig(configFileFrom(values.config, io.env))
+  const { agreements } = loadAll(config, io)
+  if (values.json) {
+    print(io.stdout, JSON.stringify(agreements.map(a => ({ code: a.code, name: a.name, stage: a.stage, channels: Object.keys(a.channels), messages: a.messages, certificates: certificateViews(a) })), null, 2))
+  } else {
+    print(io.stdout, listText(agreements))
+  }
+  return EXIT_OK
+}
+
+async function show (args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({ args, options: { config: { type: 'string' }, json: { type: 'boolean', default: false } }, allowPositionals: true, strict: true })
+  if (positionals.length !== 1) throw new UsageError(USAGE)
+  const code = positionals[0]
+  const config = loadConfig(configFileFrom(values.config, io.env))
+  const agreement = loadAll(config, io).agreements.find(a => a.code === code)
+  if (agreement === undefined) {
+    print(io.stderr, `carriers show: no valid agreement for ${code} in ${config.carriers}`)
+    return EXIT_FAILED
+  }
+  const access = await openExistingLedger(config, io.env)
+  let lastByType: Record<string, string> | null = null
+  let note = access.note
+  if (access.ledger !== null) {
+    try {
+      lastByType = await access.ledger.lastByType(code)
+    } catch (err) {
+      note = `ledger unavailable (${(err as Error).message})`
+    } finally {
+      await access.ledger.close()
+    }
+  }
+  const history = await readAudit(auditLogPath(config.carriers), code)
+  if (values.json) {
+    print(io.stdout, JSON.stringify({ ...agreement, certificates: certificateViews(agreement), lastTransmission: lastByType, ledger: note, history }, null, 2))
+  } else {
+    print(io.stdout, showText({ agreement, lastByType, ledgerNote: note, history }))
+  }
+  return EXIT_OK
+}
+
+function csv (v: string | undefined): string[] | null {
+  return v === undefined ? null : v.split(',').map(s => s.trim()).filter(s => s !== '')
+}
+
+async function add (args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: {
+      config: { type: 'string' },
+      name: { type: 'string' },
+      paxlst: { type: 'string' },
+      pnrgov: { type: 'string' },
+      https: { type: 'boolean', default: false },
+      sftp: { type: 'boolean', default: false },
+      amqp: { type: 'boolean', default: false },
+      'sender-id': { type: 'string', multiple: true },
+      cert: { type: 'string', multiple: true },
+      fingerprint: { type: 'string', multiple: true },
+      'sftp-key': { type: 'string' },
+      'amqp-url': { type: 'string' }
+    },
+    allowPositionals: true,
+    strict: true
+  })
+  const [code, ...extra] = positionals
+  if (code === undefined || extra.length > 0 || values.name === undefined || values.name.trim() === '') throw new UsageError(USAGE)
+  if (!CODE.test(code)) throw new UsageError(`${code} is not a carrier code (IATA 2 or ICAO 3 upper-case letters or digits)`)
+  const channels = (['https', 'sftp', 'amqp'] as const).filter(c => values[c])
+  if (channels.length === 0) channels.push('https')
+  const certificates: ScaffoldCertificate[] = []
+  for (const file of values.cert ?? []) {
+    let facts
+    try {
+      facts = certFacts(readFileSync(file))
+    } catch {
+      print(io.stderr, `carriers add: ${file} cannot be read as a certificate`)
+      return EXIT_FAILED
+    }
+    if (facts.daysLeft < 0) {
+      print(io.stderr, `carriers add: ${file} expired on ${facts.notAfter}`)
+      return EXIT_FAILED
+    }
+    certificates.push({ fingerprint: facts.fingerprint, notAfter: facts.notAfter, label: facts.subject })
+  }
+  for (const fp of values.fingerprint ?? []) certificates.push({ fingerprint: /^sha256\//i.test(fp) ? `sha256/${fp.slice(7).toUpperCase()}` : `sha256/${fp.toUpperCase()}` })
+  if (channels.includes('https') && certificates.length === 0) {
+    throw new UsageError('an https agreement needs at least one client certificate: pass --cert FILE (see carrier-gateway certs issue) or --fingerprint sha256/AB:CD:...')
+  }
+  if (!channels.includes('https') && certificates.length > 0) throw new UsageError('--cert and --fingerprint are for the https channel; add --https')
+  // Secrets are never inline in an agreement: only env:NAME or file:PATH references.
+  for (const [flag, channel] of [['sftp-key', 'sftp'], ['amqp-url', 'amqp']] as const) {
+    const ref = values[flag]
+    if (ref === undefined) continue
+    if (!isSecretRef(ref) || ref.length < 6) throw new UsageError(`--${flag} takes a secret reference, env:NAME or file:PATH`)
+    if (!channels.includes(channel)) throw new UsageError(`--${flag} goes with --${channel}`)
+  }
+  const paxlst = csv(values.paxlst)
+  const pnrgov = csv(values.pnrgov)
+  const badPaxlst = (paxlst ?? []).filter(v => !PAXLST_VERSIONS.includes(v))
+  if (badPaxlst.length > 0 || paxlst?.length === 0) throw new UsageError(`--paxlst takes versions from ${PAXLST_VERSIONS.join(', ')} (comma-separated)`)
+  if ((pnrgov ?? []).some(v => !/^1[0-7]\.1$/.test(v)) || pnrgov?.length === 0) throw new UsageError('--pnrgov takes versions like 11.1, 13.1 (comma-separated)')
+  for (const c of certificates) {
+    if (!FINGERPRINT.test(c.fingerprint)) throw new UsageError(`${c.fingerprint} is not a SHA-256 fingerprint (sha256/ and 32 colon-separated hex bytes)`)
+  }
+  const config = loadConfig(configFileFrom(values.config, io.env))
+  const file = join(config.carriers, `${code}.yaml`)
+  if (existsSync(file) || existsSync(join(config.carriers, `${code}.yml`))) {
+    print(io.stderr, `carriers add: ${file} already exists; not overwritten (edit it, or use carriers set-stage)`)
+    return EXIT_FAILED
+  }
+  const text = scaffoldAgreement({
+    code,
+    name: values.name.trim(),
+    // Neither type named: PAXLST D05B, the version most carriers send (domain.md §2).
+    paxlst: paxlst ?? (pnrgov === null ? ['D05B'] : null),
+    pnrgov,
+    channels,
+    senderIds: values['sender-id'] ?? [code],
+    certificates,
+    sftpKey: values['sftp-key'],
+    amqpUrl: values['amqp-url'],
+    now: new Date()
+  })
+  const problems = checkScaffold(config.carriers, code, text)
+  if (problems.length > 0) {
+    print(io.stderr, `carriers add: the agreement would not be valid; nothing written:\n${problems.map(p => `  ${problemText(p)}`).join('\n')}`)
+    return exitForProblems(problems)
+  }
+  try {
+    writeNewAgreement(config.carriers, code, text)
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException
+    print(io.stderr, e.code === 'EEXIST' ? `carriers add: ${file} already exists; not overwritten` : `carriers add: cannot write ${file} (${e.code ?? e.message})`)
+    return EXIT_FAILED
+  }
+  const written = parse(text) as { channels: { sftp?: { privateKey: string }, amqp?: { url: string } } }
+  const unresolved = [['channels.sftp.privateKey', written.channels.sftp?.privateKey], ['channels.amqp.url', written.channels.amqp?.url]]
+    .filter((r): r is [string, string] => r[1] !== undefined && !resolvable(r[1], io.env))
+  const todo = [
+    ...unresolved.map(([path, ref]) => `provide ${path} (${ref}); until then check-config reports it and the channel cannot connect`),
+    values['sender-id'] === undefined ? `confirm the UNB sender id with the carrier (senderIds defaults to ${code})` : null,
+    channels.includes('sftp') ? 'fill in channels.sftp (host, username, privateKey, hostKey, folders), then carrier-gateway probe ' + code : null,
+    channels.includes('amqp') ? `set ${code}_AMQP_URL for the gateway and check channels.amqp queues, then carrier-gateway probe ${code}` : null,
+    `run the carrier's test files through carrier-gateway certify ${code} FILE...`
+  ].filter((s): s is string => s !== null)
+  print(io.stdout, [`wrote ${file} (stage testing)`, 'next:', ...todo.map(t => `  - ${t}`)].join('\n'))
+  return EXIT_OK
+}
+
+function resolvable (ref: string, env: NodeJS.ProcessEnv): boolean {
+  try {
+    resolveSecret(ref, env)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** Problems that come from the options given (versions, fingerprints) are usage errors. */
+function exitForProblems (problems: ReadonlyArray<{ path: string }>): number {
+  return problems.every(p => p.path.startsWith('/messages') || p.path.startsWith('/channels/https') || p.path.startsWith('/senderIds/') || p.path === '/name') ? EXIT_USAGE : EXIT_FAILED
+}
+
+async function setStage (args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({ args, options: { config: { type: 'string' }, reason: { type: 'string' }, by: { type: 'string' } }, allowPositionals: true, strict: true })
+  const [code, stage, ...extra] = positionals
+  if (code === undefined || stage === undefined || extra.length > 0) throw new UsageError(USAGE)
+  if (!(STAGES as readonly string[]).includes(stage)) throw new UsageError(`stage must be one of ${STAGES.join(', ')}`)
+  if (values.reason === undefined || values.reason.trim() === '') throw new UsageError('--reason TEXT is required: the audit log records why the stage changed')
+  const config = loadConfig(configFileFrom(values.config, io.env))
+  const file = [join(config.carriers, `${code}.yaml`), join(config.carriers, `${code}.yml`)].find(f => existsSync(f))
+  if (file === undefined) {
+    print(io.stderr, `carriers set-stage: no agreement file for ${code} in ${config.carriers}`)
+    return EXIT_FAILED
+  }
+  const before = readFileSync(file, 'utf8')
+  let change
+  try {
+    change = await changeStage(file, stage as Stage)
+  } catch (err) {
+    print(io.stderr, `carriers set-stage: ${err instanceof StageError ? err.message : (err as Error).message}`)
+    return EXIT_FAILED
+  }
+  if (!change.changed) {
+    print(io.stdout, `${code} is already in stage ${stage}; nothing changed`)
+    return EXIT_OK
+  }
+  const audit = auditLogPath(config.carriers)
+  const entry = { at: new Date().toISOString(), by: officer(values.by, io.env), action: 'set-stage' as const, carrier: code, from: change.from, to: change.to, reason: values.reason.trim() }
+  try {
+    await appendAudit(audit, entry)
+  } catch (err) {
+    // An unrecorded change is not allowed to stand: put the file back.
+    await replaceText(file, before)
+    print(io.stderr, `carriers set-stage: the audit log ${audit} cannot be written (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); the stage was not changed`)
+    return EXIT_FAILED
+  }
+  print(io.stdout, [
+    `${code}: stage ${change.from} -> ${change.to} (${file}); recorded in ${audit}`,
+    'a running gateway applies it within a second (file watcher) or on SIGHUP'
+  ].join('\n'))
+  return EXIT_OK
+}
+
+export async function run (args: string[], io: CliIo): Promise<number> {
+  const [sub, ...rest] = args
+  switch (sub) {
+    case 'list': return await list(rest, io)
+    case 'show': return await show(rest, io)
+    case 'add': return await add(rest, io)
+    case 'set-stage': return await setStage(rest, io)
+    default: throw new UsageError(USAGE)
+  }
+}

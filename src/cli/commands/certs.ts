@@ -1,0 +1,105 @@
+/**
+ * `carrier-gateway certs issue CODE --out DIR [--days N]`: a key and client certificate for a
+ * carrier from the configured CA (`ca.cert`, `ca.key`: the example CA by default), printing the
+ * fingerprint line for the agreement. `certs show FILE`: fingerprint, subject, issuer, validity.
+ */
+import { readFileSync } from 'node:fs'
+import { parseArgs } from 'node:util'
+import { configFileFrom, loadConfig, resolveSecret } from '../../config/index.js'
+import { loadAgreementDir, normalizeFingerprint } from '../../agreements/store.js'
+import { bundleHolds, certFacts, issueClientCertificate } from '../../onboarding/certs.js'
+import { EXIT_FAILED, EXIT_OK, UsageError, print, type CliIo } from '../io.js'
+
+const USAGE = 'usage: certs issue CODE --out DIR [--days N] | certs show FILE   [--config FILE]'
+
+async function issue (args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({ args, options: { config: { type: 'string' }, out: { type: 'string' }, days: { type: 'string', default: '730' } }, allowPositionals: true, strict: true })
+  const [code, ...extra] = positionals
+  if (code === undefined || extra.length > 0 || values.out === undefined) throw new UsageError(USAGE)
+  if (!/^[A-Z0-9]{2,3}$/.test(code)) throw new UsageError(`${code} is not a carrier code (2 or 3 upper-case letters or digits)`)
+  const days = Number(values.days)
+  if (!Number.isInteger(days) || days < 1 || days > 3650) throw new UsageError('--days must be a whole number of days from 1 to 3650')
+  const config = loadConfig(configFileFrom(values.config, io.env))
+  const agreement = loadAgreementDir(config.carriers).agreements.find(a => a.code === code)
+  let issued
+  try {
+    issued = await issueClientCertificate({
+      code,
+      organisation: agreement?.name ?? null,
+      caCertFile: config.ca.cert,
+      caKeyPem: resolveSecret(config.ca.key, io.env),
+      outDir: values.out,
+      days
+    })
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException & { stderr?: string }
+    const why = e.code === 'EEXIST'
+      ? `${e.path ?? 'the key or certificate'} already exists; not overwritten`
+      : e.stderr !== undefined && e.stderr !== ''
+        ? `openssl failed: ${e.stderr.trim().split('\n')[0]}`
+        : e.message
+    print(io.stderr, `certs issue: ${why}`)
+    return EXIT_FAILED
+  }
+  print(io.stdout, [
+    `issued ${issued.certFile} (subject ${issued.subject}; issuer ${issued.issuer})`,
+    `key    ${issued.keyFile} (mode 0600: hand it to the carrier over a secure channel, then delete this copy)`,
+    `valid  ${issued.notBefore} to ${issued.notAfter} (${issued.daysLeft} days)`,
+    '',
+    `fingerprint for config/carriers/${code}.yaml, under channels.https.certificates:`,
+    `  - { fingerprint: "${issued.fingerprint}", notAfter: "${issued.notAfter}", label: "issued ${issued.notBefore.slice(0, 10)}" }`,
+    'or simply:',
+    `  - "${issued.fingerprint}"`
+  ].join('\n'))
+  if (agreement === undefined) print(io.stderr, `note: no agreement for ${code} yet; create it with carrier-gateway carriers add ${code} --name NAME --cert ${issued.certFile}`)
+  try {
+    // The gateway trusts client certificates signed by https.clientCa; warn when that is another CA.
+    if (!bundleHolds(readFileSync(config.https.clientCa, 'utf8'), readFileSync(config.ca.cert, 'utf8'))) {
+      print(io.stderr, `warning: ${config.ca.cert} is not in https.clientCa (${config.https.clientCa}); the gateway will not accept this certificate until it is`)
+    }
+  } catch {
+    print(io.stderr, `warning: https.clientCa (${config.https.clientCa}) cannot be read to check that it trusts ${config.ca.cert}`)
+  }
+  return EXIT_OK
+}
+
+async function show (args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({ args, options: { config: { type: 'string' } }, allowPositionals: true, strict: true })
+  if (positionals.length !== 1) throw new UsageError(USAGE)
+  const file = positionals[0]
+  let facts
+  try {
+    facts = certFacts(readFileSync(file))
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code
+    print(io.stderr, `certs show: ${file} ${code === 'ENOENT' || code === 'EACCES' ? 'cannot be read' : 'is not a PEM or DER certificate'}`)
+    return EXIT_FAILED
+  }
+  const lines = [
+    `file         ${file}`,
+    `fingerprint  ${facts.fingerprint}`,
+    `subject      ${facts.subject}`,
+    `issuer       ${facts.issuer}`,
+    `serial       ${facts.serial}`,
+    `key          ${facts.keyType}`,
+    `notBefore    ${facts.notBefore}`,
+    `notAfter     ${facts.notAfter}`,
+    `days left    ${facts.daysLeft < 0 ? `expired ${-facts.daysLeft} days ago` : facts.daysLeft}`
+  ]
+  // Which agreements pin it, when a config is at hand (informative; a missing config is fine).
+  try {
+    const config = loadConfig(configFileFrom(values.config, io.env))
+    const fp = normalizeFingerprint(facts.fingerprint)
+    const pinned = loadAgreementDir(config.carriers).agreements.filter(a => a.channels.https?.certificates.some(c => c.fingerprint === fp) === true).map(a => a.code)
+    lines.push(`pinned by    ${pinned.length > 0 ? pinned.join(', ') : 'no agreement'}`)
+  } catch { /* no usable config: nothing to cross-check */ }
+  print(io.stdout, lines.join('\n'))
+  return facts.daysLeft < 0 ? EXIT_FAILED : EXIT_OK
+}
+
+export async function run (args: string[], io: CliIo): Promise<number> {
+  const [sub, ...rest] = args
+  if (sub === 'issue') return await issue(rest, io)
+  if (sub === 'show') return await show(rest, io)
+  throw new UsageError(USAGE)
+}

@@ -1,0 +1,165 @@
+/**
+ * The conformance report of `carrier-gateway certify` (issue 8): every file run through exactly
+ * the checks the gateway applies for that carrier (assessTransmission with its agreement: versions,
+ * strictness, sender ids, the gateway's receiver ids and limits), the ack the carrier would get,
+ * every finding with its position and its code in words, and data-quality figures.
+ *
+ * The report is built from codes, positions, counts and envelope ids only: it never holds a value
+ * from inside a segment (architecture.md invariant 4), so it can be mailed to the carrier and kept.
+ * Ack texts qualify: CONTRL/ACKRES echo envelope references and positions, never data.
+ */
+import { basename } from 'node:path'
+import type { Agreement } from '../agreements/schema.js'
+import type { Finding } from '../edifact/types.js'
+import { ERRORS } from '../errors.js'
+import { assessTransmission, type Assessment } from '../pipeline/assess.js'
+import { buildReply } from '../pipeline/acknowledge.js'
+import { createAckReferences } from '../acknowledge/index.js'
+import { newTransmissionId } from '../intake/transmission.js'
+import { explainCode, positionText } from './explain.js'
+import { addFigures, addModel, emptyQuality, partSeries, type PartRecord, type QualityFigures } from './quality.js'
+
+export type FileOutcome = 'accepted' | 'accepted_with_warnings' | 'rejected'
+
+export interface ReportFinding {
+  /** ISO 9735 0085 code, as in the CONTRL. */
+  code: number
+  meaning: string
+  advice: string
+  /** Gateway catalogue id (GW_ERR_…). */
+  id: string
+  level: string
+  message: string | null
+  segment: number | null
+  tag: string | null
+  element: number | null
+  component: number | null
+  position: string
+  text: string
+}
+
+export interface FileReport {
+  file: string
+  bytes: number
+  outcome: FileOutcome
+  /** Set when the gateway would refuse at the transport (no ack can be built): HTTP status and reason. */
+  refusal: { id: string, status: number, text: string } | null
+  interchange: { syntax: string, sender: string, recipient: string, reference: string, test: boolean } | null
+  /** Transport material the gateway would strip (Type B headers, trailers…), kind and size only. */
+  stripped: Array<{ kind: string, bytes: number }>
+  messages: Array<{ reference: string, type: string, version: string, part: { sequence: number | null, final: boolean | null }, outcome: string }>
+  /** The ack the carrier would get; null when none is due (with `ackNote` saying why). */
+  ack: { kind: string, contentType: string, text: string } | null
+  ackNote: string | null
+  errors: ReportFinding[]
+  warnings: ReportFinding[]
+  quality: QualityFigures
+}
+
+export interface ConformanceReport {
+  report: 'conformance'
+  generatedAt: string
+  carrier: { code: string, name: string, stage: string }
+  summary: { files: number, accepted: number, acceptedWithWarnings: number, rejected: number, passed: boolean }
+  /** Over all files: traveller figures, PNRs, and multi-part series completeness. */
+  quality: QualityFigures & { series: { total: number, complete: number, incomplete: number } }
+  files: FileReport[]
+}
+
+export interface CertifyContext {
+  receiverIds: readonly string[]
+  senderId: string
+  limits: { maxSegments: number, maxValueLength: number, maxParts: number }
+  now?: Date
+}
+
+export function reportFinding (f: Finding): ReportFinding {
+  const x = explainCode(f.code)
+  return {
+    code: f.code,
+    meaning: x.meaning,
+    advice: x.advice,
+    id: f.id,
+    level: f.level,
+    message: f.message,
+    segment: f.segment,
+    tag: f.tag,
+    element: f.element,
+    component: f.component,
+    position: positionText(f),
+    text: f.text
+  }
+}
+
+function ackOf (a: Assessment, ctx: CertifyContext, now: Date, newReference: () => string): Pick<FileReport, 'ack' | 'ackNote'> {
+  const carrier = a.carrier
+  if (carrier === null || a.interchange.unb === null) return { ack: null, ackNote: 'no ack: the gateway refuses the transmission at the transport (see refusal)' }
+  const reply = buildReply(a, a.outcome, { transmissionId: newTransmissionId(now.getTime()), senderId: ctx.senderId, now, newReference })
+  if (reply.ack !== null) return { ack: { kind: reply.ack.kind, contentType: reply.ack.contentType, text: reply.ack.body }, ackNote: null }
+  const type = a.interchange.messages[0]?.type
+  const configured = type === 'PAXLST' || type === 'PNRGOV' ? carrier.messages[type]?.ack : undefined
+  const why = configured === 'none'
+    ? `the agreement asks for no ack for ${type ?? 'this message type'}`
+    : `the agreement sends acks ${carrier.ackWhen === 'on-error' ? 'only on errors or warnings' : carrier.ackWhen === 'on-request' ? 'only when UNB 0031 = 1 asks for one' : 'never for this message type'}`
+  return { ack: null, ackNote: `no ack: ${why}` }
+}
+
+/** Assesses one file for the carrier and describes the result (pure; nothing is stored). */
+export function certifyFile (agreement: Agreement, name: string, bytes: Buffer, ctx: CertifyContext, newReference = createAckReferences()): { report: FileReport, parts: PartRecord[] } {
+  const now = ctx.now ?? new Date()
+  const a = assessTransmission(bytes, [agreement], { receiverIds: ctx.receiverIds, receivedAt: now, limits: ctx.limits })
+  const unb = a.interchange.unb
+  const refusal = a.refusal !== null ? { id: a.refusal, status: ERRORS[a.refusal].http, text: ERRORS[a.refusal].text } : null
+  const quality = emptyQuality()
+  const parts: PartRecord[] = []
+  for (const m of a.messages) {
+    if (m.model !== null && (m.type === 'PAXLST' || m.type === 'PNRGOV')) addModel(quality, m.type, m.model)
+    parts.push({ key: `${m.type}|${m.part.commonAccessReference ?? `${name}|${m.reference}`}`, sequence: m.part.sequence, final: m.part.final })
+  }
+  const report: FileReport = {
+    file: basename(name),
+    bytes: bytes.length,
+    outcome: a.outcome,
+    refusal,
+    interchange: unb === null ? null : { syntax: unb.syntax, sender: unb.sender, recipient: unb.recipient, reference: unb.reference, test: unb.test },
+    stripped: a.interchange.stripped.map(s => ({ kind: s.kind, bytes: s.bytes })),
+    messages: a.messages.map(m => ({ reference: m.reference, type: m.type, version: m.version, part: { sequence: m.part.sequence, final: m.part.final }, outcome: m.outcome })),
+    ...ackOf(a, ctx, now, newReference),
+    errors: a.errors.map(reportFinding),
+    warnings: a.warnings.map(reportFinding),
+    quality
+  }
+  // A refused transmission is rejected whatever the message checks said (no ack, HTTP 4xx).
+  if (refusal !== null) report.outcome = 'rejected'
+  return { report, parts }
+}
+
+/** Runs every file and aggregates the figures; `passed` is false when any file would be rejected. */
+export function certify (agreement: Agreement, files: ReadonlyArray<{ name: string, bytes: Buffer }>, ctx: CertifyContext): ConformanceReport {
+  const now = ctx.now ?? new Date()
+  const newReference = createAckReferences()
+  const reports: FileReport[] = []
+  const parts: PartRecord[] = []
+  const total = emptyQuality()
+  for (const f of files) {
+    const r = certifyFile(agreement, f.name, f.bytes, { ...ctx, now }, newReference)
+    reports.push(r.report)
+    parts.push(...r.parts)
+    addFigures(total, r.report.quality)
+  }
+  const count = (o: FileOutcome): number => reports.filter(r => r.outcome === o).length
+  return {
+    report: 'conformance',
+    generatedAt: now.toISOString(),
+    carrier: { code: agreement.code, name: agreement.name, stage: agreement.stage },
+    summary: {
+      files: reports.length,
+      accepted: count('accepted'),
+      acceptedWithWarnings: count('accepted_with_warnings'),
+      rejected: count('rejected'),
+      passed: count('rejected') === 0
+    },
+    quality: { ...total, series: partSeries(parts) },
+    files: reports
+  }
+}

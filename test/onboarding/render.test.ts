@@ -1,0 +1,69 @@
+import t from 'tap'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { validateAgreement } from '../../src/agreements/store.js'
+import { certify, type ConformanceReport } from '../../src/onboarding/report.js'
+import { renderText, ackLines } from '../../src/onboarding/render-text.js'
+import { escapeHtml, renderHtml } from '../../src/onboarding/render-html.js'
+import { explainCode, groupFindings, positionText } from '../../src/onboarding/explain.js'
+
+const SAMPLES = join(import.meta.dirname, '..', '..', '..', 'shared', 'samples')
+const PASSENGER_VALUES = ['WILLIAMS', 'DONALD', 'MB140241', '720907', 'TYR123', 'SLEAFORD', 'CLARK', 'KAANAPALI', 'DAVIDSON']
+
+function report (name = 'Zed <Air> & "Co"'): ConformanceReport {
+  const v = validateAgreement({
+    code: 'ZZ',
+    name,
+    stage: 'testing',
+    senderIds: ['ZZAIRLINE'],
+    messages: { PAXLST: { versions: ['D15B'] } },
+    channels: { https: { certificates: [`sha256/${Array(32).fill('CD').join(':')}`] } }
+  }, '/c/ZZ.yaml')
+  const files = ['paxlst-wcoig-ex5-1-single-sector-pax.edi', 'paxlst-wcoig-ex5-2-crew.edi'].map(n => ({ name: join(SAMPLES, n), bytes: readFileSync(join(SAMPLES, n)) }))
+  return certify(v.agreement!, files, { receiverIds: ['CUSTOMS'], senderId: 'GOVPIU', limits: { maxSegments: 1000, maxValueLength: 512, maxParts: 99 } })
+}
+
+t.test('text report: verdict, per-file outcome, findings in words, figures, ack by segment', async t => {
+  const text = renderText(report('Zed Air'))
+  t.match(text, /^Conformance report for ZZ \(Zed Air\), stage testing/)
+  t.match(text, /2 files: 1 accepted, 0 accepted with warnings, 1 rejected: NOT PASSED/)
+  t.match(text, /File 2: paxlst-wcoig-ex5-2-crew\.edi \(\d+ bytes\): REJECTED/)
+  t.match(text, /\[29\] message PAX001, segment 21 \(UNT\), element 1: UNT segment count does not match/)
+  t.match(text, /29 = control count does not match number of instances received/)
+  t.match(text, /with document number: 100% \(2 of 2\)/)
+  t.match(text, /\n {4}UNH\+1\+CONTRL:D:3:UN'\n/, 'one ack segment per line')
+  for (const v of PASSENGER_VALUES) t.notOk(text.includes(v), `no ${v}`)
+})
+
+t.test('HTML report: self-contained, escaped, figures present, no passenger value', async t => {
+  const html = renderHtml(report())
+  t.match(html, /^<!DOCTYPE html>/)
+  t.notMatch(html, /<script|<link|<img|<iframe|\bsrc=|\bhref=|url\(|@import/i, 'loads nothing from anywhere')
+  t.match(html, /Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'"/)
+  t.match(html, /Zed &lt;Air&gt; &amp; &quot;Co&quot;/, 'the carrier name is escaped')
+  t.notOk(html.includes('<Air>'))
+  t.match(html, /NOT PASSED/)
+  t.match(html, /<th>with document number<\/th><td class="n">100% \(2 of 2\)<\/td>/)
+  t.match(html, /<td class="n">29<\/td><td>message PAX001, segment 21 \(UNT\), element 1<\/td>/)
+  t.match(html, /<pre>UNA:\+\.\? &#39;\nUNB\+UNOA:4\+GOVPIU\+ZZAIRLINE/, 'ack text escaped, one segment per line')
+  // Every tag that opens closes (a rough well-formedness check of our own markup).
+  for (const tag of ['table', 'tr', 'section', 'pre', 'h2', 'h3', 'p']) {
+    t.equal((html.match(new RegExp(`<${tag}[ >]`, 'g')) ?? []).length, (html.match(new RegExp(`</${tag}>`, 'g')) ?? []).length, `<${tag}> balanced`)
+  }
+  for (const v of PASSENGER_VALUES) t.notOk(html.includes(v), `no ${v}`)
+})
+
+t.test('helpers', async t => {
+  t.equal(escapeHtml('<a href="x">\'&\'</a>'), '&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;')
+  t.same(ackLines("UNA:+.? 'UNB+A?'B+C'UNZ+1+X'"), ['UNA:+.? \'', "UNB+A?'B+C'", "UNZ+1+X'"], 'a released terminator does not split')
+  t.same(ackLines('{"a":1}'), ['{', '  "a": 1', '}'])
+  t.equal(explainCode(29).meaning, 'control count does not match number of instances received')
+  t.equal(explainCode(999).meaning, 'code 999')
+  t.equal(positionText({ level: 'interchange', message: null, segment: 1, tag: 'UNB', element: 2, component: 1 }), 'interchange, segment 1 (UNB), element 2, component 1')
+  const f = (segment: number): { code: number, id: string, level: string, message: string, segment: number, tag: string, element: number, component: null, text: string } =>
+    ({ code: 21, id: 'GW_ERR_EDIFACT_CHARSET', level: 'element', message: 'M1', segment, tag: 'NAD', element: 4, component: null, text: 'bad' })
+  const g = groupFindings([f(10), f(22), f(34)], 2)
+  t.equal(g.length, 1)
+  t.equal(g[0].count, 3)
+  t.equal(g[0].position, 'message M1, segments 10, 22, … (3 in all) (NAD), element 4')
+})
