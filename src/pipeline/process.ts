@@ -98,6 +98,10 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
     return r
   }
 
+  function isAbandoned (row: LedgerRow, now: Date): boolean {
+    return now.getTime() - Date.parse(row.receivedAt) > config.ledger.abandonedClaimMinutes * 60_000
+  }
+
   function destinationOf (carrier: Agreement, a: Assessment): Destination {
     return carrier.stage === 'testing' || a.interchange.unb?.test === true ? 'test' : 'production'
   }
@@ -151,7 +155,14 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
     const claimRow: LedgerRow = { ...row, outcome: a.outcome, destination, errorCodes: a.warnings.map(w => w.code), ackKind: reply.ackKind, ack: reply.ackText, flight: flight?.model?.flight.number != null ? `${flight.model.flight.carrier ?? ''}${flight.model.flight.number}` : null }
     let correction = false
     if (claimRow.preparedAt !== null && claimRow.sender !== null && claimRow.reference !== null) {
-      const original = await ledger.claimOriginal(claimRow)
+      let original = await ledger.claimOriginal(claimRow)
+      if (original !== null && original.status === 'received' && isAbandoned(original, input.receivedAt)) {
+        // Its instance crashed between claim and hand-off: nothing was acknowledged for it, so the
+        // resend takes the key over (the original may have reached the PIU: at least once).
+        await ledger.update(original.id, { outcome: 'retry' })
+        logger.warn({ transmissionId: id, abandoned: original.id, carrier: carrier.code }, 'took over an abandoned dedupe claim')
+        original = await ledger.claimOriginal(claimRow)
+      }
       if (original !== null) {
         if (original.sha256 === sha) {
           if (original.status === 'received') {

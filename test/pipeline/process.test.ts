@@ -148,3 +148,20 @@ t.test('a body without an interchange is refused with a JSON report and quaranti
   t.equal(r.refusal?.id, 'GW_ERR_EDIFACT_NO_INTERCHANGE')
   t.equal(readdirSync(join(b.dir, 'quarantine')).filter(f => f.endsWith('.json')).length, 1)
 })
+
+t.test('an original left in status received by a crashed instance', async t => {
+  const b = await buildGateway(t)
+  const first = await send(b, paxlst())
+  const row = (await b.gateway.ledger.get(first.transmissionId))!
+  // Make the accepted original look like a crash between claim and hand-off.
+  await b.gateway.ledger.update(row.id, { status: 'received', acknowledgedAt: null, ackSentAt: null })
+  const fresh = await send(b, paxlst())
+  t.equal(fresh.outcome, 'retry', 'a recent claim may still be in flight on another instance: retry later')
+  await b.gateway.ledger.update(row.id, { receivedAt: new Date(Date.now() - 11 * 60_000).toISOString() })
+  const taken = await send(b, paxlst())
+  t.equal(taken.outcome, 'accepted', 'an abandoned claim is taken over')
+  t.equal((await b.gateway.ledger.get(row.id))?.outcome, 'retry', 'the abandoned row no longer holds the key')
+  const again = await send(b, paxlst())
+  t.equal(again.outcome, 'duplicate')
+  t.equal(again.ack?.body, taken.ack?.body)
+})
