@@ -4,13 +4,19 @@
  * field is added (interfaces.md: "with a default so that older files stay valid").
  */
 import { Type, type Static } from '@sinclair/typebox'
+import { SecretRef } from '../config/schema.js'
 
 const Strictness = Type.Union([Type.Literal('reject'), Type.Literal('warn')])
 
+const Fingerprint = Type.String({
+  pattern: '^(sha256/)?([0-9A-Fa-f]{2}:){31}[0-9A-Fa-f]{2}$',
+  errorMessage: 'must be a SHA-256 fingerprint: 32 colon-separated hex bytes, optionally prefixed sha256/'
+})
+
 const Certificate = Type.Union([
-  Type.String({ pattern: '^(sha256/)?([0-9A-Fa-f]{2}:){31}[0-9A-Fa-f]{2}$' }),
+  Fingerprint,
   Type.Object({
-    fingerprint: Type.String({ pattern: '^(sha256/)?([0-9A-Fa-f]{2}:){31}[0-9A-Fa-f]{2}$' }),
+    fingerprint: Fingerprint,
     notAfter: Type.Optional(Type.String({ format: 'date-time' })),
     label: Type.Optional(Type.String()),
     revoked: Type.Optional(Type.Boolean({ default: false }))
@@ -18,7 +24,7 @@ const Certificate = Type.Union([
 ])
 
 const PaxlstVersion = Type.Union(['D02B', 'D05B', 'D12B', 'D15B'].map(v => Type.Literal(v)))
-const PnrgovVersion = Type.String({ pattern: '^1[0-7]\\.1$' })
+const PnrgovVersion = Type.String({ pattern: '^1[0-7]\\.1$', errorMessage: 'must be a PNRGOV version from 10.1 to 17.1' })
 
 export const HttpsChannelSchema = Type.Object({
   certificates: Type.Array(Certificate, { minItems: 1 }),
@@ -29,8 +35,8 @@ export const SftpChannelSchema = Type.Object({
   host: Type.String({ minLength: 1 }),
   port: Type.Integer({ minimum: 1, maximum: 65535, default: 22 }),
   username: Type.String({ minLength: 1 }),
-  privateKey: Type.String({ minLength: 1, description: 'file:PATH or env:NAME' }),
-  passphrase: Type.Optional(Type.String()),
+  privateKey: SecretRef,
+  passphrase: Type.Optional(SecretRef),
   hostKey: Type.String({ pattern: '^SHA256:[A-Za-z0-9+/=]+$' }),
   inbox: Type.String({ minLength: 1 }),
   pattern: Type.String({ default: '*' }),
@@ -53,7 +59,7 @@ export const AmqpChannelSchema = Type.Object({
 }, { additionalProperties: false })
 
 export const AgreementSchema = Type.Object({
-  code: Type.String({ pattern: '^[A-Z0-9]{2,3}$' }),
+  code: Type.String({ pattern: '^[A-Z0-9]{2,3}$', errorMessage: 'must be an IATA (2) or ICAO (3) designator in upper case' }),
   name: Type.String({ minLength: 1 }),
   stage: Type.Union([Type.Literal('testing'), Type.Literal('live'), Type.Literal('suspended')]),
   contacts: Type.Array(Type.Object({

@@ -4,6 +4,7 @@
  * finds any problem keeps the last good set (a typo in one file must not take every carrier down).
  */
 import { readdirSync, watch, type FSWatcher } from 'node:fs'
+import { isIP } from 'node:net'
 import { basename, join } from 'node:path'
 import { GatewayError } from '../errors.js'
 import { readYaml } from '../config/index.js'
@@ -35,28 +36,35 @@ export function normalizeAgreement (input: AgreementInput, file: string): Agreem
   } as Agreement)
 }
 
-/** Validates one parsed agreement document read from `file`. */
+/**
+ * Validates one parsed agreement document read from `file`. The file-name and CIDR rules run even
+ * when the schema finds other problems, so that one check-config run lists them all.
+ */
 export function validateAgreement (data: unknown, file: string): { agreement: Agreement | null, problems: ConfigProblem[] } {
   const copy = structuredClone(data ?? {})
   const problems = checkAgreement(copy, file)
-  if (problems.length > 0) return { agreement: null, problems }
-  const input = copy as AgreementInput
+  const doc = (copy !== null && typeof copy === 'object' ? copy : {}) as { code?: unknown, channels?: { https?: { allowFrom?: unknown } } }
   const expected = basename(file).replace(/\.ya?ml$/, '')
-  if (expected !== input.code) problems.push({ file, path: '/code', message: `must match the file name (${expected})` })
-  for (const cidr of input.channels.https?.allowFrom ?? []) {
-    if (parseCidr(cidr) === null) problems.push({ file, path: '/channels/https/allowFrom', message: 'holds an invalid CIDR' })
+  if (typeof doc.code === 'string' && doc.code !== expected) problems.push({ file, path: '/code', message: `must match the file name (${expected})` })
+  const allowFrom = doc.channels?.https?.allowFrom
+  if (Array.isArray(allowFrom)) {
+    for (const [i, cidr] of allowFrom.entries()) {
+      if (typeof cidr === 'string' && parseCidr(cidr) === null) problems.push({ file, path: `/channels/https/allowFrom/${i}`, message: 'is not an IPv4 or IPv6 address or CIDR block' })
+    }
   }
   if (problems.length > 0) return { agreement: null, problems }
-  return { agreement: normalizeAgreement(input, file), problems: [] }
+  return { agreement: normalizeAgreement(copy as AgreementInput, file), problems: [] }
 }
 
-/** `10.0.0.0/8`, `192.0.2.7`, `2001:db8::/32` → parsed form, or null. */
+/** `10.0.0.0/8`, `192.0.2.7`, `2001:db8::/32` → parsed form, or null (node:net decides what an address is). */
 export function parseCidr (cidr: string): { address: string, prefix: number, family: 'ipv4' | 'ipv6' } | null {
-  const m = /^([0-9a-fA-F:.]+)(?:\/(\d{1,3}))?$/.exec(cidr)
+  const m = /^([^/]+)(?:\/(\d{1,3}))?$/.exec(cidr)
   if (m === null) return null
   const address = m[1]
-  const family = address.includes(':') ? 'ipv6' : 'ipv4'
-  if (family === 'ipv4' && !/^(\d{1,3}\.){3}\d{1,3}$/.test(address)) return null
+  const version = isIP(address)
+  // Zone ids (fe80::1%eth0) name an interface of this host, never a carrier's address.
+  if (version === 0 || address.includes('%')) return null
+  const family = version === 4 ? 'ipv4' : 'ipv6'
   const max = family === 'ipv4' ? 32 : 128
   const prefix = m[2] === undefined ? max : Number(m[2])
   if (prefix > max) return null
@@ -170,7 +178,13 @@ export function createAgreementStore (dir: string): AgreementStore {
     const next = loadAgreementDir(dir)
     if (next.problems.length > 0) return next.problems
     set = indexSet(next.agreements)
-    for (const fn of listeners) fn(set)
+    // Every listener hears of the new set even if an earlier one throws; the first error is
+    // rethrown afterwards so the caller still learns of it.
+    let failure: unknown = null
+    for (const fn of listeners) {
+      try { fn(set) } catch (err) { failure ??= err }
+    }
+    if (failure !== null) throw failure
     return []
   }
   return {
@@ -183,7 +197,13 @@ export function createAgreementStore (dir: string): AgreementStore {
         if (timer !== null) clearTimeout(timer)
         timer = setTimeout(() => {
           timer = null
-          const problems = reload()
+          let problems: ConfigProblem[]
+          try {
+            problems = reload()
+          } catch (err) {
+            // A throwing onChange listener must not crash the process from a timer callback.
+            problems = [{ file: dir, path: '', message: `reload listener failed: ${(err as Error).message}` }]
+          }
           if (problems.length > 0) onProblems(problems)
         }, 200)
       })

@@ -4,7 +4,9 @@
  * never loads the HTTPS stack. Exit codes (interfaces.md): 0 success, 1 input or check failed,
  * 2 usage error.
  */
-import { EXIT_USAGE, UsageError, print, type CliIo } from './io.js'
+import { realpathSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, print, type CliIo } from './io.js'
 
 type Command = (args: string[], io: CliIo) => Promise<number>
 
@@ -28,24 +30,42 @@ export function usage (): string {
 
 export async function main (argv: string[], io: CliIo): Promise<number> {
   const [name, ...args] = argv
-  const cmd = name === undefined ? undefined : COMMANDS[name]
+  // Own keys only: `carrier-gateway toString` is an unknown command, not Object.prototype's.
+  const cmd = name === undefined || !Object.hasOwn(COMMANDS, name) ? undefined : COMMANDS[name]
+  if (name === '--help' || name === '-h' || name === 'help') {
+    print(io.stdout, usage())
+    return EXIT_OK
+  }
   if (cmd === undefined) {
-    print(io.stderr, name === undefined || name === '--help' || name === 'help' ? usage() : `unknown command: ${name}\n\n${usage()}`)
+    print(io.stderr, name === undefined ? usage() : `unknown command: ${name}\n\n${usage()}`)
     return EXIT_USAGE
   }
   try {
     return await (await cmd.load()).run(args, io)
   } catch (err) {
     if (err instanceof UsageError || (err as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS') === true) {
-      print(io.stderr, `${name}: ${(err as Error).message}`)
+      print(io.stderr, `${name}: ${(err as Error).message}\nrun 'carrier-gateway --help' for the commands`)
       return EXIT_USAGE
     }
-    throw err
+    // Anything else (an invalid config, a file that cannot be read, a refused connection) is a
+    // failed check or input: exit 1 with the reason, the same in-process as from the bin.
+    print(io.stderr, `${name}: ${(err as Error).message}`)
+    return EXIT_FAILED
   }
 }
 
-const invoked = process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].replace(/^.*\/(dist\/)?/, ''))
-if (invoked || process.argv[1]?.endsWith('carrier-gateway') === true) {
+/** Run as the program (the bin, possibly through the node_modules/.bin symlink), not imported. */
+function invokedAsProgram (): boolean {
+  const script = process.argv[1]
+  if (script === undefined) return false
+  try {
+    return realpathSync(script) === fileURLToPath(import.meta.url)
+  } catch {
+    return false
+  }
+}
+
+if (invokedAsProgram()) {
   main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env }).then(code => {
     process.exitCode = code
   }, err => {

@@ -6,11 +6,12 @@
 import type { Agreement } from '../agreements/schema.js'
 import type { GatewayConfig } from '../config/index.js'
 import { normalizeAgreement } from '../agreements/store.js'
-import { assessTransmission, type Assessment } from '../pipeline/assess.js'
+import { assessTransmission, UNRELIABLE_ERRORS, type Assessment } from '../pipeline/assess.js'
 import { buildReply } from '../pipeline/acknowledge.js'
 import { createAckReferences, toPublicFinding } from '../acknowledge/index.js'
 import type { PublicFinding } from '../pipeline/types.js'
 import { parseInterchange } from '../edifact/index.js'
+import { ERRORS, type ErrorId } from '../errors.js'
 
 export interface InspectReport {
   file: string
@@ -19,9 +20,27 @@ export interface InspectReport {
   transport: { stripped: Array<{ kind: string, bytes: number }> }
   interchange: null | { syntax: string, sender: string, recipient: string, reference: string, preparedAt: string | null, test: boolean, ackRequested: boolean, separators: unknown }
   messages: Array<{ reference: string, type: string, version: string, outcome: string, part: unknown, model: unknown }>
+  /**
+   * Set when the bytes could not be read as an interchange the gateway can map: no readable
+   * UNB, a malformed UNA, harness macros… `id` is the catalogue entry, `places` how often it occurs.
+   */
+  unparseable: null | { id: ErrorId, code: number | null, text: string, places: number }
   errors: PublicFinding[]
   warnings: PublicFinding[]
   ack: string | null
+}
+
+/**
+ * After the engine errors the gateway does not map messages for (UNRELIABLE_ERRORS), the report
+ * says the file is unparseable, and why, instead of leaving the officer to infer it from empty models.
+ */
+const UNPARSEABLE = UNRELIABLE_ERRORS
+
+function unparseable (a: Assessment): InspectReport['unparseable'] {
+  const ids = [...a.interchange.errors, ...a.errors].map(e => e.id)
+  const id = UNPARSEABLE.find(u => ids.includes(u)) ?? (a.interchange.unb === null ? 'GW_ERR_EDIFACT_NO_INTERCHANGE' : undefined)
+  if (id === undefined) return null
+  return { id, code: ERRORS[id].contrl, text: ERRORS[id].text, places: Math.max(1, a.errors.filter(e => e.id === id).length) }
 }
 
 /** An agreement that accepts every supported version from whatever sender the UNB names. */
@@ -62,11 +81,20 @@ export function inspectBytes (file: string, bytes: Buffer, agreement: Agreement,
       transport: { stripped: a.interchange.stripped },
       interchange: unb === null ? null : { syntax: unb.syntax, sender: unb.sender, recipient: unb.recipient, reference: unb.reference, preparedAt: unb.preparedAt, test: unb.test, ackRequested: unb.ackRequested, separators: a.interchange.separators },
       messages: a.messages.map(m => ({ reference: m.reference, type: m.type, version: m.version, outcome: m.outcome, part: m.part, model: m.model })),
+      unparseable: unparseable(a),
       errors: a.errors.map(toPublicFinding),
       warnings: a.warnings.map(toPublicFinding),
       ack: reply?.ackText ?? null
     }
   }
+}
+
+/**
+ * An ack (written by the gateway with the `'` terminator and `?` release) one segment per line.
+ * A released terminator (`?'`, a value holding an apostrophe) does not end a segment; `??'` does.
+ */
+export function segmentLines (edifact: string): string[] {
+  return edifact.split(/(?<=(?:^|[^?])(?:\?\?)*')/).map(s => s.replace(/^[\r\n]+|[\r\n]+$/g, '')).filter(s => s !== '')
 }
 
 function position (f: PublicFinding): string {
@@ -82,6 +110,10 @@ export function humanReport (r: InspectReport): string {
   } else {
     lines.push('  interchange  none readable')
   }
+  if (r.unparseable !== null) {
+    const u = r.unparseable
+    lines.push(`  unparseable  ${u.text}${u.places > 1 ? ` (${u.places} places)` : ''}${u.code !== null ? `, CONTRL ${u.code}` : ''}; messages not mapped`)
+  }
   for (const s of r.transport.stripped) lines.push(`  stripped     ${s.kind} (${s.bytes} bytes)`)
   for (const m of r.messages) {
     const part = m.part as { sequence: number | null, final: boolean | null }
@@ -93,6 +125,6 @@ export function humanReport (r: InspectReport): string {
   for (const [label, list] of [['error', r.errors], ['warning', r.warnings]] as const) {
     for (const f of list) lines.push(`  ${label.padEnd(7)} ${String(f.code).padStart(2)}  ${position(f)}: ${f.text}`)
   }
-  lines.push(r.ack === null ? '  ack: none due' : `  ack:\n    ${r.ack.replace(/'/g, "'\n    ").trimEnd()}`)
+  lines.push(r.ack === null ? '  ack: none due' : `  ack:\n${segmentLines(r.ack).map(l => `    ${l}`).join('\n')}`)
   return lines.join('\n')
 }

@@ -15,26 +15,38 @@ export { resolveSecret, resolveSecretBytes, isSecretRef } from './secrets.js'
 export { problemText, deepFreeze, type ConfigProblem } from './validate.js'
 
 export const DEFAULT_CONFIG_FILE = 'config/gateway.yaml'
+/** The schema's default for `carriers`. */
+export const DEFAULT_CARRIERS_DIR = 'config/carriers'
 
 const checkConfig = compileChecker(GatewayConfigSchema)
 
+/** `--config` first, then CARRIER_GATEWAY_CONFIG, then the default (interfaces.md "Commands"). */
 export function configFileFrom (flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
-  return flag ?? env.CARRIER_GATEWAY_CONFIG ?? DEFAULT_CONFIG_FILE
+  // An empty flag or variable (`CARRIER_GATEWAY_CONFIG=` in a compose file) means "not set".
+  if (flag !== undefined && flag !== '') return flag
+  const fromEnv = env.CARRIER_GATEWAY_CONFIG
+  return fromEnv !== undefined && fromEnv !== '' ? fromEnv : DEFAULT_CONFIG_FILE
 }
 
-/** Parses YAML text; a syntax error becomes a problem with the line. */
+/**
+ * Parses YAML text; a syntax error becomes a problem with its line and column. Only the parser's
+ * own sentence is kept, never its excerpt of the file: the excerpt could show a secret.
+ */
 export function readYaml (file: string): { data: unknown, problems: ConfigProblem[] } {
   let text: string
   try {
     text = readFileSync(file, 'utf8')
-  } catch {
-    return { data: null, problems: [{ file, path: '', message: 'cannot be read' }] }
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code
+    return { data: null, problems: [{ file, path: '', message: code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? 'error'})` }] }
   }
   try {
     return { data: parseYaml(text, { prettyErrors: true }) ?? {}, problems: [] }
   } catch (err) {
-    const line = (err as { linePos?: Array<{ line: number }> }).linePos?.[0]?.line
-    return { data: null, problems: [{ file, path: '', message: `is not valid YAML${line !== undefined ? ` (line ${line})` : ''}` }] }
+    const pos = (err as { linePos?: Array<{ line: number, col: number }> }).linePos?.[0]
+    const reason = String((err as Error).message).split(/ at line \d+|\n/)[0].trim()
+    const where = pos !== undefined ? ` at line ${pos.line}, column ${pos.col}` : ''
+    return { data: null, problems: [{ file, path: '', message: `is not valid YAML${where}${reason !== '' ? `: ${reason}` : ''}` }] }
   }
 }
 

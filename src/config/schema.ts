@@ -6,7 +6,10 @@
 import { Type, type Static } from '@sinclair/typebox'
 
 /** A secret is never inline: `env:NAME` or `file:PATH` (resolved only when its part is enabled). */
-export const SecretRef = Type.String({ pattern: '^(env:[A-Za-z_][A-Za-z0-9_]*|file:.+)$' })
+export const SecretRef = Type.String({
+  pattern: '^(env:[A-Za-z_][A-Za-z0-9_]*|file:.+)$',
+  errorMessage: 'must be a secret reference, env:NAME or file:PATH (secrets are never inline)'
+})
 
 const KeyPair = Type.Object({ key: Type.String({ minLength: 1 }), cert: Type.String({ minLength: 1 }) }, { additionalProperties: false })
 
@@ -54,7 +57,9 @@ const AmqpTarget = Type.Object({
   confirmTimeoutMs: Type.Integer({ minimum: 50, default: 5000 }),
   heartbeatSeconds: Type.Integer({ minimum: 0, default: 10 }),
   reconnectMinMs: Type.Integer({ minimum: 10, default: 250 }),
-  reconnectMaxMs: Type.Integer({ minimum: 10, default: 15000 })
+  reconnectMaxMs: Type.Integer({ minimum: 10, default: 15000 }),
+  /** Connect, open the confirm channel and declare the topology within this, else retry later. */
+  connectTimeoutMs: Type.Integer({ minimum: 50, default: 10000 })
 }, { additionalProperties: false, default: {} })
 
 const Forward = Type.Object({
@@ -75,7 +80,12 @@ const Ledger = Type.Object({
   path: Type.String({ minLength: 1, default: 'var/ledger.db' }),
   url: Type.Union([SecretRef], { default: 'env:LEDGER_PG_URL' }),
   schema: Type.String({ pattern: '^[a-z_][a-z0-9_]*$', default: 'public' }),
-  retentionDays: Type.Number({ exclusiveMinimum: 0, default: 30 })
+  retentionDays: Type.Number({ exclusiveMinimum: 0, default: 30 }),
+  /**
+   * An original still `received` after this long belongs to an instance that crashed between its
+   * dedupe claim and the hand-off; a resend then takes the key over (at least once, never never).
+   */
+  abandonedClaimMinutes: Type.Number({ exclusiveMinimum: 0, default: 10 })
 }, { additionalProperties: false, default: {} })
 
 const Quarantine = Type.Object({
@@ -87,8 +97,8 @@ const Limits = Type.Object({
   maxMessageBytes: Type.Integer({ minimum: 1, default: 20971520 }),
   maxSegments: Type.Integer({ minimum: 1, default: 200000 }),
   maxValueLength: Type.Integer({ minimum: 1, default: 512 }),
-  /** Highest UNH S010 part sequence number accepted (bounds a hostile multi-part series). */
-  maxParts: Type.Integer({ minimum: 1, default: 999 }),
+  /** Highest UNH S010 part number accepted (0070 is at most two digits; a lower value bounds a series). */
+  maxParts: Type.Integer({ minimum: 1, maximum: 99, default: 99 }),
   /** Transmissions processed at once across all channels; beyond it HTTPS answers 503. */
   maxConcurrent: Type.Integer({ minimum: 1, default: 256 })
 }, { additionalProperties: false, default: {} })

@@ -1,12 +1,16 @@
 /**
  * ajv for config and agreement files: defaults applied, every error collected, each reported as
- * `file: /json/pointer message` so an operator can find the bad field.
+ * `file: /json/pointer message` so an operator can find the bad field (style.md "Config and
+ * agreements are data validated at the edge"). Messages never quote the offending value: a value
+ * put where a secret reference belongs may be the secret itself.
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
 import addFormats from 'ajv-formats'
 import type { TSchema, Static } from '@sinclair/typebox'
 
-const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false, coerceTypes: false })
+// verbose: errors carry their parentSchema, so a schema can give a pattern a readable
+// `errorMessage` annotation (an unknown keyword to ajv; strict: false ignores it).
+const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false, coerceTypes: false, verbose: true })
 addFormats.default(ajv, ['date-time', 'date'])
 
 export interface ConfigProblem {
@@ -23,14 +27,32 @@ export function problemText (p: ConfigProblem): string {
 function describe (e: ErrorObject): { path: string, message: string } {
   let path = e.instancePath
   let message = e.message ?? 'is invalid'
+  const hint = (e.parentSchema as { errorMessage?: unknown } | undefined)?.errorMessage
   if (e.keyword === 'additionalProperties') {
     path = `${path}/${String((e.params as { additionalProperty: string }).additionalProperty)}`
     message = 'is not a known field'
   } else if (e.keyword === 'required') {
     path = `${path}/${String((e.params as { missingProperty: string }).missingProperty)}`
     message = 'is required'
+  } else if (e.keyword === 'pattern' && typeof hint === 'string') {
+    message = hint
   }
   return { path, message }
+}
+
+/**
+ * One message per path. A union (TypeBox Union → anyOf) fails once per branch: literal branches
+ * become "must be one of: a, b", type branches "must be string or null"; otherwise the first.
+ */
+function summarise (path: string, errors: ErrorObject[]): string {
+  if (errors.every(e => e.keyword === 'const')) {
+    return `must be one of: ${errors.map(e => JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)).join(', ')}`
+  }
+  if (errors.length > 1 && errors.every(e => e.keyword === 'type' || e.keyword === 'const')) {
+    const kinds = errors.map(e => e.keyword === 'type' ? String((e.params as { type: string }).type) : JSON.stringify((e.params as { allowedValue: unknown }).allowedValue))
+    return `must be ${[...new Set(kinds)].join(' or ')}`
+  }
+  return describe(errors[0]).message
 }
 
 export interface Checker<T> {
@@ -43,15 +65,24 @@ export function compileChecker<S extends TSchema> (schema: S): Checker<Static<S>
   const validate = ajv.compile<Static<S>>(schema)
   const check = (data: unknown, file: string): ConfigProblem[] => {
     if (validate(data)) return []
-    const seen = new Set<string>()
-    const out: ConfigProblem[] = []
-    // Unions report one error per branch; keep the first per path so the report stays readable.
+    const byPath = new Map<string, ErrorObject[]>()
     for (const e of validate.errors ?? []) {
       if (e.keyword === 'anyOf' || e.keyword === 'oneOf') continue
-      const d = describe(e)
-      if (seen.has(d.path)) continue
-      seen.add(d.path)
-      out.push({ file, ...d })
+      const { path } = describe(e)
+      const list = byPath.get(path) ?? []
+      list.push(e)
+      byPath.set(path, list)
+    }
+    const paths = [...byPath.keys()]
+    const out: ConfigProblem[] = []
+    for (const [path, errors] of byPath) {
+      // A type error at a path that also has errors below it comes from a union branch that
+      // expected another shape (a fingerprint string vs an object entry): the deeper errors are
+      // the ones that say what is wrong.
+      const deeper = paths.some(p => p.startsWith(`${path}/`))
+      const kept = deeper ? errors.filter(e => e.keyword !== 'type' && e.keyword !== 'const') : errors
+      if (kept.length === 0) continue
+      out.push({ file, path, message: summarise(path, kept) })
     }
     if (out.length === 0) out.push({ file, path: '', message: 'is invalid' })
     return out

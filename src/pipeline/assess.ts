@@ -45,11 +45,15 @@ export interface Assessment {
   outcome: 'accepted' | 'accepted_with_warnings' | 'rejected'
 }
 
-/** Engine errors after which the message structure cannot be trusted enough to map. */
-const UNRELIABLE: ReadonlySet<ErrorId> = new Set<ErrorId>([
-  'GW_ERR_EDIFACT_NO_INTERCHANGE', 'GW_ERR_EDIFACT_UNB_UNREADABLE', 'GW_ERR_EDIFACT_UNA_MALFORMED',
-  'GW_ERR_EDIFACT_HARNESS_MACRO', 'GW_ERR_EDIFACT_TOO_MANY_SEGMENTS'
-])
+/**
+ * Engine errors after which the message structure cannot be trusted enough to map, in order of
+ * what explains an unparseable file best (`inspect` reports the first present).
+ */
+export const UNRELIABLE_ERRORS: readonly ErrorId[] = [
+  'GW_ERR_EDIFACT_NO_INTERCHANGE', 'GW_ERR_EDIFACT_UNB_UNREADABLE', 'GW_ERR_EDIFACT_HARNESS_MACRO',
+  'GW_ERR_EDIFACT_UNA_MALFORMED', 'GW_ERR_EDIFACT_TOO_MANY_SEGMENTS'
+]
+const UNRELIABLE: ReadonlySet<ErrorId> = new Set(UNRELIABLE_ERRORS)
 
 export function assessTransmission (bytes: Buffer, candidates: readonly Agreement[], ctx: AssessContext): Assessment {
   // Parse options come from the agreement; with several candidates (a provider) they share one

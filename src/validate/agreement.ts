@@ -26,13 +26,17 @@ export function agreementVersion (type: string, version: string): string {
   return type === 'PNRGOV' ? version.replace(':', '.') : version.replace(':', '')
 }
 
-function unbFinding (id: Parameters<typeof finding>[0], element: number, unb: UnbFacts | null): Finding {
-  return finding(id, { level: 'interchange', segment: unb === null ? null : 1, tag: 'UNB', element, component: 1 })
+/**
+ * A finding on the UNB (interchange position 1). S002/S003/S004 are composites whose first
+ * component (0004, 0010, 0017) is the one at fault; 0035 is a simple element: no component.
+ */
+function unbFinding (id: Parameters<typeof finding>[0], element: number): Finding {
+  return finding(id, { level: 'interchange', segment: 1, tag: 'UNB', element, component: element === UNB_TEST ? null : 1 })
 }
 
 /** Interchange-level checks that depend only on the UNB (used before the carrier is known too). */
 export function recipientFindings (unb: UnbFacts, receiverIds: readonly string[]): Finding[] {
-  return receiverIds.includes(unb.recipient) ? [] : [unbFinding('GW_ERR_EDIFACT_RECIPIENT_UNKNOWN', UNB_RECIPIENT, unb)]
+  return receiverIds.includes(unb.recipient) ? [] : [unbFinding('GW_ERR_EDIFACT_RECIPIENT_UNKNOWN', UNB_RECIPIENT)]
 }
 
 export function agreementFindings (ix: Interchange, agreement: Agreement, ctx: AgreementContext): Finding[] {
@@ -40,15 +44,15 @@ export function agreementFindings (ix: Interchange, agreement: Agreement, ctx: A
   const unb = ix.unb
   if (unb === null) return out
   out.push(...recipientFindings(unb, ctx.receiverIds))
-  if (!agreement.senderIds.includes(unb.sender)) out.push(unbFinding('GW_ERR_EDIFACT_SENDER_UNKNOWN', UNB_SENDER, unb))
+  if (!agreement.senderIds.includes(unb.sender)) out.push(unbFinding('GW_ERR_EDIFACT_SENDER_UNKNOWN', UNB_SENDER))
   if (agreement.maxAgeHours !== null && unb.preparedAt !== null) {
     // UNB date/time carries no zone; API practice is UTC (domain §2), so it is read as UTC.
     const prepared = Date.parse(`${unb.preparedAt}Z`)
     if (!Number.isNaN(prepared) && ctx.receivedAt.getTime() - prepared > agreement.maxAgeHours * 3_600_000) {
-      out.push(unbFinding('GW_ERR_EDIFACT_TOO_OLD', UNB_DATETIME, unb))
+      out.push(unbFinding('GW_ERR_EDIFACT_TOO_OLD', UNB_DATETIME))
     }
   }
-  if (unb.test && !agreement.acceptTest) out.push(unbFinding('GW_ERR_EDIFACT_TEST_NOT_ACCEPTED', UNB_TEST, unb))
+  if (unb.test && !agreement.acceptTest) out.push(unbFinding('GW_ERR_EDIFACT_TEST_NOT_ACCEPTED', UNB_TEST))
 
   const firstType = ix.messages[0]?.type
   for (const m of ix.messages) {

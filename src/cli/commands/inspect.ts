@@ -1,37 +1,66 @@
 /**
  * `carrier-gateway inspect FILE... [--carrier CODE] [--json]`: the gateway's checks on files,
  * forwarding nothing. Without --carrier every supported version is accepted from the UNB sender.
- * Exit 1 when any file would be rejected.
+ * Exit 1 when any file would be rejected or cannot be read. The report holds passenger data: it
+ * goes to the terminal that asked (stdout), never to a log (interfaces.md "Commands").
  */
 import { readFileSync, existsSync } from 'node:fs'
+import { basename } from 'node:path'
 import { parseArgs } from 'node:util'
-import { configFileFrom, configFrom, loadConfig } from '../../config/index.js'
+import { configFileFrom, configFrom, DEFAULT_CONFIG_FILE, loadConfig, problemText, type GatewayConfig } from '../../config/index.js'
 import { loadAgreementDir } from '../../agreements/store.js'
+import type { Agreement } from '../../agreements/schema.js'
 import { humanReport, inspectBytes, permissiveAgreement, type InspectReport } from '../report.js'
 import { EXIT_FAILED, EXIT_OK, UsageError, print, type CliIo } from '../io.js'
+
+/**
+ * The config named by --config or CARRIER_GATEWAY_CONFIG must exist; only the default may be
+ * absent (inspect then works on the embedded defaults, e.g. from a copy of the samples alone).
+ */
+function configFor (flag: string | undefined, env: NodeJS.ProcessEnv): GatewayConfig {
+  const file = configFileFrom(flag, env)
+  return file === DEFAULT_CONFIG_FILE && !existsSync(file) ? configFrom({}) : loadConfig(file)
+}
+
+function agreementFor (code: string, config: GatewayConfig, io: CliIo): Agreement | null {
+  const loaded = loadAgreementDir(config.carriers)
+  const found = loaded.agreements.find(a => a.code === code)
+  if (found !== undefined) return found
+  // The carrier's file may exist but be invalid: say so rather than "no agreement".
+  const own = loaded.problems.filter(p => basename(p.file).replace(/\.ya?ml$/, '') === code)
+  if (own.length > 0) {
+    for (const p of own) print(io.stderr, problemText(p))
+    print(io.stderr, `inspect: the agreement for ${code} is invalid; run carrier-gateway check-config`)
+    return null
+  }
+  throw new UsageError(`no agreement for carrier ${code} in ${config.carriers}`)
+}
 
 export async function run (args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { config: { type: 'string' }, carrier: { type: 'string' }, json: { type: 'boolean', default: false } }, strict: true })
   if (positionals.length === 0) throw new UsageError('at least one FILE is required')
-  const file = configFileFrom(values.config, io.env)
-  const config = existsSync(file) ? loadConfig(file) : configFrom({})
-  let agreement = null
+  const config = configFor(values.config, io.env)
+  let agreement: Agreement | null = null
   if (values.carrier !== undefined) {
-    agreement = loadAgreementDir(config.carriers).agreements.find(a => a.code === values.carrier) ?? null
-    if (agreement === null) throw new UsageError(`no agreement for carrier ${values.carrier} in ${config.carriers}`)
+    agreement = agreementFor(values.carrier, config, io)
+    if (agreement === null) return EXIT_FAILED
   }
   const reports: InspectReport[] = []
+  let unreadable = 0
   for (const path of positionals) {
     let bytes: Buffer
     try {
       bytes = readFileSync(path)
-    } catch {
-      print(io.stderr, `${path}: cannot be read`)
-      return EXIT_FAILED
+    } catch (err) {
+      print(io.stderr, `inspect: ${path} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`)
+      unreadable++
+      continue
     }
     reports.push(inspectBytes(path, bytes, agreement ?? permissiveAgreement(bytes), config).report)
   }
-  if (values.json) print(io.stdout, JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2))
-  else print(io.stdout, reports.map(humanReport).join('\n\n'))
-  return reports.some(r => r.outcome === 'rejected') ? EXIT_FAILED : EXIT_OK
+  if (reports.length > 0) {
+    if (values.json) print(io.stdout, JSON.stringify(positionals.length === 1 ? reports[0] : reports, null, 2))
+    else print(io.stdout, reports.map(humanReport).join('\n\n'))
+  }
+  return unreadable > 0 || reports.some(r => r.outcome === 'rejected') ? EXIT_FAILED : EXIT_OK
 }

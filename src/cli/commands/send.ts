@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs'
 import { request } from 'node:https'
 import { parseArgs } from 'node:util'
+import { segmentLines } from '../report.js'
 import { EXIT_FAILED, EXIT_OK, UsageError, print, type CliIo } from '../io.js'
 
 export interface SendResult { status: number, headers: Record<string, string | string[] | undefined>, body: string }
@@ -39,6 +40,6 @@ export async function run (args: string[], io: CliIo): Promise<number> {
   if (values.cert === undefined || values.key === undefined || values.ca === undefined) throw new UsageError('--cert, --key and --ca are required')
   const r = await sendFile(values.url, readFileSync(positionals[0]), { cert: readFileSync(values.cert), key: readFileSync(values.key), ca: readFileSync(values.ca) }, values.json ? 'application/json' : undefined)
   print(io.stdout, `HTTP ${r.status}  outcome ${String(r.headers['x-outcome'] ?? '-')}  transmission ${String(r.headers['x-transmission-id'] ?? '-')}`)
-  print(io.stdout, String(r.headers['content-type'] ?? '').startsWith('application/edifact') ? r.body.replace(/'/g, "'\n") : r.body)
+  print(io.stdout, String(r.headers['content-type'] ?? '').startsWith('application/edifact') ? segmentLines(r.body).join('\n') : r.body)
   return r.status >= 200 && r.status < 300 ? EXIT_OK : EXIT_FAILED
 }
