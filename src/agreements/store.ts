@@ -43,7 +43,7 @@ export function normalizeAgreement (input: AgreementInput, file: string): Agreem
 export function validateAgreement (data: unknown, file: string): { agreement: Agreement | null, problems: ConfigProblem[] } {
   const copy = structuredClone(data ?? {})
   const problems = checkAgreement(copy, file)
-  const doc = (copy !== null && typeof copy === 'object' ? copy : {}) as { code?: unknown, channels?: { https?: { allowFrom?: unknown } } }
+  const doc = (copy !== null && typeof copy === 'object' ? copy : {}) as { code?: unknown, channels?: { https?: { allowFrom?: unknown }, sftp?: { afterRead?: unknown, done?: unknown } } }
   const expected = basename(file).replace(/\.ya?ml$/, '')
   if (typeof doc.code === 'string' && doc.code !== expected) problems.push({ file, path: '/code', message: `must match the file name (${expected})` })
   const allowFrom = doc.channels?.https?.allowFrom
@@ -51,6 +51,11 @@ export function validateAgreement (data: unknown, file: string): { agreement: Ag
     for (const [i, cidr] of allowFrom.entries()) {
       if (typeof cidr === 'string' && parseCidr(cidr) === null) problems.push({ file, path: `/channels/https/allowFrom/${i}`, message: 'is not an IPv4 or IPv6 address or CIDR block' })
     }
+  }
+  // Accepted files are moved to `done` unless the agreement has them deleted (interfaces.md sftp).
+  const sftp = doc.channels?.sftp
+  if (sftp !== undefined && (sftp.afterRead ?? 'move') === 'move' && sftp.done === undefined) {
+    problems.push({ file, path: '/channels/sftp/done', message: 'is required unless afterRead is delete' })
   }
   if (problems.length > 0) return { agreement: null, problems }
   return { agreement: normalizeAgreement(copy as AgreementInput, file), problems: [] }

@@ -101,8 +101,9 @@ t.test('invalid agreements: each case names the path', async t => {
     ['bad stage', agreement({ stage: 'paused' }), ['/stage must be one of: "testing", "live", "suspended"']],
     ['bad maxAgeHours', agreement({ maxAgeHours: 0 }), ['/maxAgeHours must be > 0']],
     ['no channel', agreement({ channels: {} }), ['/channels must NOT have fewer than 1 properties']],
-    ['SFTP key inline', agreement({ channels: { sftp: { host: 'h', username: 'u', privateKey: '-----BEGIN OPENSSH PRIVATE KEY-----', hostKey: 'SHA256:abc', inbox: '/o', processing: '/p', rejected: '/r' } } }), ['/channels/sftp/privateKey must be a secret reference, env:NAME or file:PATH (secrets are never inline)']],
-    ['SFTP host key not pinned as SHA256', agreement({ channels: { sftp: { host: 'h', username: 'u', privateKey: 'file:k', hostKey: 'MD5:ab', inbox: '/o', processing: '/p', rejected: '/r' } } }), ['/channels/sftp/hostKey must match pattern "^SHA256:[A-Za-z0-9+/=]+$"']]
+    ['SFTP key inline', agreement({ channels: { sftp: { host: 'h', username: 'u', privateKey: '-----BEGIN OPENSSH PRIVATE KEY-----', hostKey: 'SHA256:abc', inbox: '/o', processing: '/p', done: '/d', rejected: '/r' } } }), ['/channels/sftp/privateKey must be a secret reference, env:NAME or file:PATH (secrets are never inline)']],
+    ['SFTP host key not pinned as SHA256', agreement({ channels: { sftp: { host: 'h', username: 'u', privateKey: 'file:k', hostKey: 'MD5:ab', inbox: '/o', processing: '/p', done: '/d', rejected: '/r' } } }), ['/channels/sftp/hostKey must match pattern "^SHA256:[A-Za-z0-9+/=]+$"']],
+    ['SFTP without done/ and not deleting', agreement({ channels: { sftp: { host: 'h', username: 'u', privateKey: 'file:k', hostKey: 'SHA256:abc', inbox: '/o', processing: '/p', rejected: '/r' } } }), ['/channels/sftp/done is required unless afterRead is delete']]
   ]
   for (const [name, doc, want, fileName] of cases) {
     if (doc.senderIds === undefined) delete doc.senderIds
