@@ -1,10 +1,11 @@
 /**
  * The admin listener (loopback by default): health, Prometheus metrics and the operations desk's
  * read-only views. Metadata only (invariant 4). When `admin.token` is set, /admin/* needs
- * `Authorization: Bearer <token>`; /metrics and /health stay open for scrapers and probes.
+ * `Authorization: Bearer <token>`; without a token /admin/* answers loopback peers only. /metrics
+ * and /health stay open for scrapers and probes (they carry no carrier data beyond codes).
  */
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
-import { timingSafeEqual } from 'node:crypto'
+import { createHash, timingSafeEqual } from 'node:crypto'
 import type { Logger } from 'pino'
 import type { GatewayConfig } from '../config/index.js'
 import { resolveSecret } from '../config/index.js'
@@ -33,10 +34,35 @@ export interface AdminServer {
   readonly app: FastifyInstance
 }
 
-function tokenMatches (header: string | undefined, token: string): boolean {
-  const given = Buffer.from(header?.startsWith('Bearer ') === true ? header.slice(7) : '')
-  const want = Buffer.from(token)
-  return given.length === want.length && timingSafeEqual(given, want)
+/** Constant-time comparison of the bearer token (hashes first, so the length does not leak). */
+export function tokenMatches (header: string | undefined, token: string): boolean {
+  const given = header !== undefined && /^Bearer /i.test(header) ? header.slice(7).trim() : ''
+  const digest = (v: string): Buffer => createHash('sha256').update(v, 'utf8').digest()
+  return given !== '' && timingSafeEqual(digest(given), digest(token))
+}
+
+/** 127.0.0.0/8, ::1 and their IPv4-mapped forms. */
+export function isLoopback (address: string | undefined): boolean {
+  if (address === undefined) return false
+  const plain = address.startsWith('::ffff:') ? address.slice(7) : address
+  return plain === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(plain)
+}
+
+/**
+ * Whether a request may read an /admin/* view. With a token: only with that bearer token. Without
+ * one: only from a loopback peer, so binding the listener to a public address for the metrics
+ * scraper or a health probe never exposes the operations desk by accident.
+ */
+export function adminAllowed (token: string | null, authorization: string | undefined, remoteAddress: string | undefined): boolean {
+  return token !== null ? tokenMatches(authorization, token) : isLoopback(remoteAddress)
+}
+
+/** Protected paths: by the matched route and by the decoded path, so `/%61dmin/…` is no way round. */
+function isAdminPath (routeUrl: string | undefined, rawUrl: string): boolean {
+  let path = rawUrl.split('?')[0]
+  try { path = decodeURIComponent(path) } catch { /* undecodable: the raw form is checked */ }
+  const admin = (p: string): boolean => /^\/+admin(\/|$)/i.test(p)
+  return admin(routeUrl ?? '') || admin(path)
 }
 
 export function createAdmin (deps: AdminDeps): AdminServer {
@@ -46,11 +72,19 @@ export function createAdmin (deps: AdminDeps): AdminServer {
   let listening = false
 
   app.addHook('onRequest', async (req, reply) => {
-    if (token !== null && req.url.startsWith('/admin') && !tokenMatches(req.headers.authorization, token)) {
+    reply.header('Cache-Control', 'no-store').header('X-Content-Type-Options', 'nosniff')
+    if (isAdminPath(req.routeOptions.url, req.url) && !adminAllowed(token, req.headers.authorization, req.socket.remoteAddress)) {
+      if (token !== null) reply.header('WWW-Authenticate', 'Bearer realm="carrier-gateway-admin"')
       return await sendProblem(reply, 'GW_ERR_ADMIN_UNAUTHORIZED')
     }
   })
   app.setNotFoundHandler((_req, reply) => sendProblem(reply, 'GW_ERR_INTAKE_NO_ROUTE'))
+  // Fastify's default error body quotes the error message (a store error may name a file path).
+  app.setErrorHandler((err: { code?: string, statusCode?: number }, req, reply) => {
+    if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) return sendProblem(reply, 'GW_ERR_INTAKE_BAD_REQUEST', 400)
+    req.log.error({ err: { code: err.code ?? 'unknown' } }, 'admin request failed')
+    return sendProblem(reply, 'GW_ERR_INTAKE_INTERNAL', 500)
+  })
   app.get('/health/live', async () => ({ status: 'ok' }))
   app.get('/health/ready', async (_req, reply) => {
     const r = deps.readiness()

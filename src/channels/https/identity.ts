@@ -80,7 +80,7 @@ export function identify (socket: TLSSocket, set: AgreementSet): PeerIdentity {
  * valid for the agreement set it was computed from (compared by identity, so two reloads within
  * one millisecond still invalidate it).
  */
-export function createIdentityCache (current: () => AgreementSet): (socket: TLSSocket) => PeerIdentity {
+export function createIdentityCache (current: () => AgreementSet, onIdentified?: (identity: PeerIdentity & { ok: true }) => void): (socket: TLSSocket) => PeerIdentity {
   const cache = new WeakMap<TLSSocket, { set: AgreementSet, identity: PeerIdentity }>()
   return socket => {
     const set = current()
@@ -88,6 +88,7 @@ export function createIdentityCache (current: () => AgreementSet): (socket: TLSS
     if (hit !== undefined && hit.set === set) return hit.identity
     const identity = identify(socket, set)
     cache.set(socket, { set, identity })
+    if (identity.ok) onIdentified?.(identity)
     return identity
   }
 }

@@ -14,6 +14,7 @@ import type { TLSSocket } from 'node:tls'
 import type { Channel, ChannelDeps } from '../channel.js'
 import type { Ledger } from '../../ledger/index.js'
 import type { Agreement } from '../../agreements/schema.js'
+import { isGatewayError } from '../../errors.js'
 import { createIdentityCache } from './identity.js'
 import { clientErrorHandler, problemOf, sendProblem } from './problem.js'
 import { registerRoutes } from './routes.js'
@@ -23,10 +24,15 @@ export interface HttpsChannel extends Channel {
   port (): number | null
   /** Re-reads certificates and the CRL (SIGHUP) without dropping connections. */
   reloadTls (): void
+  /** notAfter of every client certificate seen in a successful identification, by fingerprint. */
+  certificateExpiries (): ReadonlyMap<string, Date>
   readonly app: FastifyInstance<Server>
 }
 
 const MEDIA_TYPES = ['application/edifact', 'text/plain', 'application/octet-stream']
+const RETRY_AFTER_SECONDS = 30
+/** A carrier certificate ending within this many days is logged once, so rotation starts in time. */
+const EXPIRY_WARNING_DAYS = 30
 
 /**
  * How often Node looks for connections past `headersTimeout`/`requestTimeout`. Node's default
@@ -49,7 +55,7 @@ export function createHttpsChannel (deps: ChannelDeps & { ledger: Ledger }): Htt
       headersTimeout: https.headersTimeoutMs,
       requestTimeout: https.requestTimeoutMs,
       connectionsCheckingInterval: checkingInterval(https)
-    } as never,
+    },
     loggerInstance: logger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.limits.maxMessageBytes,
@@ -63,13 +69,26 @@ export function createHttpsChannel (deps: ChannelDeps & { ledger: Ledger }): Htt
   app.server.headersTimeout = https.headersTimeoutMs
   app.server.maxConnections = https.maxConnections
   monitorHandshakes(app.server, { metrics, logger })
-  const identityOf = createIdentityCache(() => agreements.current())
+  // Expiry as seen in handshakes (an agreement need not state notAfter): the metric, and one
+  // warning per certificate and process when it ends within EXPIRY_WARNING_DAYS.
+  const observedExpiry = new Map<string, Date>()
+  const identityOf = createIdentityCache(() => agreements.current(), id => {
+    if (id.notAfter === null || Number.isNaN(id.notAfter.getTime())) return
+    for (const c of id.candidates) metrics.certificateExpiry.set({ carrier: c.code, fingerprint: id.fingerprint.slice(0, 23) }, id.notAfter.getTime() / 1000)
+    const known = observedExpiry.has(id.fingerprint)
+    observedExpiry.set(id.fingerprint, id.notAfter)
+    const days = (id.notAfter.getTime() - Date.now()) / 86_400_000
+    if (!known && days < EXPIRY_WARNING_DAYS) {
+      logger.warn({ carriers: id.candidates.map(c => c.code), fingerprint: id.fingerprint.slice(0, 23), notAfter: id.notAfter.toISOString(), days: Math.floor(days) }, 'client certificate expires soon')
+    }
+  })
 
   // Sockets established under an older TLS context (before a CRL/certificate reload) are served
   // their current request and then closed, so the next request handshakes against the new CRL.
   let tlsGeneration = 0
   const socketGeneration = new WeakMap<object, number>()
   app.server.on('secureConnection', (socket: TLSSocket) => { socketGeneration.set(socket, tlsGeneration) })
+  const stale = (socket: object): boolean => (socketGeneration.get(socket) ?? tlsGeneration) < tlsGeneration
 
   // Only the interchange media types: Fastify's default JSON parser would otherwise turn a JSON
   // body into an object the route reads as "empty" (400) instead of answering 415.
@@ -82,6 +101,8 @@ export function createHttpsChannel (deps: ChannelDeps & { ledger: Ledger }): Htt
   const carrierKey = (req: FastifyRequest): string => candidatesOf(req).map(c => c.code).join('+') || 'unknown'
 
   app.setErrorHandler((err: { code?: string, statusCode?: number }, req, reply) => {
+    // A store that cannot answer (ledger closed or down): its catalogue entry, never its message.
+    if (isGatewayError(err)) return sendProblem(reply, err.id, err.def.http, err.def.outcome === 'retry' ? RETRY_AFTER_SECONDS : undefined)
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendProblem(reply, 'GW_ERR_INTAKE_TOO_LARGE')
     if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return sendProblem(reply, 'GW_ERR_INTAKE_MEDIA_TYPE')
     if (err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return sendProblem(reply, 'GW_ERR_INTAKE_EMPTY_BODY')
@@ -97,7 +118,8 @@ export function createHttpsChannel (deps: ChannelDeps & { ledger: Ledger }): Htt
   const ready = (async () => {
     await app.register(helmet, {
       // An API: nothing is rendered, so nothing may be loaded or framed.
-      contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+      contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+      frameguard: { action: 'deny' },
       crossOriginResourcePolicy: { policy: 'same-origin' },
       strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true },
       referrerPolicy: { policy: 'no-referrer' }
@@ -113,9 +135,12 @@ export function createHttpsChannel (deps: ChannelDeps & { ledger: Ledger }): Htt
         metrics.tlsFailures.inc({ reason: id.reason })
         return await sendProblem(reply, id.error)
       }
-      if ((socketGeneration.get(socket) ?? tlsGeneration) < tlsGeneration) reply.header('Connection', 'close')
+      if (stale(socket)) reply.header('Connection', 'close')
       req.carriers = id.candidates
     })
+    // A request in flight during a reload finishes; its connection closes after the reply.
+    app.addHook('onSend', async (req, reply) => { if (stale(req.raw.socket)) reply.header('Connection', 'close') })
+    app.addHook('onResponse', async req => { if (stale(req.raw.socket)) req.raw.socket.end() })
 
     // The agreement's own size limit, from Content-Length before any byte is buffered; a chunked
     // body is checked again in the route once read (it is bounded by the global limit meanwhile).
@@ -166,6 +191,7 @@ export function createHttpsChannel (deps: ChannelDeps & { ledger: Ledger }): Htt
       await app.close()
     },
     healthy: () => started,
+    certificateExpiries: () => observedExpiry,
     port: () => started ? (app.server.address() as { port: number }).port : null,
     reloadTls () {
       // Read everything first: a missing or malformed file throws here and the old context stays.

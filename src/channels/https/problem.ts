@@ -50,7 +50,7 @@ const RAW_SECURITY_HEADERS = [
   "Content-Security-Policy: default-src 'none';frame-ancestors 'none'",
   'Strict-Transport-Security: max-age=31536000; includeSubDomains',
   'X-Content-Type-Options: nosniff',
-  'X-Frame-Options: SAMEORIGIN',
+  'X-Frame-Options: DENY',
   'Cross-Origin-Resource-Policy: same-origin',
   'Referrer-Policy: no-referrer',
   'Cache-Control: no-store'

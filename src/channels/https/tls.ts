@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs'
 import { randomBytes, constants } from 'node:crypto'
 import type { Server } from 'node:https'
+import type { Socket } from 'node:net'
 import type { TLSSocket, SecureContextOptions } from 'node:tls'
 import type { Logger } from 'pino'
 import type { GatewayConfig } from '../../config/index.js'
@@ -38,6 +39,12 @@ export function secureContextOptions (https: GatewayConfig['https']): SecureCont
 /** Fresh session-ticket keys: sessions issued before now can no longer be resumed. */
 export function rotateTicketKeys (server: Server): void {
   server.setTicketKeys(randomBytes(48))
+}
+
+/** `::ffff:192.0.2.7` → `192.0.2.7`, so one IPv4 peer is one key however the stack reports it. */
+function plainAddress (address: string | undefined): string {
+  if (address === undefined) return 'unknown'
+  return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address
 }
 
 /** Bounded metric label from a TLS error: the OpenSSL reason, lower-case, without prefixes. */
@@ -74,14 +81,19 @@ export function monitorHandshakes (server: Server, opts: HandshakeMonitorOptions
     recentlyLogged.set(peer, now)
     logger.warn({ peer, reason }, message)
   }
+  // The peer address is taken when the TCP connection arrives: by the time a handshake times out
+  // or is reset, the TLS socket has lost its handle and can no longer say who it was.
+  const peers = new WeakMap<object, string>()
+  server.on('connection', (raw: Socket) => { if (raw.remoteAddress !== undefined) peers.set(raw, raw.remoteAddress) })
   server.on('tlsClientError', (err: NodeJS.ErrnoException, socket: TLSSocket) => {
     try {
-      note(socket.remoteAddress ?? 'unknown', handshakeReason(err), 'TLS handshake failed')
+      const raw = (socket as unknown as { _parent?: object })._parent
+      note(plainAddress(socket.remoteAddress ?? (raw !== undefined ? peers.get(raw) : undefined)), handshakeReason(err), 'TLS handshake failed')
     } finally {
       socket.destroy()
     }
   })
   server.on('drop', (data?: { remoteAddress?: string }) => {
-    note(data?.remoteAddress ?? 'unknown', 'connection_limit', 'connection refused: https.maxConnections reached')
+    note(plainAddress(data?.remoteAddress), 'connection_limit', 'connection refused: https.maxConnections reached')
   })
 }
