@@ -138,7 +138,7 @@ t.test('secrets of enabled parts must resolve; the error names the variable, nev
 })
 
 t.test('a carrier channel\'s secret reference must resolve', async t => {
-  const sftp = { host: 'sftp.example.test', username: 'piu', privateKey: `file:${join(root, 'absent_ed25519')}`, hostKey: 'SHA256:abc', inbox: '/out', processing: '/out/processing', rejected: '/out/rejected' }
+  const sftp = { host: 'sftp.example.test', username: 'piu', privateKey: `file:${join(root, 'absent_ed25519')}`, hostKey: 'SHA256:abc', inbox: '/out', processing: '/out/processing', done: '/out/done', rejected: '/out/rejected' }
   const { file, carriersDir } = setup({}, { 'XA.yaml': xa({ channels: { sftp } }) })
   const r = await cli(['check-config', '--config', file])
   t.equal(r.code, 1)

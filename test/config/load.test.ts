@@ -40,7 +40,7 @@ t.test('an empty file is a complete config: every default applied', async t => {
   t.match(c.ledger, { kind: 'sqlite', path: 'var/ledger.db', url: 'env:LEDGER_PG_URL', retentionDays: 30 })
   t.same(c.quarantine, { path: 'var/quarantine', retentionHours: 72 })
   t.equal(c.carriers, 'config/carriers')
-  t.match(c.limits, { maxMessageBytes: 20971520, maxSegments: 200000, maxValueLength: 512, maxParts: 999 })
+  t.match(c.limits, { maxMessageBytes: 20971520, maxSegments: 200000, maxValueLength: 512, maxParts: 99 })
   t.equal(c.log.level, 'info')
 })
 
