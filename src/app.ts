@@ -139,7 +139,7 @@ export async function createGateway (opts: GatewayOptions): Promise<Gateway> {
       await forwarder.start()
       for (const c of channels) await c.start()
       await admin?.start()
-      stopHousekeeping = startHousekeeping({ config, agreements, ledger, metrics, logger })
+      stopHousekeeping = startHousekeeping({ config, agreements, ledger, metrics, logger, observedExpiries: () => https?.certificateExpiries() ?? new Map() })
       agreements.watch(problems => {
         metrics.configReloads.inc({ result: 'failed' })
         logger.error({ problems: problems.map(p => `${p.file}: ${p.path} ${p.message}`) }, 'agreement reload failed; keeping the last good set')

@@ -26,25 +26,30 @@ export async function purgeQuarantineFolder (path: string, retentionHours: numbe
   return removed
 }
 
-export async function refreshCarrierGauges (agreements: AgreementStore, ledger: Ledger, metrics: Metrics, now = Date.now()): Promise<void> {
+/**
+ * `observed`: client certificate notAfter by fingerprint as seen in TLS handshakes, used for pinned
+ * certificates whose agreement states no notAfter (the agreement's date wins when both exist).
+ */
+export async function refreshCarrierGauges (agreements: AgreementStore, ledger: Ledger, metrics: Metrics, now = Date.now(), observed: ReadonlyMap<string, Date> = new Map()): Promise<void> {
   metrics.carrierStage.reset()
   metrics.certificateExpiry.reset()
   metrics.overdue.reset()
   for (const a of agreements.current().all) {
     for (const stage of ['testing', 'live', 'suspended']) metrics.carrierStage.set({ carrier: a.code, stage }, a.stage === stage ? 1 : 0)
     for (const c of a.channels.https?.certificates ?? []) {
-      if (c.notAfter !== null) metrics.certificateExpiry.set({ carrier: a.code, fingerprint: c.fingerprint.slice(0, 23) }, Date.parse(c.notAfter) / 1000)
+      const notAfter = c.notAfter !== null ? Date.parse(c.notAfter) : observed.get(c.fingerprint)?.getTime()
+      if (notAfter !== undefined) metrics.certificateExpiry.set({ carrier: a.code, fingerprint: c.fingerprint.slice(0, 23) }, notAfter / 1000)
     }
     const flags = overdueFlags(a, await ledger.lastByType(a.code), now)
     for (const [type, overdue] of Object.entries(flags)) metrics.overdue.set({ carrier: a.code, type }, overdue ? 1 : 0)
   }
 }
 
-export function startHousekeeping (deps: { config: GatewayConfig, agreements: AgreementStore, ledger: Ledger, metrics: Metrics, logger: Logger }, everyMs = 30_000): () => void {
+export function startHousekeeping (deps: { config: GatewayConfig, agreements: AgreementStore, ledger: Ledger, metrics: Metrics, logger: Logger, observedExpiries?: () => ReadonlyMap<string, Date> }, everyMs = 30_000): () => void {
   const { config, agreements, ledger, metrics, logger } = deps
   let lastPurge = 0
   const tick = async (): Promise<void> => {
-    await refreshCarrierGauges(agreements, ledger, metrics)
+    await refreshCarrierGauges(agreements, ledger, metrics, Date.now(), deps.observedExpiries?.() ?? new Map())
     if (Date.now() - lastPurge > 3_600_000) {
       lastPurge = Date.now()
       const rows = await ledger.purge(config.ledger.retentionDays)

@@ -92,6 +92,8 @@ export function createAdmin (deps: AdminDeps): AdminServer {
     return await reply.code(r.ready ? 200 : 503).send({ status: r.ready ? 'ready' : 'not ready', checks: r.checks })
   })
   app.get('/metrics', async (_req, reply) => {
+    // Set on every scrape, so the gauge is true even when nobody polls /health/ready.
+    metrics.ready.set(deps.readiness().ready ? 1 : 0)
     metrics.ledgerRows.set(await ledger.size().catch(() => -1))
     return await reply.type(metrics.registry.contentType).send(await metrics.registry.metrics())
   })

@@ -8,12 +8,15 @@
 import type { Agreement } from '../agreements/schema.js'
 import type { UnbFacts } from '../edifact/types.js'
 import type { ErrorId } from '../errors.js'
+import type { ExcludedAgreement } from '../pipeline/types.js'
 
 export type CarrierResolution =
   | { carrier: Agreement, refusal: null }
   | { carrier: null, refusal: ErrorId }
 
-export function resolveCarrier (candidates: readonly Agreement[], unb: UnbFacts | null): CarrierResolution {
+export function resolveCarrier (candidates: readonly Agreement[], unb: UnbFacts | null, excluded: readonly ExcludedAgreement[] = []): CarrierResolution {
+  const barred = unb === null ? undefined : excluded.find(e => e.agreement.senderIds.includes(unb.sender))
+  if (barred !== undefined) return { carrier: null, refusal: barred.error }
   if (candidates.length === 1) return checkStage(candidates[0])
   if (candidates.length === 0) return { carrier: null, refusal: 'GW_ERR_INTAKE_UNKNOWN_CERTIFICATE' }
   const bySender = unb === null ? [] : candidates.filter(a => a.senderIds.includes(unb.sender))

@@ -14,6 +14,7 @@ import { mapMessage, partOf } from '../messages/index.js'
 import { validateModel } from '../validate/schema.js'
 import { agreementFindings, applyStrictness, recipientFindings } from '../validate/agreement.js'
 import { resolveCarrier } from '../intake/carrier.js'
+import type { ExcludedAgreement } from './types.js'
 
 export interface AssessContext {
   receiverIds: readonly string[]
@@ -55,7 +56,7 @@ export const UNRELIABLE_ERRORS: readonly ErrorId[] = [
 ]
 const UNRELIABLE: ReadonlySet<ErrorId> = new Set(UNRELIABLE_ERRORS)
 
-export function assessTransmission (bytes: Buffer, candidates: readonly Agreement[], ctx: AssessContext): Assessment {
+export function assessTransmission (bytes: Buffer, candidates: readonly Agreement[], ctx: AssessContext, excluded: readonly ExcludedAgreement[] = []): Assessment {
   // Parse options come from the agreement; with several candidates (a provider) they share one
   // transport, so the first agreement's transport options apply until the sender is known.
   const first = candidates[0]
@@ -65,7 +66,7 @@ export function assessTransmission (bytes: Buffer, candidates: readonly Agreemen
     maxSegments: ctx.limits.maxSegments,
     maxValueLength: ctx.limits.maxValueLength
   })
-  const resolved = resolveCarrier(candidates, ix.unb)
+  const resolved = resolveCarrier(candidates, ix.unb, excluded)
   const carrier = resolved.carrier
   const findings: Finding[] = [...ix.errors]
   const warnings: Finding[] = [...ix.warnings]

@@ -122,7 +122,7 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
       receiverIds: config.identity.receiverIds,
       receivedAt: input.receivedAt,
       limits: config.limits
-    })
+    }, input.excluded)
     seen.a = a
     const sha = sha256Hex(a.interchange.body.length > 0 ? a.interchange.body : input.bytes)
     const row = baseRow(id, input, a, sha)

@@ -5,9 +5,11 @@
  */
 import type { Agreement, AckKind } from '../agreements/schema.js'
 import type { Finding, Stripped } from '../edifact/types.js'
-import type { Outcome } from '../errors.js'
+import type { ErrorId, Outcome } from '../errors.js'
 
 export type ChannelName = 'https' | 'sftp' | 'amqp'
+
+export interface ExcludedAgreement { agreement: Agreement, error: ErrorId }
 
 export interface TransmissionInput {
   channel: ChannelName
@@ -20,6 +22,12 @@ export interface TransmissionInput {
    */
   candidates: readonly Agreement[]
   receivedAt: Date
+  /**
+   * Agreements the transport identity also names but that may not send now (a shared certificate
+   * revoked, address not allowed or carrier suspended for some of its carriers): a transmission
+   * whose UNB sender belongs to one of them is refused with that reason.
+   */
+  excluded?: readonly ExcludedAgreement[]
   /** Channel-specific reference for logs (file name, AMQP message id); never passenger data. */
   sourceRef?: string
 }

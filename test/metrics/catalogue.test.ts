@@ -3,10 +3,10 @@
 // agreement's `expect`, the certificate expiry gauge. Everything is read back from GET /metrics
 // on a real gateway after real HTTPS traffic.
 import t from 'tap'
-import { randomBytes } from 'node:crypto'
+import { randomBytes, X509Certificate } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { buildGateway, exampleAgreement, fingerprintOf } from '../helpers/gateway.js'
+import { buildGateway, CERTS, exampleAgreement, fingerprintOf } from '../helpers/gateway.js'
 import { call } from '../helpers/https-client.js'
 import { paxlst, paxlstMessage } from '../helpers/edi.js'
 import { writeInterchange } from '../../src/edifact/writer.js'
@@ -193,4 +193,16 @@ t.test('certificate expiry gauge from the agreement, per carrier and fingerprint
   const series = samples.filter(s => s.name === `${P}client_certificate_expiry_timestamp_seconds`)
   t.same(series.map(s => s.labels), [{ carrier: 'XA', fingerprint: xa.replace(/^sha256\//, '').slice(0, 23) }], 'one series, the fingerprint shortened to a bounded prefix; no notAfter declared for XB: no series')
   t.equal(series[0].value, Date.parse('2031-05-01T00:00:00Z') / 1000)
+})
+
+t.test('certificate expiry from the handshake when the agreement states none, kept across refreshes', async t => {
+  const { gateway } = await buildGateway(t)
+  const res = await call(gateway.httpsPort()!, { body: EXAMPLE })
+  t.equal(res.status, 200)
+  await refreshCarrierGauges(gateway.agreements, gateway.ledger, gateway.metrics, Date.now(), gateway.https!.certificateExpiries())
+  const { samples } = await scrape(gateway)
+  const series = samples.filter(s => s.name === `${P}client_certificate_expiry_timestamp_seconds`)
+  const notAfter = new X509Certificate(readFileSync(join(CERTS, 'xa-client.crt'))).validTo
+  t.same(series.map(s => s.labels.carrier), ['XA'])
+  t.equal(series[0].value, Date.parse(notAfter) / 1000, 'the certificate\'s own notAfter')
 })

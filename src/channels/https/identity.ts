@@ -12,9 +12,10 @@ import { isIP } from 'node:net'
 import type { Agreement } from '../../agreements/schema.js'
 import { parseCidr, type AgreementSet } from '../../agreements/store.js'
 import type { ErrorId } from '../../errors.js'
+import type { ExcludedAgreement } from '../../pipeline/types.js'
 
 export type PeerIdentity =
-  | { ok: true, candidates: readonly Agreement[], fingerprint: string, notAfter: Date | null }
+  | { ok: true, candidates: readonly Agreement[], excluded: readonly ExcludedAgreement[], fingerprint: string, notAfter: Date | null }
   | { ok: false, error: ErrorId, reason: string }
 
 function toBigInt (address: string, family: 'ipv4' | 'ipv6'): bigint | null {
@@ -72,7 +73,13 @@ export function identify (socket: TLSSocket, set: AgreementSet): PeerIdentity {
   const active = allowed.filter(a => a.stage !== 'suspended')
   if (active.length === 0) return { ok: false, error: 'GW_ERR_INTAKE_CARRIER_SUSPENDED', reason: 'suspended' }
   const notAfter = cert.valid_to !== undefined ? new Date(cert.valid_to) : null
-  return { ok: true, candidates: active, fingerprint, notAfter }
+  // A shared (provider) certificate may be refused for some of its carriers only; the UNB sender
+  // then decides, and traffic for an excluded carrier is refused with its own reason.
+  const excluded: ExcludedAgreement[] = pinned.filter(a => !active.includes(a)).map(a => ({
+    agreement: a,
+    error: !notRevoked.includes(a) ? 'GW_ERR_INTAKE_REVOKED_CERTIFICATE' : !allowed.includes(a) ? 'GW_ERR_INTAKE_ADDRESS_NOT_ALLOWED' : 'GW_ERR_INTAKE_CARRIER_SUSPENDED'
+  }))
+  return { ok: true, candidates: active, excluded, fingerprint, notAfter }
 }
 
 /**

@@ -137,6 +137,7 @@ export function createHttpsChannel (deps: ChannelDeps & { ledger: Ledger }): Htt
       }
       if (stale(socket)) reply.header('Connection', 'close')
       req.carriers = id.candidates
+      req.excludedCarriers = id.excluded
     })
     // A request in flight during a reload finishes; its connection closes after the reply.
     app.addHook('onSend', async (req, reply) => { if (stale(req.raw.socket)) reply.header('Connection', 'close') })

@@ -5,7 +5,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Server } from 'node:https'
 import type { Ledger, LedgerRow } from '../../ledger/index.js'
-import type { Pipeline, TransmissionResult } from '../../pipeline/types.js'
+import type { ExcludedAgreement, Pipeline, TransmissionResult } from '../../pipeline/types.js'
 import type { Agreement } from '../../agreements/schema.js'
 import type { ErrorId } from '../../errors.js'
 import { sendProblem } from './problem.js'
@@ -82,7 +82,7 @@ export function registerRoutes (app: FastifyInstance<Server>, deps: RouteDeps): 
     if (active >= deps.maxConcurrent) return sendProblem(reply, 'GW_ERR_INTAKE_OVERLOADED', 503, 5)
     active++
     try {
-      const r = await deps.pipeline.process({ channel: 'https', bytes: body, candidates, receivedAt: new Date(req.receivedAt ?? Date.now()), sourceRef: req.id })
+      const r = await deps.pipeline.process({ channel: 'https', bytes: body, candidates, excluded: req.excludedCarriers ?? [], receivedAt: new Date(req.receivedAt ?? Date.now()), sourceRef: req.id })
       return sendResult(req, reply, r)
     } finally {
       active--
@@ -119,5 +119,5 @@ export function registerRoutes (app: FastifyInstance<Server>, deps: RouteDeps): 
 
 /** `req.receivedAt` is set in onRequest so receipt time includes body upload. */
 declare module 'fastify' {
-  interface FastifyRequest { receivedAt?: number, carriers?: readonly Agreement[] }
+  interface FastifyRequest { receivedAt?: number, carriers?: readonly Agreement[], excludedCarriers?: readonly ExcludedAgreement[] }
 }

@@ -134,6 +134,14 @@ t.test('a service provider: one certificate pinned by XA and XB resolves the car
   t.equal(other.headers['x-outcome'], 'rejected')
 })
 
+t.test('a service provider with one of its carriers suspended: that carrier\'s traffic is refused with 403, the other\'s accepted', async t => {
+  const provider = { https: { certificates: [fingerprintOf('xa-client')] } }
+  const { gateway } = await buildGateway(t, { agreements: [exampleAgreement({ channels: provider }), xbAgreement({ channels: provider, stage: 'suspended' })] })
+  const port = gateway.httpsPort()!
+  t.equal((await call(port, { body: interchange('XAAPI') })).status, 200)
+  assertProblem(t, await call(port, { body: interchange('XBAPI') }), 403, 'GW_ERR_INTAKE_CARRIER_SUSPENDED', EXAMPLE_PASSENGER)
+})
+
 t.test('certificate rotation: two certificates on one agreement both identify the carrier', async t => {
   const { gateway } = await buildGateway(t, { agreements: [exampleAgreement({ channels: { https: { certificates: [fingerprintOf('xa-client'), { fingerprint: fingerprintOf('xa-client-2'), label: 'next' }] } } })] })
   const port = gateway.httpsPort()!
