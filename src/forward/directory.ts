@@ -62,9 +62,17 @@ export function createDirectoryTarget (opts: DirectoryTargetOptions): ForwardTar
     async publish (item) {
       const dir = folderOf(item.destination)
       if (!made.has(dir)) { await mkdir(dir, { recursive: true, mode: 0o700 }); made.add(dir) }
-      // Body first, properties last: a consumer that sees the .json knows the .edi is complete.
-      await writeFileDurably(join(dir, `${item.transmissionId}.edi`), item.body)
-      await writeFileDurably(join(dir, `${item.transmissionId}.json`), JSON.stringify(properties(item), null, 2))
+      const write = async (): Promise<void> => {
+        // Body first, properties last: a consumer that sees the .json knows the .edi is complete.
+        await writeFileDurably(join(dir, `${item.transmissionId}.edi`), item.body)
+        await writeFileDurably(join(dir, `${item.transmissionId}.json`), JSON.stringify(properties(item), null, 2))
+      }
+      await write().catch(async (err: NodeJS.ErrnoException) => {
+        // The folder went away under us (an operator, a remount): make it again, once.
+        if (err.code !== 'ENOENT') throw err
+        await mkdir(dir, { recursive: true, mode: 0o700 })
+        await write()
+      })
       await syncDirectory(dir)
     },
     available: () => true,

@@ -1,8 +1,12 @@
 /**
  * Durable hand-off: the target when it is available, else the spool (architecture invariant 1).
- * The relay drains the spool to the target in order, a bounded batch at a time, deleting each file
- * only after its publish is confirmed (at-least-once; messageId = transmission id lets the PIU drop
- * a duplicate publish after a crash between confirm and delete).
+ * The relay drains the spool to the target in arrival order, a bounded batch at a time, deleting
+ * each file only after its publish is confirmed (at-least-once; messageId = transmission id lets
+ * the PIU drop a duplicate publish after a crash between confirm and delete). It runs at start (a
+ * crash leaves files to drain) and then on a timer whenever the target is available.
+ *
+ * While the target is down the timer also probes the spool folder, so /health/ready turns 503 as
+ * soon as neither the target nor the spool can take a transmission, before a carrier finds out.
  */
 import type { Logger } from 'pino'
 import type { Metrics } from '../metrics/index.js'
@@ -22,6 +26,7 @@ export interface Forwarder {
   drain (): Promise<number>
   close (): Promise<void>
   readonly target: ForwardTarget
+  readonly spool: Spool
 }
 
 export interface ForwarderDeps {
@@ -40,22 +45,43 @@ export function createForwarder (deps: ForwarderDeps): Forwarder {
   const { target, spool, metrics, logger } = deps
   let timer: NodeJS.Timeout | null = null
   let draining: Promise<number> | null = null
+  let probing = false
   const state = { closed: false }
 
-  const updateSpoolMetrics = (): void => {
+  const updateMetrics = (): void => {
     const s = spool.stats()
     metrics.spoolFiles.set(s.files)
     metrics.spoolBytes.set(s.bytes)
     metrics.spoolOldest.set(s.oldestMs === null ? 0 : (Date.now() - s.oldestMs) / 1000)
+    metrics.targetUp.set({ target: target.name }, target.available() ? 1 : 0)
+  }
+
+  /** Reads a batch in name (= arrival) order; a file that cannot be parsed is set aside, loudly. */
+  async function readBatch (names: string[]): Promise<Array<{ name: string, item: ForwardItem }>> {
+    const out: Array<{ name: string, item: ForwardItem }> = []
+    for (const name of names) {
+      try {
+        out.push({ name, item: await spool.read(name) })
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue
+        // Only a damaged disk gets here (writes are atomic): the carrier was acknowledged, so an
+        // operator must look at the file. It is kept, renamed aside, and no longer blocks the rest.
+        metrics.forwardFailures.inc({ reason: 'spool_unreadable' })
+        logger.error({ file: name, err: { message: (err as Error).message } }, 'spooled file unreadable; set aside as *.corrupt for an operator')
+        await spool.setAside(name).catch(() => {})
+      }
+    }
+    return out
   }
 
   async function relayOnce (): Promise<number> {
     let relayed = 0
     while (!state.closed && target.available()) {
-      const names = (await spool.list()).slice(0, RELAY_BATCH)
-      if (names.length === 0) break
-      const results = await Promise.allSettled(names.map(async name => {
-        const item = await spool.read(name)
+      const batch = await readBatch((await spool.list()).slice(0, RELAY_BATCH))
+      if (batch.length === 0) break
+      // Published in order (each publish takes its window slot synchronously, in call order), many
+      // in flight at once; a file goes only after its own confirm.
+      const results = await Promise.allSettled(batch.map(async ({ name, item }) => {
         await target.publish(item)
         await spool.remove(name)
         metrics.forwarded.inc({ destination: item.destination, via: 'relay' })
@@ -63,13 +89,13 @@ export function createForwarder (deps: ForwarderDeps): Forwarder {
       }))
       const ok = results.filter(r => r.status === 'fulfilled').length
       relayed += ok
-      updateSpoolMetrics()
-      if (ok < names.length) {
-        logger.warn({ failed: names.length - ok }, 'spool relay interrupted; will retry')
+      updateMetrics()
+      if (ok < batch.length) {
+        logger.warn({ relayed: ok, failed: batch.length - ok }, 'spool relay interrupted; will retry')
         break
       }
     }
-    if (relayed > 0) logger.info({ relayed }, 'spool relayed')
+    if (relayed > 0) logger.info({ relayed, left: spool.stats().files }, 'spool relayed')
     return relayed
   }
 
@@ -79,18 +105,38 @@ export function createForwarder (deps: ForwarderDeps): Forwarder {
     return await draining
   }
 
+  const tick = (): void => {
+    updateMetrics()
+    if (state.closed) return
+    if (spool.stats().files > 0 && target.available()) drain().catch(err => logger.error({ err: { message: (err as Error).message } }, 'spool relay failed'))
+    // Only a write tells whether the spool can take one (root ignores permission bits; a full
+    // disk or a folder replaced by a file shows only then): probe while the spool is needed.
+    if (!probing && (!target.available() || !spool.writable())) {
+      probing = true
+      const was = spool.writable()
+      spool.probe().then(ok => {
+        if (ok !== was) logger[ok ? 'info' : 'error']({ spool: spool.path }, ok ? 'spool writable again' : 'spool not writable')
+      }, () => {}).finally(() => { probing = false })
+    }
+  }
+
   return {
     target,
+    spool,
     async start () {
-      await spool.start()
+      state.closed = false
+      try {
+        await spool.start()
+      } catch (err) {
+        // Not fatal: transmissions still go to the target; readiness reports the spool, and the
+        // probe makes the folder again once it can be.
+        logger.error({ spool: spool.path, err: { message: (err as Error).message } }, 'spool folder unusable at start')
+      }
       await target.start()
-      updateSpoolMetrics()
+      updateMetrics()
       // A crash leaves files in the spool: drain at start, then keep draining.
-      drain().catch(err => logger.error({ err }, 'spool relay failed'))
-      timer = setInterval(() => {
-        updateSpoolMetrics()
-        if (spool.stats().files > 0 && target.available()) drain().catch(err => logger.error({ err }, 'spool relay failed'))
-      }, deps.relayIntervalMs)
+      drain().catch(err => logger.error({ err: { message: (err as Error).message } }, 'spool relay failed'))
+      timer = setInterval(tick, deps.relayIntervalMs)
       timer.unref()
     },
     async handOff (item) {
@@ -107,11 +153,12 @@ export function createForwarder (deps: ForwarderDeps): Forwarder {
       try {
         await spool.write(item)
       } catch (err) {
-        metrics.forwardFailures.inc({ reason: 'spool_failed' })
+        metrics.forwardFailures.inc({ reason: isGatewayError(err) && err.id === 'GW_ERR_FORWARD_SPOOL_FULL' ? 'spool_full' : 'spool_failed' })
+        logger.error({ transmissionId: item.transmissionId, spool: spool.path, reason: isGatewayError(err) ? err.id : 'spool_failed' }, 'target unavailable and spool refused the write; carrier told to retry')
         throw isGatewayError(err) ? err : new GatewayError('GW_ERR_FORWARD_UNAVAILABLE', 'spool write failed', { cause: err })
       }
       metrics.forwarded.inc({ destination: item.destination, via: 'spool' })
-      updateSpoolMetrics()
+      updateMetrics()
       return 'spool'
     },
     ready: () => target.available() || spool.writable(),
@@ -119,8 +166,10 @@ export function createForwarder (deps: ForwarderDeps): Forwarder {
     async close () {
       state.closed = true
       if (timer !== null) clearInterval(timer)
+      timer = null
       await draining?.catch(() => 0)
       await target.close()
+      updateMetrics()
     }
   }
 }
