@@ -30,10 +30,21 @@ t.test('a clean PAXLST is forwarded to the outbox and answered with a positive C
   t.equal(props.messageId, id)
   t.equal(props.routingKey, 'paxlst.XA')
   t.match(props.headers, {
-    'x-carrier': 'XA', 'x-channel': 'https', 'x-message-type': 'PAXLST', 'x-message-version': 'D:05B', 'x-sender': 'XAAPI',
-    'x-interchange-ref': 'XA0000000217', 'x-flight': 'XA123', 'x-departure': 'LHR', 'x-arrival': 'JFK',
-    'x-scheduled-departure': '2025-01-14T09:15', 'x-document': 'passenger-list', 'x-test': 'false', 'x-validation': 'ok',
-    'x-message-count': '1', 'x-content-sha256': createHash('sha256').update(body).digest('hex')
+    'x-carrier': 'XA',
+    'x-channel': 'https',
+    'x-message-type': 'PAXLST',
+    'x-message-version': 'D:05B',
+    'x-sender': 'XAAPI',
+    'x-interchange-ref': 'XA0000000217',
+    'x-flight': 'XA123',
+    'x-departure': 'LHR',
+    'x-arrival': 'JFK',
+    'x-scheduled-departure': '2025-01-14T09:15',
+    'x-document': 'passenger-list',
+    'x-test': 'false',
+    'x-validation': 'ok',
+    'x-message-count': '1',
+    'x-content-sha256': createHash('sha256').update(body).digest('hex')
   })
   t.notOk(logs.text().includes('SPECIMEN') || logs.text().includes('X0000001'), 'no passenger value in any log line')
 
