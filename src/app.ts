@@ -107,7 +107,9 @@ export async function createGateway (opts: GatewayOptions): Promise<Gateway> {
   const readiness = (): { ready: boolean, checks: Record<string, boolean> } => {
     const checks: Record<string, boolean> = { config: true, forward: forwarder.ready(), targetConnected: target.available() }
     for (const c of channels) checks[`channel_${c.name}`] = c.healthy()
-    return { ready: checks.forward && channels.every(c => c.healthy()), checks }
+    // Not ready from the first moment of a shutdown, so load balancers drain this instance first.
+    checks.notShuttingDown = closing === null
+    return { ready: checks.forward && checks.notShuttingDown && channels.every(c => c.healthy()), checks }
   }
   const admin = config.admin.enabled
     ? createAdmin({ config, agreements, ledger, metrics, logger: logger.child({ component: 'admin' }), readiness, extend: async app => { await registerStatusPage(app, { agreements, ledger, metrics }) } })

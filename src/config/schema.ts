@@ -100,7 +100,13 @@ const Limits = Type.Object({
   /** Highest UNH S010 part number accepted (0070 is at most two digits; a lower value bounds a series). */
   maxParts: Type.Integer({ minimum: 1, maximum: 99, default: 99 }),
   /** Transmissions processed at once across all channels; beyond it HTTPS answers 503. */
-  maxConcurrent: Type.Integer({ minimum: 1, default: 256 })
+  maxConcurrent: Type.Integer({ minimum: 1, default: 256 }),
+  /** HTTPS answers 503 while the event loop lags more than this (0: off). */
+  maxEventLoopDelayMs: Type.Integer({ minimum: 0, default: 1000 }),
+  /** HTTPS answers 503 while the V8 heap in use is above this many bytes (0: off). */
+  maxHeapUsedBytes: Type.Integer({ minimum: 0, default: 0 }),
+  /** HTTPS answers 503 while the resident set is above this many bytes (0: off). */
+  maxRssBytes: Type.Integer({ minimum: 0, default: 0 })
 }, { additionalProperties: false, default: {} })
 
 export const GatewayConfigSchema = Type.Object({

@@ -20,6 +20,7 @@ import { newTransmissionId, sha256Hex } from '../intake/transmission.js'
 import { assessTransmission, type Assessment } from './assess.js'
 import { buildReply, type BuiltReply } from './acknowledge.js'
 import { forwardHeaders, routingKey } from './headers.js'
+import { claimDedupeKey } from './dedupe.js'
 import { observeTransmission } from './observe.js'
 import type { Pipeline, TransmissionInput, TransmissionResult } from './types.js'
 
@@ -36,6 +37,7 @@ const RETRY_AFTER_SECONDS = 30
 export function createPipeline (deps: PipelineDeps): Pipeline {
   const { config, ledger, forwarder, metrics, logger } = deps
   const newReference = createAckReferences()
+  const startedAt = Date.now()
 
   function baseRow (id: string, input: TransmissionInput, a: Assessment | null, sha: string): LedgerRow {
     const unb = a?.interchange.unb ?? null
@@ -98,10 +100,6 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
     return r
   }
 
-  function isAbandoned (row: LedgerRow, now: Date): boolean {
-    return now.getTime() - Date.parse(row.receivedAt) > config.ledger.abandonedClaimMinutes * 60_000
-  }
-
   function destinationOf (carrier: Agreement, a: Assessment): Destination {
     return carrier.stage === 'testing' || a.interchange.unb?.test === true ? 'test' : 'production'
   }
@@ -154,38 +152,40 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
     const flight = forwardedIdx.length > 0 ? a.messages[forwardedIdx[0]] : undefined
     const claimRow: LedgerRow = { ...row, outcome: a.outcome, destination, errorCodes: a.warnings.map(w => w.code), ackKind: reply.ackKind, ack: reply.ackText, flight: flight?.model?.flight.number != null ? `${flight.model.flight.carrier ?? ''}${flight.model.flight.number}` : null }
     let correction = false
-    if (claimRow.preparedAt !== null && claimRow.sender !== null && claimRow.reference !== null) {
-      let original = await ledger.claimOriginal(claimRow)
-      if (original !== null && original.status === 'received' && isAbandoned(original, input.receivedAt)) {
-        // Its instance crashed between claim and hand-off: nothing was acknowledged for it, so the
-        // resend takes the key over (the original may have reached the PIU: at least once).
-        await ledger.update(original.id, { outcome: 'retry' })
-        logger.warn({ transmissionId: id, abandoned: original.id, carrier: carrier.code }, 'took over an abandoned dedupe claim')
-        original = await ledger.claimOriginal(claimRow)
+    const decision = await claimDedupeKey(ledger, claimRow, {
+      abandonedAfterMs: config.ledger.abandonedClaimMinutes * 60_000,
+      abandonedBefore: config.ledger.kind === 'sqlite' ? startedAt : null,
+      now: input.receivedAt,
+      onTakeover: abandoned => logger.warn({ transmissionId: id, abandoned: abandoned.id, carrier: carrier.code }, 'took over an abandoned dedupe claim')
+    })
+    switch (decision.kind) {
+      case 'unkeyed':
+        await ledger.record(claimRow)
+        break
+      case 'in-flight':
+      case 'abandoned-taken':
+        // The original is still being handed off elsewhere: its ack is not known yet.
+        await ledger.record({ ...row, outcome: 'retry', duplicateOf: decision.of.id })
+        return refused(id, input, a, 'GW_ERR_FORWARD_UNAVAILABLE')
+      case 'duplicate': {
+        const dup = buildReply(a, 'duplicate', ackCtx, [], { kind: decision.of.ackKind, text: decision.of.ack })
+        await ledger.record({ ...row, outcome: 'duplicate', status: 'acknowledged', duplicateOf: decision.of.id, ackKind: dup.ackKind, ack: dup.ackText, ackSentAt: dup.ack !== null ? new Date().toISOString() : null, acknowledgedAt: new Date().toISOString() })
+        return result(id, input, a, 'duplicate', dup)
       }
-      if (original !== null) {
-        if (original.sha256 === sha) {
-          if (original.status === 'received') {
-            // The original is still in flight on another request: its ack is not known yet.
-            await ledger.record({ ...row, outcome: 'retry', duplicateOf: original.id })
-            return refused(id, input, a, 'GW_ERR_FORWARD_UNAVAILABLE')
-          }
-          const dup = buildReply(a, 'duplicate', ackCtx, [], { kind: original.ackKind, text: original.ack })
-          await ledger.record({ ...row, outcome: 'duplicate', status: 'acknowledged', duplicateOf: original.id, ackKind: dup.ackKind, ack: dup.ackText, ackSentAt: dup.ack !== null ? new Date().toISOString() : null, acknowledgedAt: new Date().toISOString() })
-          return result(id, input, a, 'duplicate', dup)
-        }
+      case 'changed': {
         if (carrier.strictness.changedResend === 'reject') {
           const changed = [finding('GW_ERR_ACK_DUPLICATE_CHANGED', { level: 'interchange', segment: 1, tag: 'UNB', element: 5 })]
           const neg = buildReply(a, 'rejected', ackCtx, changed)
           await quarantine(id, input, a, carrier, changed)
-          await ledger.record({ ...row, outcome: 'rejected', status: 'acknowledged', destination: 'quarantine', duplicateOf: original.id, errorCodes: [26], ackKind: neg.ackKind, ack: neg.ackText, ackSentAt: neg.ack !== null ? new Date().toISOString() : null, acknowledgedAt: new Date().toISOString() })
+          await ledger.record({ ...row, outcome: 'rejected', status: 'acknowledged', destination: 'quarantine', duplicateOf: decision.of.id, errorCodes: [26], ackKind: neg.ackKind, ack: neg.ackText, ackSentAt: neg.ack !== null ? new Date().toISOString() : null, acknowledgedAt: new Date().toISOString() })
           return result(id, input, a, 'rejected', neg, changed)
         }
         correction = true
-        await ledger.record({ ...claimRow, correction: true, duplicateOf: original.id })
+        await ledger.record({ ...claimRow, correction: true, duplicateOf: decision.of.id })
+        break
       }
-    } else {
-      await ledger.record(claimRow)
+      case 'claimed':
+        break
     }
 
     const body = forwardedIdx.length < a.messages.length && a.interchange.separators !== null

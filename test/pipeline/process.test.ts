@@ -48,6 +48,10 @@ t.test('changedResend: forward sends the new content as a correction', async t =
   const props = JSON.parse(readFileSync(join(b.dir, 'outbox', `${changed.transmissionId}.json`), 'utf8'))
   t.equal(props.headers['x-correction'], 'true')
   t.equal(forwarded(b).length, 2)
+  const resent = await send(b, paxlst({ variant: 'OTHER' }))
+  t.equal(resent.outcome, 'duplicate', 'a resend of the correction is its duplicate')
+  t.equal(resent.ack?.body, changed.ack?.body)
+  t.equal(forwarded(b).length, 2, 'not forwarded again')
 })
 
 t.test('partial: message forwards the good messages only, with recomputed counts', async t => {

@@ -7,6 +7,7 @@
  */
 import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify'
 import helmet from '@fastify/helmet'
+import underPressure from '@fastify/under-pressure'
 import rateLimit from '@fastify/rate-limit'
 import swagger from '@fastify/swagger'
 import type { Server } from 'node:https'
@@ -28,6 +29,9 @@ export interface HttpsChannel extends Channel {
   certificateExpiries (): ReadonlyMap<string, Date>
   readonly app: FastifyInstance<Server>
 }
+
+/** Seconds a carrier is asked to wait when the gateway sheds load. */
+const OVERLOAD_RETRY_SECONDS = 5
 
 const MEDIA_TYPES = ['application/edifact', 'text/plain', 'application/octet-stream']
 const RETRY_AFTER_SECONDS = 30
@@ -124,6 +128,22 @@ export function createHttpsChannel (deps: ChannelDeps & { ledger: Ledger }): Htt
       strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true },
       referrerPolicy: { policy: 'no-referrer' }
     })
+    // Backpressure (issue 7): when the event loop lags or memory is over its bound, answer 503 at
+    // once instead of queueing without limit; the carrier retries after Retry-After.
+    const limits = config.limits
+    if (limits.maxEventLoopDelayMs > 0 || limits.maxHeapUsedBytes > 0 || limits.maxRssBytes > 0) {
+      await app.register(underPressure, {
+        maxEventLoopDelay: limits.maxEventLoopDelayMs,
+        maxHeapUsedBytes: limits.maxHeapUsedBytes,
+        maxRssBytes: limits.maxRssBytes,
+        retryAfter: OVERLOAD_RETRY_SECONDS,
+        pressureHandler: (_req, reply, type) => {
+          metrics.refusals.inc({ channel: 'https', reason: 'GW_ERR_INTAKE_OVERLOADED' })
+          logger.warn({ pressure: type }, 'overloaded: refusing new transmissions for now')
+          sendProblem(reply, 'GW_ERR_INTAKE_OVERLOADED', 503, OVERLOAD_RETRY_SECONDS)
+        }
+      })
+    }
 
     app.addHook('onRequest', async (req, reply) => {
       req.receivedAt = Date.now()
