@@ -1,0 +1,106 @@
+// Smoke run of every benchmark with tiny sizes, so that `npm run bench` keeps working (issue 11:
+// "a smoke run of each benchmark with tiny sizes may be in the tests"). Nothing here asserts a
+// speed: performance is measured by `npm run bench`, never by a test (style.md "Tests").
+import t from 'tap'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { SAMPLES } from '../../bench/paths.js'
+import { parseInterchange } from '../../src/edifact/index.js'
+import { mapMessage } from '../../src/messages/index.js'
+import { validateModel } from '../../src/validate/schema.js'
+import { paxlst, paxlstOfSize, placeholderOffsets, pnrgovOfSize, stamp } from '../../bench/generate.js'
+import { bareScan, benchParse, measureIsolated, peerTokenize } from '../../bench/parse.js'
+import { benchEndToEnd } from '../../bench/e2e.js'
+import { benchChannels, figureFrom } from '../../bench/channels.js'
+import { channelRows, e2eRows } from '../../bench/report.js'
+import { figureOf, formatTable, percentile, ratio } from '../../bench/stats.js'
+
+const receivedAt = new Date('2025-01-14T06:30:00Z')
+
+t.test('generated traffic is valid, fictional and stampable', async t => {
+  for (const bytes of [paxlst({ passengers: 150 }), pnrgovOfSize(40_000)]) {
+    const ix = parseInterchange(bytes)
+    t.same(ix.errors, [], 'no engine error')
+    t.same(ix.warnings, [], 'no engine warning')
+    for (const m of ix.messages) {
+      const r = mapMessage(m, { receivedAt })
+      t.same(r.findings, [], `${m.type}: no profile finding`)
+      if (r.type === 'PAXLST') t.same(validateModel('PAXLST', r.model), [])
+      if (r.type === 'PNRGOV') t.same(validateModel('PNRGOV', r.model), [])
+    }
+  }
+  const pax = mapMessage(parseInterchange(paxlst({ passengers: 150 })).messages[0], { receivedAt })
+  t.equal(pax.type === 'PAXLST' && pax.model.travellers.length, 150)
+  t.equal(pax.type === 'PAXLST' && pax.model.travellers[0].nationality, 'UTO', 'test country code, not a real one')
+
+  const sized = paxlstOfSize(30_000)
+  t.ok(Math.abs(sized.length - 30_000) < 400, `30 kB body within one traveller (${sized.length})`)
+  const offsets = placeholderOffsets(sized)
+  t.equal(offsets.length, 2, 'UNB and UNZ carry the reference')
+  const stamped = stamp(sized, offsets, 'Q7ZZ')
+  t.equal(parseInterchange(stamped).unb?.reference, '0000000000Q7ZZ')
+  t.same(parseInterchange(stamped).errors, [], 'UNZ reference still matches UNB')
+  t.not(stamped.toString('latin1'), sized.toString('latin1'))
+})
+
+t.test('parse benchmark: every contender on tiny inputs', async t => {
+  const { results, rows } = benchParse({ passengers: 3, pnrgovBytes: 20_000, runs: 2, runMs: 5, warmupMs: 0 })
+  t.equal(results.length, 3, 'largest real sample, PAXLST, PNRGOV')
+  for (const r of results) {
+    for (const k of ['bare', 'tokenize', 'parseInterchange', 'full'] as const) t.ok((r.mbps[k]?.median ?? 0) > 0, `${r.input}: ${k}`)
+    t.ok(r.mbps.peer !== null, `${r.input}: the peer tokenized it (${r.peerError ?? 'as is'})`)
+  }
+  t.match(results[0].peerError ?? '', /C1 byte/, 'the real sample needs its C1 byte replaced for the peer')
+  t.ok(rows.some(r => r.name === 'ratio tokenizer / peer' && r.figure !== null))
+  const pax = paxlst({ passengers: 2 })
+  const sep = parseInterchange(pax).separators
+  if (sep === null) return t.fail('separators')
+  t.equal(bareScan(pax, 0x27), parseInterchange(pax).segmentCount + 1, 'bare scan counts the terminators (UNA ends with one)')
+  t.equal(peerTokenize(pax, sep), parseInterchange(pax).segmentCount, 'peer sees the same segments')
+
+  // npm run bench measures each contender in a fresh process (bench/parse-child.ts).
+  const dir = mkdtempSync(join(tmpdir(), 'cg-bench-smoke-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  writeFileSync(join(dir, 'sample.edi'), readFileSync(join(SAMPLES, 'paxlst-gtas-multipart-first-part.edi')))
+  const isolated = measureIsolated('peer', join(dir, 'sample.edi'), { runs: 2, runMs: 5, warmupMs: 0 })
+  t.equal(isolated.rates.length, 2, 'two runs measured in the child')
+  t.match(isolated.note ?? '', /C1 byte/)
+})
+
+t.test('end-to-end benchmark: ceilings, gateway, connections, fairness, memory', async t => {
+  const t0 = Date.now()
+  const r = await benchEndToEnd({ log: line => t.comment(`${Date.now() - t0} ms ${line}`), runs: 1, durationMs: 400, warmupMs: 100, handshakeMs: 300, concurrency: 4, rate: 20, bodyBytes: 3000, bigBytes: 300_000, smallPassengers: 2, smallRate: 10, besideWarmupMs: 200 })
+  t.same(r.notes, [], 'nothing failed to run')
+  t.same(r.failures, {}, 'every request was answered as expected')
+  for (const [name, f] of Object.entries({ https: r.ceilingHttps, publish: r.ceilingPublish, gateway: r.saturation, handshakes: r.handshakes.gatewayFull, resumed: r.handshakes.gatewayResumed, alone: r.fairness?.alone, beside: r.fairness?.beside, bigPeak: r.memory.bigPeakMb })) {
+    t.ok(f !== null && f !== undefined && f.median > 0, `${name} measured`)
+  }
+  t.ok(r.fixedRate !== null && r.fixedRate.p99.median > 0, 'latency at a fixed offered load')
+  t.ok((r.handshakes.resumedShare ?? 0) > 0.5, 'TLS sessions are resumed')
+  t.ok((r.memory.idleMb ?? 0) > 0, 'RSS read from /proc')
+  t.ok(Object.keys(r.gatewayCounters).some(k => k.includes('forwarded_total')), 'gateway counters collected')
+  const rows = e2eRows(r, { rate: 20, bodyKb: 3, bigMb: 0.3 })
+  t.ok(rows.find(x => x.name === 'ratio gateway / min(ceilings)')?.figure !== null)
+  t.match(formatTable(rows), /gateway at saturation/)
+})
+
+t.test('channel benchmarks run when their modules exist', async t => {
+  const c = await benchChannels({ files: 5, messages: 20, sizeKb: 2, runs: 1 })
+  for (const [name, x] of Object.entries(c)) {
+    t.ok(x.figure !== null || /^not available/.test(x.note ?? ''), `${name}: ${x.figure !== null ? 'measured' : String(x.note)}`)
+  }
+  t.equal(channelRows(c).length, 2)
+})
+
+t.test('statistics helpers', async t => {
+  t.same(figureOf([3, 1, 2], 'x'), { median: 2, min: 1, max: 3, runs: 3, unit: 'x' })
+  t.equal(figureOf([1, 2, 3, 4], 'x').median, 2.5)
+  t.equal(percentile([5, 1, 4, 2, 3], 50), 3)
+  t.equal(percentile(Array.from({ length: 100 }, (_, i) => i + 1), 99), 99)
+  t.same(ratio(figureOf([10], 'a'), figureOf([5], 'b')), { median: 2, min: 2, max: 2, runs: 1, unit: '×' })
+  t.equal(ratio(null, figureOf([1], 'b')), null)
+  t.same(figureFrom({ messagesPerSecond: 12.5, seconds: 2 }, 'msg/s'), { median: 12.5, min: 12.5, max: 12.5, runs: 1, unit: 'msg/s' })
+  t.same(figureFrom(7, 'files/s')?.median, 7)
+  t.equal(figureFrom({ nothing: 'here' }, 'x'), null)
+})
