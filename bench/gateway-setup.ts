@@ -60,7 +60,7 @@ export function benchConfig (dir: string, names: BenchGateway['names']): Record<
     ledger: { kind: 'sqlite', path: join(dir, 'ledger.db') },
     quarantine: { path: join(dir, 'quarantine') },
     carriers: join(dir, 'carriers'),
-    // A 20 MB PNRGOV push is ~710 000 segments: over the default 200 000 (see docs/bench.md).
+    // A 20 MB PNRGOV push is ~710 000 segments: over the default 200 000 (see the README "Benchmarks").
     limits: { maxSegments: 1_000_000 },
     log: { level: 'info' }
   }

@@ -18,7 +18,7 @@ import { RESULTS } from './paths.js'
 async function main (): Promise<void> {
   const { values } = parseArgs({ options: { only: { type: 'string' }, quick: { type: 'boolean' }, out: { type: 'string' }, markdown: { type: 'boolean' }, from: { type: 'string' } } })
   if (values.markdown === true) {
-    // Print a finished run's table as Markdown (for docs/bench.md) instead of running.
+    // Print a finished run's table as Markdown (for the README "Benchmarks" section) instead of running.
     const saved = JSON.parse(readFileSync(values.from ?? join(RESULTS, 'latest.json'), 'utf8')) as { rows: Row[] }
     process.stdout.write(markdownTable(saved.rows) + '\n')
     return

@@ -145,7 +145,7 @@ export function formatTable (rows: readonly Row[]): string {
   return [pad(header), widths.map(w => '-'.repeat(w)).join('  '), ...lines.map(pad)].join('\n')
 }
 
-/** The same rows as a Markdown table (docs/bench.md is written from a run's latest.json). */
+/** The same rows as a Markdown table (the README "Benchmarks" table is written from a run's latest.json). */
 export function markdownTable (rows: readonly Row[]): string {
   const out = ['| section | measurement | median | min | max | unit | target | met |', '| --- | --- | ---: | ---: | ---: | --- | --- | --- |']
   for (const r of rows) {
