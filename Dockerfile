@@ -22,10 +22,9 @@ RUN apt-get update \
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
-COPY tsconfig.json tsconfig.build.json ./
+COPY tsconfig.json tsconfig.runtime.json ./
 COPY src ./src
-COPY bench ./bench
-RUN npm run build \
+RUN npm run build:runtime \
  && npm prune --omit=dev --no-audit --no-fund \
  && npm cache clean --force
 
