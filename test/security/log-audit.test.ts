@@ -21,6 +21,7 @@ import { buildGateway, exampleAgreement, fingerprintOf, tmpDir, SAMPLES, type Bu
 import { call } from '../helpers/https-client.js'
 import { startSftpServer, sshdUnavailable, type SftpServer } from '../helpers/sshd.js'
 import { carrierSide, queueNames, type CarrierSide } from '../channels/amqp/fixtures.js'
+import { sftpAgreement } from '../channels/sftp/fixtures.js'
 import { assessTransmission } from '../../src/pipeline/assess.js'
 import { parseInterchange } from '../../src/edifact/index.js'
 import { agreementSetOf, validateAgreement } from '../../src/agreements/store.js'
@@ -200,26 +201,7 @@ function sftpDriver (base: Record<string, unknown>, server: SftpServer): Channel
   }
   return {
     name: 'sftp',
-    agreement: {
-      ...base,
-      code: 'XS',
-      channels: {
-        sftp: {
-          host: server.host,
-          port: server.port,
-          username: server.username,
-          privateKey: `file:${server.privateKeyPath}`,
-          hostKey: server.hostKeyFingerprint,
-          inbox: '/out',
-          pattern: '*.edi',
-          processing: '/out/processing',
-          done: '/out/done',
-          rejected: '/out/rejected',
-          ackDir: '/in',
-          pollSeconds: 0.1
-        }
-      }
-    },
+    agreement: { ...base, code: 'XS', channels: sftpAgreement(server).channels },
     async run (_built, first, second) {
       await put(first, 0)
       await put(second, first.length)
