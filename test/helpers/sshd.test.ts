@@ -3,7 +3,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
 import SftpClient from 'ssh2-sftp-client'
 import t from 'tap'
-import { startSftpServer, sshdUnavailable, wrongHostKeyFingerprint, type SftpServer } from './sshd.js'
+import { startSftpServer, wrongHostKeyFingerprint, type SftpServer } from './sshd.js'
 
 /** The fingerprint form agreements pin (`hostKey: "SHA256:..."`), computed from the raw host key. */
 const fingerprintOf = (key: Buffer) => `SHA256:${createHash('sha256').update(key).digest('base64').replace(/=+$/, '')}`
@@ -22,9 +22,7 @@ async function connect (server: SftpServer, expectedFingerprint = server.hostKey
   return client
 }
 
-const unavailable = sshdUnavailable()
-
-t.test('a real sftp-only sshd: key login, chroot, list, put, rename', { skip: unavailable }, async t => {
+t.test('a real sftp-only sshd: key login, chroot, list, put, rename', async t => {
   const server = await startSftpServer(t)
   t.match(server.hostKeyFingerprint, /^SHA256:[A-Za-z0-9+/]{43}$/, 'ssh-keygen -lf form')
   t.match(server.privateKey, /BEGIN OPENSSH PRIVATE KEY/)
@@ -50,7 +48,7 @@ t.test('a real sftp-only sshd: key login, chroot, list, put, rename', { skip: un
   await t.rejects(client.put(Buffer.from('x'), '/not-allowed.edi'), 'the chroot itself is not writable')
 })
 
-t.test('host key pinning: a wrong fingerprint is refused', { skip: unavailable }, async t => {
+t.test('host key pinning: a wrong fingerprint is refused', async t => {
   const server = await startSftpServer(t, { dirs: ['in'] })
   const wrong = wrongHostKeyFingerprint()
   t.not(wrong, server.hostKeyFingerprint)
@@ -60,7 +58,7 @@ t.test('host key pinning: a wrong fingerprint is refused', { skip: unavailable }
   await client.end()
 })
 
-t.test('stop() cuts the server and its sessions; start() brings it back on the same port and key', { skip: unavailable }, async t => {
+t.test('stop() cuts the server and its sessions; start() brings it back on the same port and key', async t => {
   const server = await startSftpServer(t)
   const { port, hostKeyFingerprint } = server
   const client = await connect(server)

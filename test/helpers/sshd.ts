@@ -56,7 +56,7 @@ const SSHD = '/usr/sbin/sshd'
 const CHROOT_BASE = '/var/lib/carrier-gateway-test'
 const DEFAULT_DIRS = ['out', 'out/processing', 'out/done', 'out/rejected', 'in']
 
-/** Why a real sshd cannot be started here, or undefined when it can (for `t.skip`-style guards). */
+/** Why a real sshd cannot be started here, or undefined when it can: startSftpServer fails with it (a missing sshd is a failure, not a skip: `npm test` installs it), bench/sftp.ts reports it. */
 export function sshdUnavailable (): string | undefined {
   if (process.getuid?.() !== 0) return 'startSftpServer needs root (sshd privilege separation, chroot, useradd)'
   if (!existsSync(SSHD)) return `${SSHD} is missing: run scripts/test-services.mjs (installs openssh-server)`

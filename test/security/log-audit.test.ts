@@ -19,7 +19,7 @@ import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import { buildGateway, exampleAgreement, fingerprintOf, tmpDir, SAMPLES, type Built } from '../helpers/gateway.js'
 import { call } from '../helpers/https-client.js'
-import { startSftpServer, sshdUnavailable, type SftpServer } from '../helpers/sshd.js'
+import { startSftpServer, type SftpServer } from '../helpers/sshd.js'
 import { carrierSide, queueNames, type CarrierSide } from '../channels/amqp/fixtures.js'
 import { sftpAgreement } from '../channels/sftp/fixtures.js'
 import { assessTransmission } from '../../src/pipeline/assess.js'
@@ -276,9 +276,8 @@ const base = exampleAgreement({
   senderIds: senders,
   messages: { PAXLST: { versions: ['D02B', 'D05B', 'D12B', 'D15B'], ack: 'contrl' }, PNRGOV: { versions: ['10.1', '11.1', '12.1', '13.1', '14.1', '15.1', '16.1', '17.1'], ack: 'ackres' } }
 })
-const unavailable = sshdUnavailable()
 
-t.test('every sample through every channel and outcome: no passenger value outside the payload stores', { skip: unavailable }, async t => {
+t.test('every sample through every channel and outcome: no passenger value outside the payload stores', async t => {
   const server = await startSftpServer(t)
   const side = await carrierSide(t, queueNames('test.audit'))
   const drivers = [httpsDriver(base), sftpDriver(base, server), amqpDriver(base, side)]

@@ -7,7 +7,7 @@ import t from 'tap'
 import { mkdirSync, readdirSync, readFileSync, existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { tmpDir, testConfig, writeAgreements } from '../helpers/gateway.js'
-import { startSftpServer, sshdUnavailable } from '../helpers/sshd.js'
+import { startSftpServer } from '../helpers/sshd.js'
 import { startGatewayChild, writeConfig } from '../helpers/gateway-child.js'
 import { until } from '../helpers/piu-queue.js'
 import { paxlst } from '../helpers/edi.js'
@@ -26,7 +26,7 @@ function delivered (outbox: string): Map<string, number> {
   return seen
 }
 
-t.test('SIGKILL mid-inbox: claims left in processing/ are recovered, nothing settled is lost', { skip: sshdUnavailable() }, async t => {
+t.test('SIGKILL mid-inbox: claims left in processing/ are recovered, nothing settled is lost', async t => {
   const server = await startSftpServer(t, { dirs: ['out', 'out/processing', 'out/done', 'out/rejected', 'in'] })
   const refOf = (i: number): string => `K${String(i).padStart(6, '0')}`
   for (let i = 0; i < N; i++) server.putFile(`out/f${i}.edi`, paxlst({ reference: refOf(i) }))

@@ -4,15 +4,13 @@
 import t from 'tap'
 import { join } from 'node:path'
 import { appendFileSync, renameSync, writeFileSync } from 'node:fs'
-import { startSftpServer, sshdUnavailable } from '../../helpers/sshd.js'
+import { startSftpServer } from '../../helpers/sshd.js'
 import { buildGateway, tmpDir } from '../../helpers/gateway.js'
 import { paxlst } from '../../helpers/edi.js'
 import { parseInterchange } from '../../../src/edifact/index.js'
 import { filesIn, metricValue, outboxBodies, readRemote, sftpAgreement, waitFor } from './fixtures.js'
 
-const unavailable = sshdUnavailable()
-
-t.test('accepted, rejected and duplicate files: acks and final folders', { skip: unavailable }, async t => {
+t.test('accepted, rejected and duplicate files: acks and final folders', async t => {
   const server = await startSftpServer(t)
   const good = paxlst({ reference: 'SFTP0001' })
   const bad = paxlst({ reference: 'SFTP0002', badCount: [0] })
@@ -58,7 +56,7 @@ t.test('accepted, rejected and duplicate files: acks and final folders', { skip:
   t.notOk(logs.text().includes('QUIXOTEVA') || logs.text().includes('Q7777777'), 'no passenger value in any log line')
 })
 
-t.test('a reused file name gets a suffix in done/ and for its ack', { skip: unavailable }, async t => {
+t.test('a reused file name gets a suffix in done/ and for its ack', async t => {
   const server = await startSftpServer(t)
   const { dir } = await buildGateway(t, { agreements: [sftpAgreement(server)] })
   server.putFile('out/daily.edi', paxlst({ reference: 'DAY1' }))
@@ -76,7 +74,7 @@ t.test('a reused file name gets a suffix in done/ and for its ack', { skip: unav
   t.equal(outboxBodies(join(dir, 'outbox')).length, 2)
 })
 
-t.test('afterRead: delete removes the file after the ack is written', { skip: unavailable }, async t => {
+t.test('afterRead: delete removes the file after the ack is written', async t => {
   const server = await startSftpServer(t)
   await buildGateway(t, { agreements: [sftpAgreement(server, { afterRead: 'delete', done: undefined })] })
   server.putFile('out/x.edi', paxlst({ reference: 'DEL1' }))
@@ -86,7 +84,7 @@ t.test('afterRead: delete removes the file after the ack is written', { skip: un
   t.same(filesIn(server, 'in'), ['x.edi.contrl'])
 })
 
-t.test('over the size limit: rejected/ with a JSON error ack, never forwarded', { skip: unavailable }, async t => {
+t.test('over the size limit: rejected/ with a JSON error ack, never forwarded', async t => {
   const server = await startSftpServer(t)
   const file = paxlst({ reference: 'BIG1' })
   const { dir, logs } = await buildGateway(t, { agreements: [sftpAgreement(server, {}, { limits: { maxMessageBytes: file.length - 1 } })] })
@@ -99,7 +97,7 @@ t.test('over the size limit: rejected/ with a JSON error ack, never forwarded', 
   t.ok(logs.records().some(r => r.msg === 'SFTP file over the size limit; moved to rejected' && r.size === file.length))
 })
 
-t.test('temporary names and files still growing are not claimed until complete', { skip: unavailable }, async t => {
+t.test('temporary names and files still growing are not claimed until complete', async t => {
   const server = await startSftpServer(t)
   const full = paxlst({ reference: 'GROW1' })
   const { gateway, dir } = await buildGateway(t, { agreements: [sftpAgreement(server, { pollSeconds: 0.3 })] })
@@ -130,7 +128,7 @@ t.test('temporary names and files still growing are not claimed until complete',
   t.equal(outboxBodies(join(dir, 'outbox')).length, 2)
 })
 
-t.test('retry: when nothing can be made durable the file goes back to the inbox, without an ack', { skip: unavailable }, async t => {
+t.test('retry: when nothing can be made durable the file goes back to the inbox, without an ack', async t => {
   const server = await startSftpServer(t)
   const blocker = join(tmpDir(t), 'not-a-folder')
   writeFileSync(blocker, 'a file where the outbox should be')
@@ -148,7 +146,7 @@ t.test('retry: when nothing can be made durable the file goes back to the inbox,
   t.match(logs.records().find(r => r.msg === 'SFTP file could not be made durable; returned to the inbox'), { carrier: 'XA', file: 'r.edi', outcome: 'retry' })
 })
 
-t.test('acks written into the inbox itself are never taken for transmissions', { skip: unavailable }, async t => {
+t.test('acks written into the inbox itself are never taken for transmissions', async t => {
   const server = await startSftpServer(t)
   const { gateway } = await buildGateway(t, { agreements: [sftpAgreement(server, { ackDir: '/out', pattern: '*' })] })
   server.putFile('out/a.edi', paxlst({ reference: 'SELF1' }))

@@ -3,14 +3,12 @@
 import t from 'tap'
 import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
-import { startSftpServer, sshdUnavailable, wrongHostKeyFingerprint } from '../../helpers/sshd.js'
+import { startSftpServer, wrongHostKeyFingerprint } from '../../helpers/sshd.js'
 import { buildGateway, tmpDir, writeAgreements } from '../../helpers/gateway.js'
 import { paxlst } from '../../helpers/edi.js'
 import { filesIn, metricValue, outboxBodies, sftpAgreement, waitFor } from './fixtures.js'
 
-const unavailable = sshdUnavailable()
-
-t.test('a wrong host key is refused before any credential is sent; nothing is touched', { skip: unavailable }, async t => {
+t.test('a wrong host key is refused before any credential is sent; nothing is touched', async t => {
   const server = await startSftpServer(t)
   server.putFile('out/a.edi', paxlst({ reference: 'HK1' }))
   const pinned = wrongHostKeyFingerprint()
@@ -26,7 +24,7 @@ t.test('a wrong host key is refused before any credential is sent; nothing is to
   t.notMatch(server.log(), /Accepted publickey|Failed publickey|userauth/i, 'the server never saw an authentication attempt')
 })
 
-t.test('refused credentials: polls fail with auth_failed and back off; nothing is touched', { skip: unavailable }, async t => {
+t.test('refused credentials: polls fail with auth_failed and back off; nothing is touched', async t => {
   const server = await startSftpServer(t)
   const keyDir = tmpDir(t)
   const otherKey = join(keyDir, 'other_ed25519')
@@ -41,7 +39,7 @@ t.test('refused credentials: polls fail with auth_failed and back off; nothing i
   t.notOk(logs.text().includes('PRIVATE KEY'), 'the key never reaches a log line')
 })
 
-t.test('the server goes away mid-session and comes back: the poller reconnects and carries on', { skip: unavailable }, async t => {
+t.test('the server goes away mid-session and comes back: the poller reconnects and carries on', async t => {
   const server = await startSftpServer(t)
   const { gateway, dir, logs } = await buildGateway(t, { agreements: [sftpAgreement(server)] })
   server.putFile('out/one.edi', paxlst({ reference: 'UP1' }))
@@ -63,7 +61,7 @@ t.test('the server goes away mid-session and comes back: the poller reconnects a
   t.ok(logs.records().filter(r => r.msg === 'SFTP session opened').length >= 2, 'a new session was opened')
 })
 
-t.test('a suspended carrier is not polled and its files stay; resuming picks them up', { skip: unavailable }, async t => {
+t.test('a suspended carrier is not polled and its files stay; resuming picks them up', async t => {
   const server = await startSftpServer(t)
   const live = sftpAgreement(server)
   const { gateway, carriersDir } = await buildGateway(t, { agreements: [live] })
@@ -85,7 +83,7 @@ t.test('a suspended carrier is not polled and its files stay; resuming picks the
   await waitFor('processed after resuming', () => filesIn(server, 'out/done').includes('during.edi'))
 })
 
-t.test('agreement reloads start and stop pollers', { skip: unavailable }, async t => {
+t.test('agreement reloads start and stop pollers', async t => {
   const server = await startSftpServer(t)
   const { gateway, carriersDir, logs } = await buildGateway(t, { agreements: [{ ...sftpAgreement(server), code: 'XB', senderIds: ['XBAPI'] }] })
   server.putFile('out/xa.edi', paxlst({ reference: 'REL1' }))
@@ -102,7 +100,7 @@ t.test('agreement reloads start and stop pollers', { skip: unavailable }, async 
   t.ok(logs.records().some(r => r.msg === 'SFTP polling started' && r.carrier === 'XA'))
 })
 
-t.test('the server dies while files are in flight: after it is back every file is forwarded once', { skip: unavailable }, async t => {
+t.test('the server dies while files are in flight: after it is back every file is forwarded once', async t => {
   const server = await startSftpServer(t)
   // A short stale age so that claims stranded by the cut are taken up again within the test.
   const { gateway, dir } = await buildGateway(t, { agreements: [sftpAgreement(server, { maxInFlight: 2, staleClaimMinutes: 0.02 })] })

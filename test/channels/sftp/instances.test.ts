@@ -6,15 +6,14 @@ import { randomBytes } from 'node:crypto'
 import { renameSync, rmSync, utimesSync } from 'node:fs'
 import { join } from 'node:path'
 import pg from 'pg'
-import { startSftpServer, sshdUnavailable } from '../../helpers/sshd.js'
+import { startSftpServer } from '../../helpers/sshd.js'
 import { buildGateway, pgUrl } from '../../helpers/gateway.js'
 import { paxlst } from '../../helpers/edi.js'
 import { filesIn, metricValue, outboxBodies, readRemote, sftpAgreement, waitFor } from './fixtures.js'
 
-const unavailable = sshdUnavailable()
 const tenMinutesAgo = () => new Date(Date.now() - 600_000)
 
-t.test('a crash between download and settle: the stale claim is taken up again, one copy forwarded', { skip: unavailable }, async t => {
+t.test('a crash between download and settle: the stale claim is taken up again, one copy forwarded', async t => {
   const server = await startSftpServer(t)
   const agreement = sftpAgreement(server, { staleClaimMinutes: 5 })
   const first = await buildGateway(t, { agreements: [agreement] })
@@ -74,11 +73,11 @@ async function twoInstances (t: Test, config: Record<string, unknown>): Promise<
   t.comment(`claims: first ${await claimed(first)}, second ${await claimed(second)}; lost races: ${await metricValue(first.gateway, 'carrier_gateway_sftp_files_total', { action: 'lost_claim' }) + await metricValue(second.gateway, 'carrier_gateway_sftp_files_total', { action: 'lost_claim' })}`)
 }
 
-t.test('two instances on one inbox with a shared SQLite ledger: every file forwarded exactly once', { skip: unavailable }, async t => {
+t.test('two instances on one inbox with a shared SQLite ledger: every file forwarded exactly once', async t => {
   await twoInstances(t, {})
 })
 
-t.test('two instances with the shared PostgreSQL ledger: every file forwarded exactly once', { skip: unavailable }, async t => {
+t.test('two instances with the shared PostgreSQL ledger: every file forwarded exactly once', async t => {
   const schema = `sftp_test_${process.pid}_${randomBytes(4).toString('hex')}`
   const env = `SFTP_TEST_PG_URL_${randomBytes(3).toString('hex').toUpperCase()}`
   process.env[env] = pgUrl

@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { PassThrough } from 'node:stream'
 import { stringify } from 'yaml'
 import { connect } from 'amqplib'
-import { startSftpServer, sshdUnavailable, wrongHostKeyFingerprint } from '../../helpers/sshd.js'
+import { startSftpServer, wrongHostKeyFingerprint } from '../../helpers/sshd.js'
 import { amqpUrl, exampleAgreement, testConfig, tmpDir, writeAgreements } from '../../helpers/gateway.js'
 import { paxlst } from '../../helpers/edi.js'
 import { main } from '../../../src/cli/main.js'
@@ -31,9 +31,7 @@ async function probe (t: Test, agreements: Doc[], args: string[]): Promise<{ cod
   return { code, out, err }
 }
 
-const unavailable = sshdUnavailable()
-
-t.test('SFTP: host key, folders and waiting files reported; nothing touched', { skip: unavailable }, async t => {
+t.test('SFTP: host key, folders and waiting files reported; nothing touched', async t => {
   const server = await startSftpServer(t)
   server.putFile('out/a.edi', paxlst({ reference: 'P1' }))
   server.putFile('out/b.edi', paxlst({ reference: 'P2' }))
@@ -75,7 +73,7 @@ t.test('SFTP: host key, folders and waiting files reported; nothing touched', { 
   t.equal(statSync(join(server.root, 'out/a.edi')).mtimeMs, before, 'not even a timestamp changed')
 })
 
-t.test('SFTP: a wrong pinned key and a missing folder fail the probe', { skip: unavailable }, async t => {
+t.test('SFTP: a wrong pinned key and a missing folder fail the probe', async t => {
   const server = await startSftpServer(t)
   const wrong = await probe(t, [sftpAgreement(server, { hostKey: wrongHostKeyFingerprint() })], ['XA', '--json'])
   t.equal(wrong.code, 1)

@@ -3,7 +3,7 @@
 import t, { type Test } from 'tap'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import { startSftpServer, sshdUnavailable, type SftpServer } from '../../helpers/sshd.js'
+import { startSftpServer, type SftpServer } from '../../helpers/sshd.js'
 import { connectSftp } from '../../../src/channels/sftp/connection.js'
 import { claim, reclaim, stampClaim } from '../../../src/channels/sftp/claim.js'
 import { moveUnique, writeAckFile } from '../../../src/channels/sftp/settle.js'
@@ -11,8 +11,6 @@ import { statusOf, type SftpSession } from '../../../src/channels/sftp/session.j
 import type { SftpSettings } from '../../../src/channels/sftp/settings.js'
 import { requireFolders } from '../../../src/channels/sftp/folders.js'
 import { filesIn } from './fixtures.js'
-
-const unavailable = sshdUnavailable()
 
 async function open (t: Test, server: SftpServer): Promise<SftpSession> {
   const session = await connectSftp({ host: server.host, port: server.port, username: server.username, privateKey: Buffer.from(server.privateKey), hostKey: server.hostKeyFingerprint })
@@ -44,7 +42,7 @@ function settings (over: Partial<SftpSettings> = {}): SftpSettings {
   }
 }
 
-t.test('two sessions claiming the same files: exactly one wins each', { skip: unavailable }, async t => {
+t.test('two sessions claiming the same files: exactly one wins each', async t => {
   const server = await startSftpServer(t)
   const [a, b] = [await open(t, server), await open(t, server)]
   const s = settings()
@@ -66,7 +64,7 @@ t.test('two sessions claiming the same files: exactly one wins each', { skip: un
   t.ok(Date.now() - statSync(join(server.root, 'out/processing', names[0])).mtimeMs < 60_000, 'the re-claim set the mtime to now')
 })
 
-t.test('a claim never overwrites a file of the same name already in processing', { skip: unavailable }, async t => {
+t.test('a claim never overwrites a file of the same name already in processing', async t => {
   const server = await startSftpServer(t)
   const session = await open(t, server)
   const s = settings()
@@ -79,7 +77,7 @@ t.test('a claim never overwrites a file of the same name already in processing',
   t.equal(await stampClaim(session, s, 'gone.edi'), false)
 })
 
-t.test('moveUnique suffixes taken names; a vanished source rejects with No such file', { skip: unavailable }, async t => {
+t.test('moveUnique suffixes taken names; a vanished source rejects with No such file', async t => {
   const server = await startSftpServer(t)
   const session = await open(t, server)
   server.putFile('out/done/a.edi', 'first')
@@ -92,7 +90,7 @@ t.test('moveUnique suffixes taken names; a vanished source rejects with No such 
   t.equal(statusOf(err), 2)
 })
 
-t.test('ack files: written whole under a dot-name, then renamed; never over an existing ack', { skip: unavailable }, async t => {
+t.test('ack files: written whole under a dot-name, then renamed; never over an existing ack', async t => {
   const server = await startSftpServer(t)
   const session = await open(t, server)
   t.equal(await writeAckFile(session, '/in', 'x.edi', 'contrl', 'UNA:+.? \'UNB...'), 'x.edi.contrl')
@@ -102,7 +100,7 @@ t.test('ack files: written whole under a dot-name, then renamed; never over an e
   t.equal(readFileSync(join(server.root, 'in/x.edi.contrl'), 'utf8'), 'UNA:+.? \'UNB...')
 })
 
-t.test('readLimited: refuses over the limit, reads up to it exactly', { skip: unavailable }, async t => {
+t.test('readLimited: refuses over the limit, reads up to it exactly', async t => {
   const server = await startSftpServer(t)
   const session = await open(t, server)
   const big = Buffer.alloc(300_000, 0x41)
@@ -118,7 +116,7 @@ t.test('readLimited: refuses over the limit, reads up to it exactly', { skip: un
   t.equal((await session.readLimited('/out/empty', 10)).bytes?.length, 0)
 })
 
-t.test('missing folders are named; after a dropped connection every request fails at once', { skip: unavailable }, async t => {
+t.test('missing folders are named; after a dropped connection every request fails at once', async t => {
   const server = await startSftpServer(t, { dirs: ['out', 'out/processing'] })
   const session = await open(t, server)
   const err = await requireFolders(session, settings()).catch(e => e)
