@@ -62,5 +62,8 @@ t.test('SIGKILL mid-inbox: claims left in processing/ are recovered, nothing set
   t.ok(duplicates <= inProcessing, 'at most the files in flight at the kill arrive twice')
   t.same(filesIn(server, 'out').filter(f => f.endsWith('.edi')), [], 'inbox empty')
   t.same(filesIn(server, 'out/processing'), [], 'no claim left behind')
-  t.equal(filesIn(server, 'in').length, N, 'one ack file per settled file')
+  // A file acked just before the kill but not yet moved is settled again: a second ack file
+  // (suffixed), as at least once allows; never more than the files in flight at the kill.
+  const acks = filesIn(server, 'in').length
+  t.ok(acks >= N && acks <= N + inProcessing, `an ack file for every file (${acks} for ${N})`)
 })

@@ -40,7 +40,9 @@ t.test('accepted, rejected and duplicate files: acks and final folders', async t
 
   // The same interchange again under another name: a duplicate, answered with the first ack.
   server.putFile('out/a-again.edi', good)
-  await waitFor('duplicate settled', () => filesIn(server, 'out/done').includes('a-again.edi'))
+  // Settled means the move is done on the server and the channel has finished with the file.
+  const settledLogged = (file: string): boolean => logs.records().some(r => r.msg === 'SFTP file settled' && r.file === file)
+  await waitFor('duplicate settled', () => filesIn(server, 'out/done').includes('a-again.edi') && ['a.edi', 'b.edi', 'a-again.edi'].every(settledLogged))
   t.equal(readRemote(server, 'in/a-again.edi.contrl'), readRemote(server, 'in/a.edi.contrl'), 'the duplicate gets the ack sent the first time')
   t.equal(outboxBodies(outbox).length, 1, 'a duplicate is not forwarded again')
 
