@@ -14,7 +14,7 @@ import { createAmqpTarget } from './forward/amqp.js'
 import { createSpool } from './forward/spool.js'
 import { createForwarder, type Forwarder } from './forward/forwarder.js'
 import type { ForwardTarget } from './forward/types.js'
-import { createPipeline } from './pipeline/index.js'
+import { createChecker, createPipeline } from './pipeline/index.js'
 import type { Pipeline } from './pipeline/types.js'
 import type { Channel, ChannelDeps } from './channels/channel.js'
 import { createHttpsChannel, type HttpsChannel } from './channels/https/index.js'
@@ -99,7 +99,8 @@ export async function createGateway (opts: GatewayOptions): Promise<Gateway> {
         .catch(err => logger.warn({ transmissionId: id, err: { message: (err as Error).message } }, 'ledger update after relay failed'))
     }
   })
-  const pipeline = createPipeline({ config, ledger, forwarder, metrics, logger: logger.child({ component: 'pipeline' }) })
+  const checker = createChecker({ threads: config.limits.checkWorkers, minBytes: config.limits.checkWorkerMinBytes, logger: logger.child({ component: 'checker' }) })
+  const pipeline = createPipeline({ config, ledger, forwarder, metrics, checker, logger: logger.child({ component: 'pipeline' }) })
   const channelDeps: ChannelDeps = { config, agreements, pipeline, metrics, logger }
   const https = config.https.enabled ? createHttpsChannel({ ...channelDeps, logger: logger.child({ channel: 'https' }), ledger }) : null
   const channels: Channel[] = [...(https !== null ? [https] : []), ...await optionalChannels(channelDeps)]
@@ -121,6 +122,8 @@ export async function createGateway (opts: GatewayOptions): Promise<Gateway> {
     agreements.close()
     for (const c of [...channels].reverse()) await c.stop().catch(err => logger.error({ err: { message: (err as Error).message } }, 'channel stop failed'))
     await admin?.close()
+    // Channels have settled what was in flight, so no check is waiting for a worker any more.
+    await checker.close()
     await forwarder.close()
     await ledger.close()
   }

@@ -106,7 +106,11 @@ const Limits = Type.Object({
   /** HTTPS answers 503 while the V8 heap in use is above this many bytes (0: off). */
   maxHeapUsedBytes: Type.Integer({ minimum: 0, default: 0 }),
   /** HTTPS answers 503 while the resident set is above this many bytes (0: off). */
-  maxRssBytes: Type.Integer({ minimum: 0, default: 0 })
+  maxRssBytes: Type.Integer({ minimum: 0, default: 0 }),
+  /** Worker threads that check large transmissions off the event loop (0: all on the event loop). */
+  checkWorkers: Type.Integer({ minimum: 0, maximum: 64, default: 1 }),
+  /** Transmissions of at least this many bytes are checked by a worker thread. */
+  checkWorkerMinBytes: Type.Integer({ minimum: 0, default: 1048576 })
 }, { additionalProperties: false, default: {} })
 
 export const GatewayConfigSchema = Type.Object({

@@ -8,9 +8,12 @@ import type { Agreement } from '../agreements/schema.js'
 import type { ErrorId } from '../errors.js'
 import type { Finding, Interchange } from '../edifact/types.js'
 import type { MessageModel, Part } from '../messages/model.js'
+import type { FlightFacts } from '../messages/index.js'
+import type { Quality } from '../messages/quality.js'
 import type { MessageOutcome } from '../acknowledge/contrl.js'
 import { parseInterchange } from '../edifact/index.js'
-import { mapMessage, partOf } from '../messages/index.js'
+import { documentKind, firstFlightFacts, mapMessage, partOf } from '../messages/index.js'
+import { qualityOf } from '../messages/quality.js'
 import { validateModel } from '../validate/schema.js'
 import { agreementFindings, applyStrictness, recipientFindings } from '../validate/agreement.js'
 import { resolveCarrier } from '../intake/carrier.js'
@@ -29,7 +32,31 @@ export interface AssessedMessage {
   version: string
   part: Part
   model: MessageModel | null
+  /**
+   * What the later stages read from the model (headers, ledger, metrics), computed where the model
+   * is built so that a worker thread can hand back these few facts instead of every traveller.
+   */
+  facts: MessageFacts | null
   outcome: MessageOutcome
+}
+
+export interface MessageFacts {
+  flight: FlightFacts
+  /** `x-document`: the PAXLST document type or the PNRGOV push kind. */
+  document: string
+  /** The flight number as the ledger keeps it (carrier + number), or null without a number. */
+  ledgerFlight: string | null
+  quality: Quality
+}
+
+function factsOf (type: 'PAXLST' | 'PNRGOV', model: MessageModel): MessageFacts {
+  const f = model.flight
+  return {
+    flight: firstFlightFacts(model),
+    document: documentKind(model),
+    ledgerFlight: f.number !== null ? `${f.carrier ?? ''}${f.number}` : null,
+    quality: qualityOf(type, model)
+  }
 }
 
 export interface Assessment {
@@ -72,7 +99,7 @@ export function assessTransmission (bytes: Buffer, candidates: readonly Agreemen
   const warnings: Finding[] = [...ix.warnings]
   const reliable = ix.unb !== null && !ix.errors.some(e => UNRELIABLE.has(e.id))
   const messages: AssessedMessage[] = ix.messages.map((m, index) => ({
-    index, reference: m.reference, type: m.type, version: m.version, part: partOf(m), model: null, outcome: 'accepted'
+    index, reference: m.reference, type: m.type, version: m.version, part: partOf(m), model: null, facts: null, outcome: 'accepted'
   }))
 
   if (reliable) {
@@ -80,6 +107,7 @@ export function assessTransmission (bytes: Buffer, candidates: readonly Agreemen
       const mapped = mapMessage(ix.messages[m.index], { receivedAt: ctx.receivedAt })
       if (mapped.type === null) continue
       m.model = mapped.model
+      m.facts = factsOf(mapped.type, mapped.model)
       findings.push(...mapped.findings)
       findings.push(...(mapped.type === 'PAXLST' ? validateModel('PAXLST', mapped.model, m.reference) : validateModel('PNRGOV', mapped.model, m.reference)))
     }

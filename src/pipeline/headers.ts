@@ -6,7 +6,6 @@
 import type { Agreement } from '../agreements/schema.js'
 import type { ChannelName } from './types.js'
 import type { Assessment, AssessedMessage } from './assess.js'
-import { documentKind, firstFlightFacts } from '../messages/index.js'
 
 export interface HeaderFacts {
   channel: ChannelName
@@ -48,13 +47,13 @@ export function forwardHeaders (a: Assessment, f: HeaderFacts): Record<string, s
     if (first.part.sequence !== null) h['x-part'] = String(first.part.sequence)
     if (first.part.final !== null) h['x-part-final'] = String(first.part.final)
     if (first.part.commonAccessReference !== null) h['x-common-access-ref'] = first.part.commonAccessReference
-    if (first.model !== null) {
-      const flight = firstFlightFacts(first.model)
+    if (first.facts !== null) {
+      const flight = first.facts.flight
       if (flight.flight !== null) h['x-flight'] = flight.flight
       if (flight.departure !== null) h['x-departure'] = flight.departure
       if (flight.arrival !== null) h['x-arrival'] = flight.arrival
       if (flight.scheduledDeparture !== null) h['x-scheduled-departure'] = flight.scheduledDeparture
-      h['x-document'] = documentKind(first.model)
+      h['x-document'] = first.facts.document
       const minutes = minutesBeforeDeparture(flight.scheduledDeparture, f.receivedAt)
       if (minutes !== null) h['x-minutes-before-departure'] = String(minutes)
     }

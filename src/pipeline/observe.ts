@@ -6,7 +6,6 @@
 import type { Logger } from 'pino'
 import type { Metrics } from '../metrics/index.js'
 import { typeLabel } from '../metrics/index.js'
-import { firstFlightFacts, qualityOf } from '../messages/index.js'
 import type { Assessment } from './assess.js'
 import type { TransmissionInput, TransmissionResult } from './types.js'
 import { minutesBeforeDeparture } from './headers.js'
@@ -25,15 +24,15 @@ export function observeTransmission (r: TransmissionResult, input: TransmissionI
 
   if (a !== null && r.carrier !== null && (r.outcome === 'accepted' || r.outcome === 'accepted_with_warnings')) {
     for (const m of a.messages) {
-      if (m.model === null || m.outcome === 'rejected') continue
+      if (m.facts === null || m.outcome === 'rejected') continue
       const t = typeLabel(m.type)
-      const q = m.type === 'PNRGOV' ? qualityOf('PNRGOV', m.model as never) : qualityOf('PAXLST', m.model as never)
+      const q = m.facts.quality
       metrics.travellers.inc({ carrier, type: t }, q.travellers)
       const missing = { document_number: q.travellers - q.documentNumber, document_expiry: q.travellers - q.documentExpiry, birth_date: q.travellers - q.birthDate, nationality: q.travellers - q.nationality, gender: q.travellers - q.gender }
       for (const [field, n] of Object.entries(missing)) if (n > 0) metrics.travellersMissing.inc({ carrier, type: t, field }, n)
     }
-    const first = a.messages.find(m => m.model !== null)
-    const minutes = first?.model != null ? minutesBeforeDeparture(firstFlightFacts(first.model).scheduledDeparture, input.receivedAt) : null
+    const first = a.messages.find(m => m.facts !== null)
+    const minutes = first?.facts != null ? minutesBeforeDeparture(first.facts.flight.scheduledDeparture, input.receivedAt) : null
     if (minutes !== null && first !== undefined) metrics.timeliness.observe({ carrier, type: typeLabel(first.type) }, minutes)
   }
 

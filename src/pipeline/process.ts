@@ -14,10 +14,10 @@ import type { Destination } from '../forward/types.js'
 import type { Finding } from '../edifact/types.js'
 import { ERRORS, GatewayError, isGatewayError, type Outcome } from '../errors.js'
 import { finding } from '../edifact/tokenizer.js'
-import { keepMessages } from '../edifact/subset.js'
 import { createAckReferences, toPublicFinding } from '../acknowledge/index.js'
-import { newTransmissionId, sha256Hex } from '../intake/transmission.js'
-import { assessTransmission, type Assessment } from './assess.js'
+import { newTransmissionId } from '../intake/transmission.js'
+import type { Assessment } from './assess.js'
+import type { Checker } from './check-pool.js'
 import { buildReply, type BuiltReply } from './acknowledge.js'
 import { forwardHeaders, routingKey } from './headers.js'
 import { claimDedupeKey } from './dedupe.js'
@@ -30,12 +30,14 @@ export interface PipelineDeps {
   forwarder: Forwarder
   metrics: Metrics
   logger: Logger
+  /** Runs the checking half, on the event loop or in a worker thread by size. */
+  checker: Checker
 }
 
 const RETRY_AFTER_SECONDS = 30
 
 export function createPipeline (deps: PipelineDeps): Pipeline {
-  const { config, ledger, forwarder, metrics, logger } = deps
+  const { config, ledger, forwarder, metrics, logger, checker } = deps
   const newReference = createAckReferences()
   const startedAt = Date.now()
 
@@ -104,11 +106,11 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
     return carrier.stage === 'testing' || a.interchange.unb?.test === true ? 'test' : 'production'
   }
 
-  async function quarantine (id: string, input: TransmissionInput, a: Assessment, carrier: Agreement, extra: Finding[]): Promise<void> {
+  async function quarantine (id: string, input: TransmissionInput, a: Assessment, sha256: string, carrier: Agreement, extra: Finding[]): Promise<void> {
     const report = JSON.stringify({ transmissionId: id, carrier: carrier.code, channel: input.channel, receivedAt: input.receivedAt.toISOString(), errors: [...a.errors, ...extra].map(toPublicFinding), warnings: a.warnings.map(toPublicFinding) })
     const unb = a.interchange.unb
     const body = a.interchange.body.length > 0 ? a.interchange.body : input.bytes
-    const headers: Record<string, string> = { 'x-carrier': carrier.code, 'x-channel': input.channel, 'x-content-sha256': sha256Hex(body), 'x-validation': 'rejected' }
+    const headers: Record<string, string> = { 'x-carrier': carrier.code, 'x-channel': input.channel, 'x-content-sha256': sha256, 'x-validation': 'rejected' }
     if (unb !== null) { headers['x-sender'] = unb.sender; headers['x-interchange-ref'] = unb.reference }
     if (a.messages[0] !== undefined) headers['x-message-type'] = a.messages[0].type
     await forwarder.handOff({ transmissionId: id, destination: 'quarantine', routingKey: routingKey('quarantine', a.messages[0]?.type, carrier.code), body, headers, timestamp: input.receivedAt, report })
@@ -116,13 +118,15 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
   }
 
   async function run (id: string, input: TransmissionInput, seen: { a: Assessment | null }): Promise<TransmissionResult> {
-    const a = assessTransmission(input.bytes, input.candidates, {
-      receiverIds: config.identity.receiverIds,
-      receivedAt: input.receivedAt,
-      limits: config.limits
-    }, input.excluded)
+    const checked = await checker.check({
+      bytes: input.bytes,
+      candidates: input.candidates,
+      excluded: input.excluded ?? [],
+      ctx: { receiverIds: config.identity.receiverIds, receivedAt: input.receivedAt, limits: config.limits }
+    })
+    const a = checked.assessment
     seen.a = a
-    const sha = sha256Hex(a.interchange.body.length > 0 ? a.interchange.body : input.bytes)
+    const sha = checked.sha256
     const row = baseRow(id, input, a, sha)
     const carrier = a.carrier
     const ackCtx = { transmissionId: id, senderId: config.identity.senderId, now: new Date(), newReference }
@@ -131,7 +135,7 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
       const errId = a.refusal ?? 'GW_ERR_INTAKE_UNKNOWN_CERTIFICATE'
       // A known carrier's unreadable transmission is kept in quarantine so an officer can see why.
       const known = input.candidates.length === 1 && input.candidates[0].stage !== 'suspended' ? input.candidates[0] : null
-      if (known !== null && ERRORS[errId].outcome === 'rejected') await quarantine(id, input, a, known, [])
+      if (known !== null && ERRORS[errId].outcome === 'rejected') await quarantine(id, input, a, sha, known, [])
       await ledger.record({ ...row, outcome: ERRORS[errId].outcome, errorCodes: a.errors.map(e => e.code), destination: known !== null ? 'quarantine' : null })
       const r = refused(id, input, a, errId)
       if (known !== null) r.carrier = known
@@ -140,17 +144,18 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
 
     if (a.outcome === 'rejected') {
       const reply = buildReply(a, 'rejected', ackCtx)
-      await quarantine(id, input, a, carrier, [])
+      await quarantine(id, input, a, sha, carrier, [])
       await ledger.record({ ...row, outcome: 'rejected', status: 'acknowledged', destination: 'quarantine', errorCodes: a.errors.map(e => e.code), ackKind: reply.ackKind, ack: reply.ackText, ackSentAt: reply.ack !== null ? new Date().toISOString() : null, acknowledgedAt: new Date().toISOString() })
       return result(id, input, a, 'rejected', reply)
     }
 
     // Accepted so far: claim the dedupe key (invariant 2), then hand off durably (invariant 1).
-    const forwardedIdx = a.messages.filter(m => m.outcome !== 'rejected').map(m => m.index)
+    const forward = checked.forward
+    const forwardedIdx = forward.messages
     const reply = buildReply(a, a.outcome, ackCtx)
     const destination = destinationOf(carrier, a)
     const flight = forwardedIdx.length > 0 ? a.messages[forwardedIdx[0]] : undefined
-    const claimRow: LedgerRow = { ...row, outcome: a.outcome, destination, errorCodes: a.warnings.map(w => w.code), ackKind: reply.ackKind, ack: reply.ackText, flight: flight?.model?.flight.number != null ? `${flight.model.flight.carrier ?? ''}${flight.model.flight.number}` : null }
+    const claimRow: LedgerRow = { ...row, outcome: a.outcome, destination, errorCodes: a.warnings.map(w => w.code), ackKind: reply.ackKind, ack: reply.ackText, flight: flight?.facts?.ledgerFlight ?? null }
     let correction = false
     const decision = await claimDedupeKey(ledger, claimRow, {
       abandonedAfterMs: config.ledger.abandonedClaimMinutes * 60_000,
@@ -176,7 +181,7 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
         if (carrier.strictness.changedResend === 'reject') {
           const changed = [finding('GW_ERR_ACK_DUPLICATE_CHANGED', { level: 'interchange', segment: 1, tag: 'UNB', element: 5 })]
           const neg = buildReply(a, 'rejected', ackCtx, changed)
-          await quarantine(id, input, a, carrier, changed)
+          await quarantine(id, input, a, sha, carrier, changed)
           await ledger.record({ ...row, outcome: 'rejected', status: 'acknowledged', destination: 'quarantine', duplicateOf: decision.of.id, errorCodes: [26], ackKind: neg.ackKind, ack: neg.ackText, ackSentAt: neg.ack !== null ? new Date().toISOString() : null, acknowledgedAt: new Date().toISOString() })
           return result(id, input, a, 'rejected', neg, changed)
         }
@@ -188,10 +193,8 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
         break
     }
 
-    const body = forwardedIdx.length < a.messages.length && a.interchange.separators !== null
-      ? keepMessages(a.interchange.body, a.interchange.separators, new Set(forwardedIdx))
-      : a.interchange.body
-    const headers = forwardHeaders(a, { channel: input.channel, carrier, test: destination === 'test', sha256: sha256Hex(body), correction, receivedAt: input.receivedAt, forwarded: forwardedIdx.map(i => a.messages[i]) })
+    const body = forward.body
+    const headers = forwardHeaders(a, { channel: input.channel, carrier, test: destination === 'test', sha256: forward.sha256, correction, receivedAt: input.receivedAt, forwarded: forwardedIdx.map(i => a.messages[i]) })
     let via
     try {
       via = await forwarder.handOff({ transmissionId: id, destination, routingKey: routingKey(destination, flight?.type, carrier.code), body, headers, timestamp: input.receivedAt })

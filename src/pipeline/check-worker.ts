@@ -1,0 +1,24 @@
+/**
+ * A checking worker thread (./check-pool.ts): runs `checkTransmission` for large transmissions so
+ * that parsing a 20 MB interchange never holds the event loop that serves every other carrier.
+ * Posts back only the compact result; a job that throws is reported, never swallowed.
+ */
+import { parentPort } from 'node:worker_threads'
+import { checkTransmission, compactChecked } from './check.js'
+import { toWire, type WireJob, type WireReply } from './check-wire.js'
+
+const port = parentPort
+if (port === null) throw new Error('check-worker must run as a worker thread')
+
+port.on('message', (job: WireJob) => {
+  let reply: WireReply
+  try {
+    const bytes = Buffer.from(job.bytes.buffer, job.bytes.byteOffset, job.bytes.length)
+    const checked = compactChecked(checkTransmission({ bytes, candidates: job.candidates, excluded: job.excluded, ctx: job.ctx }))
+    reply = { id: job.id, checked: toWire(checked, bytes, job.candidates) }
+  } catch (err) {
+    // Only the error's class: a message could quote input.
+    reply = { id: job.id, failure: err instanceof Error ? err.name : 'unknown' }
+  }
+  port.postMessage(reply)
+})

@@ -1,0 +1,152 @@
+// The checking half in worker threads (src/pipeline/check-pool.ts): same answers as on the event
+// loop for every real sample, only the compact result crosses back, failures become retries.
+import t from 'tap'
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { pino } from 'pino'
+import { SAMPLES, buildGateway, exampleAgreement, fingerprintOf, type TeardownHost } from '../helpers/gateway.js'
+import { paxlst } from '../helpers/edi.js'
+import { buildReply, checkTransmission, createChecker, type Checked, type CheckJob } from '../../src/pipeline/index.js'
+import type { Agreement } from '../../src/agreements/schema.js'
+
+const silent = pino({ level: 'silent' })
+const receivedAt = new Date('2025-01-14T06:30:00Z')
+const limits = { maxSegments: 200000, maxValueLength: 512, maxParts: 99 }
+
+function jobOf (bytes: Buffer, carrier: Agreement): CheckJob {
+  return { bytes, candidates: [carrier], excluded: [], ctx: { receiverIds: ['GOVPIU'], receivedAt, limits } }
+}
+
+/** What both forms share: the full form without its models, and of its segments only MSG (ACKRES reads it). */
+function comparable (c: Checked): unknown {
+  const a = c.assessment
+  return {
+    ...c,
+    assessment: {
+      ...a,
+      carrier: a.carrier?.code ?? null,
+      interchange: { ...a.interchange, body: a.interchange.body.toString('latin1'), messages: a.interchange.messages.map(m => ({ ...m, segments: m.segments.filter(s => s.tag === 'MSG').map(s => [s.index, s.offset, s.elements]) })) },
+      messages: a.messages.map(m => ({ ...m, model: null }))
+    },
+    forward: { ...c.forward, body: c.forward.body.toString('latin1') }
+  }
+}
+
+function ackOf (c: Checked): string | null {
+  const a = c.assessment
+  if (a.interchange.unb === null || a.carrier === null) return null
+  const outcome = a.outcome
+  return buildReply(a, outcome, { transmissionId: 'T1', senderId: 'GOVPIU', now: receivedAt, newReference: () => 'R1' }).ackText
+}
+
+async function agreementsOf (t: TeardownHost, docs: Array<Record<string, unknown>>): Promise<Map<string, Agreement>> {
+  const b = await buildGateway(t, { agreements: docs, start: false })
+  return new Map(b.gateway.agreements.current().all.map(a => [a.code, a]))
+}
+
+t.test('a worker answers every sample exactly as the event loop does, acks included', async t => {
+  const carriers = await agreementsOf(t, [
+    exampleAgreement({ code: 'XA', messages: { PAXLST: { versions: ['D02B', 'D05B', 'D12B', 'D15B'], ack: 'contrl' }, PNRGOV: { versions: ['10.1', '11.1', '13.1'], ack: 'ackres' } } }),
+    exampleAgreement({ code: 'XB', senderIds: ['XBAPI'], channels: { https: { certificates: [fingerprintOf('xb-client')] } }, messages: { PAXLST: { versions: ['D02B', 'D05B', 'D12B', 'D15B'], ack: 'json' }, PNRGOV: { versions: ['10.1', '11.1', '13.1'], ack: 'json' } }, strictness: { controlCounts: 'warn', partial: 'message' } })
+  ])
+  const checker = createChecker({ threads: 2, minBytes: 0, logger: silent })
+  t.teardown(async () => { await checker.close() })
+  const files = readdirSync(SAMPLES).filter(f => /\.(edi|txt)$/.test(f))
+  t.ok(files.length >= 28, 'the samples folder is there')
+  let acks = 0
+  for (const file of files) {
+    const bytes = readFileSync(join(SAMPLES, file))
+    for (const carrier of carriers.values()) {
+      const local = checkTransmission(jobOf(bytes, carrier))
+      const remote = await checker.check(jobOf(bytes, carrier))
+      t.same(comparable(remote), comparable(local), `${file} (${carrier.code}): same assessment`)
+      t.equal(remote.assessment.carrier, local.assessment.carrier === null ? null : carrier, 'the caller\'s own agreement object comes back')
+      t.ok(remote.assessment.messages.every(m => m.model === null), 'models stay in the worker')
+      const ack = ackOf(local)
+      if (ack !== null) acks++
+      t.equal(ackOf(remote), ack, `${file} (${carrier.code}): same ack text`)
+    }
+  }
+  t.ok(acks > 20, 'acks were compared, CONTRL and ACKRES alike')
+})
+
+t.test('partial forwarding: the subset body is built in the worker and comes back intact', async t => {
+  const carriers = await agreementsOf(t, [exampleAgreement({ strictness: { partial: 'message' } })])
+  const xa = carriers.get('XA')!
+  const checker = createChecker({ threads: 1, minBytes: 0, logger: silent })
+  t.teardown(async () => { await checker.close() })
+  const bytes = paxlst({ messages: 3, badCount: [1] })
+  const local = checkTransmission(jobOf(bytes, xa))
+  const remote = await checker.check(jobOf(bytes, xa))
+  t.same(remote.forward.messages, [0, 2])
+  t.not(remote.forward.body.length, remote.assessment.interchange.body.length, 'a subset, not the whole body')
+  t.equal(remote.forward.body.toString('latin1'), local.forward.body.toString('latin1'))
+  t.equal(remote.forward.sha256, local.forward.sha256)
+  t.equal(remote.assessment.interchange.body.buffer, bytes.buffer, 'the body is the caller\'s own bytes, re-sliced, not a copy')
+  t.equal(remote.assessment.interchange.body.toString('latin1'), local.assessment.interchange.body.toString('latin1'))
+})
+
+t.test('below the size threshold, or with no threads, the event loop checks (models kept)', async t => {
+  const xa = (await agreementsOf(t, [exampleAgreement()])).get('XA')!
+  const bytes = paxlst()
+  for (const opts of [{ threads: 1, minBytes: bytes.length + 1 }, { threads: 0, minBytes: 0 }]) {
+    const checker = createChecker({ ...opts, logger: silent })
+    const c = await checker.check(jobOf(bytes, xa))
+    t.not(c.assessment.messages[0].model, null, `${JSON.stringify(opts)}: checked in this thread`)
+    t.equal(checker.waiting, 0)
+    await checker.close()
+  }
+  const pooled = createChecker({ threads: 1, minBytes: bytes.length, logger: silent })
+  t.teardown(async () => { await pooled.close() })
+  const c = await pooled.check(jobOf(bytes, xa))
+  t.equal(c.assessment.messages[0].model, null, 'at the threshold: checked by a worker')
+  t.equal(c.assessment.messages[0].facts?.flight.flight, 'XA123', 'with the facts the later stages need')
+})
+
+t.test('jobs beyond the thread count wait their turn and all complete', async t => {
+  const xa = (await agreementsOf(t, [exampleAgreement()])).get('XA')!
+  const checker = createChecker({ threads: 1, minBytes: 0, logger: silent })
+  t.teardown(async () => { await checker.close() })
+  const jobs = Array.from({ length: 6 }, (_, i) => checker.check(jobOf(paxlst({ reference: `REF${i}` }), xa)))
+  t.equal(checker.waiting, 5, 'one in the worker, five waiting')
+  const done = await Promise.all(jobs)
+  t.same(done.map(c => c.assessment.interchange.unb?.reference), ['REF0', 'REF1', 'REF2', 'REF3', 'REF4', 'REF5'])
+  t.equal(checker.waiting, 0)
+})
+
+t.test('a worker that fails or dies fails only its job, with a retry error, and is replaced', async t => {
+  const xa = (await agreementsOf(t, [exampleAgreement()])).get('XA')!
+  const lines: string[] = []
+  const logger = pino({ level: 'info' }, { write: (l: string) => { lines.push(l) } })
+  const checker = createChecker({ threads: 1, minBytes: 0, logger, workerUrl: new URL('../helpers/check-worker-fault.ts', import.meta.url) })
+  t.teardown(async () => { await checker.close() })
+  await t.rejects(checker.check(jobOf(Buffer.from('UNB+some bytes'), xa)), { id: 'GW_ERR_CHECK_WORKER_FAILED', message: /TypeError/ })
+  await t.rejects(checker.check(jobOf(Buffer.from('EXIT with a PAXLST value'), xa)), { id: 'GW_ERR_CHECK_WORKER_FAILED', message: /exit 3/ })
+  t.match(lines.join(''), /checking worker stopped mid-job/)
+  t.notMatch(lines.join(''), /PAXLST value/, 'no input in the log')
+  await t.rejects(checker.check(jobOf(Buffer.from('UNB+again'), xa)), { id: 'GW_ERR_CHECK_WORKER_FAILED', message: /TypeError/ }, 'a new worker took over')
+})
+
+t.test('close fails waiting jobs with a retry error and refuses new ones', async t => {
+  const xa = (await agreementsOf(t, [exampleAgreement()])).get('XA')!
+  const checker = createChecker({ threads: 1, minBytes: 0, logger: silent })
+  const jobs = Promise.allSettled([checker.check(jobOf(paxlst(), xa)), checker.check(jobOf(paxlst(), xa))])
+  t.equal(checker.waiting, 1)
+  await checker.close()
+  const [running, waiting] = await jobs
+  t.match(running, { status: 'rejected', reason: { id: 'GW_ERR_CHECK_WORKER_FAILED' } }, 'the job in the worker')
+  t.match(waiting, { status: 'rejected', reason: { id: 'GW_ERR_CHECK_WORKER_FAILED' } }, 'the job waiting for it')
+  await t.rejects(checker.check(jobOf(paxlst(), xa)), { id: 'GW_ERR_CHECK_WORKER_FAILED', message: /shutting down/ })
+})
+
+t.test('through the gateway: a transmission checked by a worker is forwarded with full headers', async t => {
+  const b = await buildGateway(t, { config: { limits: { checkWorkerMinBytes: 0 } } })
+  const xa = b.gateway.agreements.current().byCode('XA')!
+  const r = await b.gateway.pipeline.process({ channel: 'https', bytes: paxlst(), candidates: [xa], receivedAt: new Date() })
+  t.equal(r.outcome, 'accepted')
+  t.match(r.ack?.body, /UCI\+REF0001\+XAAPI\+GOVPIU\+7/)
+  const props = JSON.parse(readFileSync(join(b.dir, 'outbox', `${r.transmissionId}.json`), 'utf8')) as { headers: Record<string, string> }
+  t.equal(props.headers['x-flight'], 'XA123')
+  t.equal(props.headers['x-document'], 'passenger-list')
+  t.equal((await b.gateway.ledger.get(r.transmissionId))?.flight, 'XA123')
+})
