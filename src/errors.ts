@@ -99,7 +99,7 @@ export const ERRORS = Object.freeze({
   GW_ERR_MESSAGE_TYPES_MIXED: def(400, 31, 'rejected', 'the interchange mixes message types; send one type per interchange'),
   GW_ERR_MESSAGE_TOO_MANY_PARTS: def(400, 12, 'rejected', 'part sequence number out of range'),
   /** A checking worker thread died (e.g. out of memory) while reading the transmission. */
-  GW_ERR_CHECK_WORKER_FAILED: def(503, null, 'retry', 'the transmission could not be checked now; retry later'),
+  GW_ERR_MESSAGE_CHECK_UNAVAILABLE: def(503, null, 'retry', 'the transmission could not be checked now; retry later'),
 
   // ── acknowledge / dedupe ──────────────────────────────────────────────────────────────────────
   GW_ERR_ACK_DUPLICATE_CHANGED: def(400, 26, 'rejected', 'the interchange reference was already used for different content'),

@@ -41,7 +41,7 @@ interface Slot { worker: Worker, busy: (Pending & { id: number }) | null }
 const WORKER_URL = new URL(`./check-worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url)
 
 function failed (why: string): GatewayError {
-  return new GatewayError('GW_ERR_CHECK_WORKER_FAILED', why)
+  return new GatewayError('GW_ERR_MESSAGE_CHECK_UNAVAILABLE', why)
 }
 
 export function createChecker (opts: CheckerOptions): Checker {

@@ -120,11 +120,11 @@ t.test('a worker that fails or dies fails only its job, with a retry error, and 
   const logger = pino({ level: 'info' }, { write: (l: string) => { lines.push(l) } })
   const checker = createChecker({ threads: 1, minBytes: 0, logger, workerUrl: new URL('../helpers/check-worker-fault.ts', import.meta.url) })
   t.teardown(async () => { await checker.close() })
-  await t.rejects(checker.check(jobOf(Buffer.from('UNB+some bytes'), xa)), { id: 'GW_ERR_CHECK_WORKER_FAILED', message: /TypeError/ })
-  await t.rejects(checker.check(jobOf(Buffer.from('EXIT with a PAXLST value'), xa)), { id: 'GW_ERR_CHECK_WORKER_FAILED', message: /exit 3/ })
+  await t.rejects(checker.check(jobOf(Buffer.from('UNB+some bytes'), xa)), { id: 'GW_ERR_MESSAGE_CHECK_UNAVAILABLE', message: /TypeError/ })
+  await t.rejects(checker.check(jobOf(Buffer.from('EXIT with a PAXLST value'), xa)), { id: 'GW_ERR_MESSAGE_CHECK_UNAVAILABLE', message: /exit 3/ })
   t.match(lines.join(''), /checking worker stopped mid-job/)
   t.notMatch(lines.join(''), /PAXLST value/, 'no input in the log')
-  await t.rejects(checker.check(jobOf(Buffer.from('UNB+again'), xa)), { id: 'GW_ERR_CHECK_WORKER_FAILED', message: /TypeError/ }, 'a new worker took over')
+  await t.rejects(checker.check(jobOf(Buffer.from('UNB+again'), xa)), { id: 'GW_ERR_MESSAGE_CHECK_UNAVAILABLE', message: /TypeError/ }, 'a new worker took over')
 })
 
 t.test('close fails waiting jobs with a retry error and refuses new ones', async t => {
@@ -134,9 +134,9 @@ t.test('close fails waiting jobs with a retry error and refuses new ones', async
   t.equal(checker.waiting, 1)
   await checker.close()
   const [running, waiting] = await jobs
-  t.match(running, { status: 'rejected', reason: { id: 'GW_ERR_CHECK_WORKER_FAILED' } }, 'the job in the worker')
-  t.match(waiting, { status: 'rejected', reason: { id: 'GW_ERR_CHECK_WORKER_FAILED' } }, 'the job waiting for it')
-  await t.rejects(checker.check(jobOf(paxlst(), xa)), { id: 'GW_ERR_CHECK_WORKER_FAILED', message: /shutting down/ })
+  t.match(running, { status: 'rejected', reason: { id: 'GW_ERR_MESSAGE_CHECK_UNAVAILABLE' } }, 'the job in the worker')
+  t.match(waiting, { status: 'rejected', reason: { id: 'GW_ERR_MESSAGE_CHECK_UNAVAILABLE' } }, 'the job waiting for it')
+  await t.rejects(checker.check(jobOf(paxlst(), xa)), { id: 'GW_ERR_MESSAGE_CHECK_UNAVAILABLE', message: /shutting down/ })
 })
 
 t.test('through the gateway: a transmission checked by a worker is forwarded with full headers', async t => {
