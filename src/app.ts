@@ -99,7 +99,12 @@ export async function createGateway (opts: GatewayOptions): Promise<Gateway> {
         .catch(err => logger.warn({ transmissionId: id, err: { message: (err as Error).message } }, 'ledger update after relay failed'))
     }
   })
-  const checker = createChecker({ threads: config.limits.checkWorkers, minBytes: config.limits.checkWorkerMinBytes, logger: logger.child({ component: 'checker' }) })
+  const checker = createChecker({
+    threads: config.limits.checkWorkers,
+    minBytes: config.limits.checkWorkerMinBytes,
+    logger: logger.child({ component: 'checker' }),
+    onWaiting: n => metrics.checkWaiting.set(n)
+  })
   const pipeline = createPipeline({ config, ledger, forwarder, metrics, checker, logger: logger.child({ component: 'pipeline' }) })
   const channelDeps: ChannelDeps = { config, agreements, pipeline, metrics, logger }
   const https = config.https.enabled ? createHttpsChannel({ ...channelDeps, logger: logger.child({ channel: 'https' }), ledger }) : null

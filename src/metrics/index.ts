@@ -31,6 +31,7 @@ export function createMetrics (options: { defaults?: boolean } = {}) {
     durableLatency: new Histogram({ name: `${P}receive_to_durable_seconds`, help: 'Receipt to durable hand-off (target confirm or spool fsync), by channel', labelNames: ['channel'] as const, buckets: LATENCY_BUCKETS, registers: r }),
     ackLatency: new Histogram({ name: `${P}receive_to_ack_seconds`, help: 'Receipt to the reply being ready for the carrier, by channel', labelNames: ['channel'] as const, buckets: LATENCY_BUCKETS, registers: r }),
     inFlight: new Gauge({ name: `${P}transmissions_in_flight`, help: 'Transmissions being processed now', registers: r }),
+    checkWaiting: new Gauge({ name: `${P}check_waiting`, help: 'Large transmissions waiting for a free checking worker thread', registers: r }),
     lastTransmission: new Gauge({ name: `${P}last_transmission_timestamp_seconds`, help: 'Unix time of the last transmission per carrier and message type (any outcome)', labelNames: ['carrier', 'type'] as const, registers: r }),
     timeliness: new Histogram({ name: `${P}minutes_before_departure`, help: 'Scheduled departure minus receipt time in minutes (negative: after departure), by carrier and type', labelNames: ['carrier', 'type'] as const, buckets: [-60, 0, 15, 30, 60, 120, 240, 480, 1440, 2880], registers: r }),
     // ── data quality (per carrier; completeness = 1 - missing/received) ─────────────────────

@@ -22,6 +22,8 @@ export interface CheckerOptions {
   /** Transmissions of at least this many bytes go to a worker. */
   minBytes: number
   logger: Logger
+  /** Told the number of transmissions waiting for a worker whenever it changes (a gauge). */
+  onWaiting?: (waiting: number) => void
   /** The worker module; tests substitute one that fails. @default ./check-worker */
   workerUrl?: URL
 }
@@ -93,6 +95,7 @@ export function createChecker (opts: CheckerOptions): Checker {
       const slot = slots.find(s => s.busy === null) ?? (slots.length < opts.threads ? spawn() : null)
       if (slot === null) return
       const p = queue.shift()!
+      opts.onWaiting?.(queue.length)
       const id = nextId++
       slot.busy = { ...p, id }
       slot.worker.ref()
@@ -109,12 +112,14 @@ export function createChecker (opts: CheckerOptions): Checker {
       if (closed) throw failed('the gateway is shutting down')
       return await new Promise<Checked>((resolve, reject) => {
         queue.push({ job, resolve, reject })
+        opts.onWaiting?.(queue.length)
         dispatch()
       })
     },
     async close () {
       closed = true
       for (const p of queue.splice(0)) p.reject(failed('the gateway is shutting down'))
+      opts.onWaiting?.(0)
       await Promise.all(slots.splice(0).map(async s => {
         s.busy?.reject(failed('the gateway is shutting down'))
         await s.worker.terminate()

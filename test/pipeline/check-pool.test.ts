@@ -105,13 +105,17 @@ t.test('below the size threshold, or with no threads, the event loop checks (mod
 
 t.test('jobs beyond the thread count wait their turn and all complete', async t => {
   const xa = (await agreementsOf(t, [exampleAgreement()])).get('XA')!
-  const checker = createChecker({ threads: 1, minBytes: 0, logger: silent })
+  const gauge: number[] = []
+  const checker = createChecker({ threads: 1, minBytes: 0, logger: silent, onWaiting: n => gauge.push(n) })
   t.teardown(async () => { await checker.close() })
   const jobs = Array.from({ length: 6 }, (_, i) => checker.check(jobOf(paxlst({ reference: `REF${i}` }), xa)))
   t.equal(checker.waiting, 5, 'one in the worker, five waiting')
+  t.equal(gauge.at(-1), 5, 'the gauge says so')
   const done = await Promise.all(jobs)
   t.same(done.map(c => c.assessment.interchange.unb?.reference), ['REF0', 'REF1', 'REF2', 'REF3', 'REF4', 'REF5'])
   t.equal(checker.waiting, 0)
+  t.equal(gauge.at(-1), 0)
+  t.equal(Math.max(...gauge), 5)
 })
 
 t.test('a worker that fails or dies fails only its job, with a retry error, and is replaced', async t => {
@@ -149,4 +153,5 @@ t.test('through the gateway: a transmission checked by a worker is forwarded wit
   t.equal(props.headers['x-flight'], 'XA123')
   t.equal(props.headers['x-document'], 'passenger-list')
   t.equal((await b.gateway.ledger.get(r.transmissionId))?.flight, 'XA123')
+  t.match(await b.gateway.metrics.registry.metrics(), /carrier_gateway_check_waiting 0/, 'the gauge is exported')
 })
