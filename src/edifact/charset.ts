@@ -1,10 +1,14 @@
 /**
  * Character repertoire checks per syntax level (ISO 9735-1 Annex A, domain §1.3). Values are latin1
  * strings of the received bytes, so one char is one byte; UNOY/UNOW are checked as UTF-8 sequences.
- * Findings name the position (segment, element, component) and never the offending value.
+ * Findings name the position (segment, element, component) and never the offending value. Most
+ * segments are clean: those whose character classes, noted by the tokenizer (classes.ts), all lie
+ * inside the repertoire are passed without materialising their values; only the others are
+ * checked value by value.
  */
 import type { Finding, Segment, Separators } from './types.js'
-import { finding, safeTag } from './tokenizer.js'
+import { finding, safeTag, TapeSegment } from './tokenizer.js'
+import { classesWithin } from './classes.js'
 import type { Place } from './envelope.js'
 
 type Table = Uint8Array
@@ -29,6 +33,8 @@ const LATIN_ESC = table([[0x20, 0x7e], [0xa0, 0xff]], '\x1b')
 const TABLES: Record<string, Table> = { UNOA, UNOB, IATA: UNOB, IATB: UNOB, SIRE: UNOB, UNOX: LATIN_ESC }
 for (const id of ['UNOC', 'UNOD', 'UNOE', 'UNOF', 'UNOG', 'UNOH', 'UNOI', 'UNOJ', 'UNOK']) TABLES[id] = LATIN
 const UTF8_IDS = new Set(['UNOY', 'UNOW'])
+// Valid as a one-byte UTF-8 sequence (isValidUtf8Text): printable ASCII.
+const PRINTABLE_ASCII = table([[0x20, 0x7e]])
 
 /** Index of the first char outside the table, or -1. Declared service characters are always allowed (they may be released). */
 function firstInvalid (value: string, t: Table): number {
@@ -78,17 +84,13 @@ export interface CharsetOptions {
 export function checkCharset (syntaxId: string, segments: Segment[], separators: Separators, locate: (index: number) => Place, opts: CharsetOptions = {}): Finding[] {
   const out: Finding[] = []
   const utf8 = UTF8_IDS.has(syntaxId)
-  let t = Object.hasOwn(TABLES, syntaxId) ? TABLES[syntaxId] : undefined
-  if (t === undefined && !utf8) return out
-  if (t !== undefined) {
-    t = t.slice()
-    // Service characters declared for this interchange may occur released inside values.
-    for (const ch of [separators.component, separators.element, separators.release, separators.repetition, separators.segment]) {
-      if (ch !== null && ch.charCodeAt(0) < 256) t[ch.charCodeAt(0)] = 1
-    }
-  }
+  const known = Object.hasOwn(TABLES, syntaxId) ? TABLES[syntaxId] : undefined
+  if (known === undefined && !utf8) return out
+  const t = known === undefined ? undefined : withServiceCharacters(known, separators)
+  const pass = classesWithin(t ?? PRINTABLE_ASCII)
   const max = opts.maxFindings ?? 200
   for (const seg of segments) {
+    if (seg instanceof TapeSegment && (seg.charClasses & ~pass) === 0) continue
     for (let e = 0; e < seg.elements.length; e++) {
       const comps = seg.elements[e]
       for (let c = 0; c < comps.length; c++) {
@@ -113,4 +115,13 @@ export function checkCharset (syntaxId: string, segments: Segment[], separators:
     }
   }
   return out
+}
+
+/** The repertoire plus the service characters declared for this interchange: they may occur released inside values. */
+function withServiceCharacters (repertoire: Table, separators: Separators): Table {
+  const t = repertoire.slice()
+  for (const ch of [separators.component, separators.element, separators.release, separators.repetition, separators.segment]) {
+    if (ch !== null && ch.charCodeAt(0) < 256) t[ch.charCodeAt(0)] = 1
+  }
+  return t
 }

@@ -170,15 +170,19 @@ export function readEnvelope (segments: Segment[], complete: boolean): EnvelopeR
   result.unb = readUnb(first, errors)
 
   let msg: MessageEnvelope | null = null
+  let msgFrom = 0 // where the open message's UNH is in `segments`
   let group: OpenGroup | null = null
   let unz: Segment | null = null
   let bare = 0
   let outside = false
   let mixedAt: Segment | null = null
-  const closeMessage = (expectedAt: Segment | null): void => {
+  /** Ends the open message before `segments[to]`; `expectedAt` is what came where UNT was due. */
+  const closeMessage = (expectedAt: Segment | null, to: number): void => {
     if (msg === null) return
     const m = msg
     msg = null
+    // A message is a run of the interchange's segments: one slice, rather than a push per segment.
+    m.segments = segments.slice(msgFrom, to)
     const trailer = m.segments[m.segments.length - 1]
     const where = { level: 'message' as const, message: m.reference, group: m.group, segment: m.segments.length }
     if (expectedAt !== null || trailer.tag !== 'UNT') {
@@ -209,9 +213,10 @@ export function readEnvelope (segments: Segment[], complete: boolean): EnvelopeR
   for (let i = 1; i < segments.length && unz === null; i++) {
     const seg = segments[i]
     if (seg.tag === 'UNH') {
-      closeMessage(seg)
+      closeMessage(seg, i)
       outside = false
       msg = readUnh(seg, group?.facts.reference ?? null, errors)
+      msgFrom = i
       messages.push(msg)
       if (group === null) {
         bare++
@@ -225,10 +230,10 @@ export function readEnvelope (segments: Segment[], complete: boolean): EnvelopeR
         }
       }
     } else if (msg !== null && seg.tag !== 'UNG' && seg.tag !== 'UNE' && seg.tag !== 'UNZ') {
-      msg.segments.push(seg)
-      if (seg.tag === 'UNT') closeMessage(null)
+      // Part of the open message, which its UNT ends.
+      if (seg.tag === 'UNT') closeMessage(null, i + 1)
     } else if (seg.tag === 'UNG') {
-      closeMessage(seg)
+      closeMessage(seg, i)
       closeGroup(null, seg.index)
       outside = false
       if (bare > 0 && mixedAt === null) mixedAt = seg
@@ -237,11 +242,11 @@ export function readEnvelope (segments: Segment[], complete: boolean): EnvelopeR
       groups.push(facts)
       group = { facts, count: 0, mixedReported: false, start: seg.index }
     } else if (seg.tag === 'UNE' && group !== null) {
-      closeMessage(seg)
+      closeMessage(seg, i)
       closeGroup(seg, seg.index)
       outside = false
     } else if (seg.tag === 'UNZ') {
-      closeMessage(seg)
+      closeMessage(seg, i)
       closeGroup(null, seg.index)
       unz = seg
     } else {
@@ -249,7 +254,7 @@ export function readEnvelope (segments: Segment[], complete: boolean): EnvelopeR
     }
   }
   const end = segments.length + 1
-  closeMessage(msg === null ? null : { tag: '', elements: [], index: end, offset: 0 })
+  closeMessage(msg === null ? null : { tag: '', elements: [], index: end, offset: 0 }, segments.length)
   closeGroup(null, end)
   if (mixedAt !== null) errors.push(finding('GW_ERR_EDIFACT_GROUPS_MIXED', { level: 'interchange', segment: mixedAt.index, tag: mixedAt.tag }))
   if (groups.length === 0 && messages.length === 0) {

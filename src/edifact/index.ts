@@ -11,7 +11,7 @@ import { readEnvelope } from './envelope.js'
 import { checkCharset } from './charset.js'
 
 export type { Finding, FindingLevel, GroupFacts, Interchange, MessageEnvelope, Segment, Separators, Stripped, UnbFacts } from './types.js'
-export { tokenize, REASONS, type TokenizeOptions } from './tokenizer.js'
+export { componentOf, elementCountOf, elementOf, tokenize, REASONS, type TokenizeOptions } from './tokenizer.js'
 export { adviceString, defaultSeparators, isSupportedSyntax } from './una.js'
 export { preparedAt } from './envelope.js'
 
@@ -62,7 +62,8 @@ function read (bytes: Buffer, options: ParseOptions): Interchange {
     maxValueLength: limit(options.maxValueLength, DEFAULT_MAX_VALUE_LENGTH),
     baseOffset: prefix.length - advice.unbStart
   }
-  const tok = scanSegments(text, separators, { ...tokenOptions, stopAfterUnz: true }, advice.unbStart)
+  // Unless unfolded, the text is the decoding of the bytes from `start`: the scan reads those.
+  const tok = scanSegments(text, separators, { ...tokenOptions, stopAfterUnz: true }, advice.unbStart, typeB ? undefined : bytes.subarray(start))
   const segments: Segment[] = tok.segments
   const warnings: Finding[] = [...advice.warnings, ...tok.warnings]
   let end = tok.end

@@ -1,12 +1,18 @@
 /**
  * Segment tokenizer (ISO 9735-1 §7–8): splits an interchange body into segments, data elements and
- * components, removing release characters. It scans character codes of a latin1 ("binary")
- * decoding so that string indices equal byte offsets; UTF-8 or 8-bit bytes appear as single chars
- * and are judged later by the character-set checks. Values are sliced between separators; strings
- * are only concatenated when a release character occurs (domain §1.2: never `split`).
+ * components. It scans the bytes and slices values from their latin1 ("binary") decoding, so that
+ * string indices equal byte offsets; UTF-8 or 8-bit bytes appear as single chars and are judged
+ * later by the character-set checks, for which the scan notes each segment's character classes.
+ * The scan does all the lexical work (separators, release characters, limits and their findings)
+ * but makes no value strings: it records where each component lies in a tape of typed arrays. A
+ * segment's tag is read at once; its values are materialised on demand, when `elements` (or one
+ * value, through `componentOf`) is read, by slicing between separators and removing release
+ * characters then (domain §1.2: never `split`). The envelope and the mappers read only some values,
+ * and a large interchange no longer keeps a string per value alive for the garbage collector to copy.
  */
 import { ERRORS, type ErrorId } from '../errors.js'
-import type { Finding, FindingLevel, Segment, Separators } from './types.js'
+import type { Finding, Segment, Separators } from './types.js'
+import { CLASS_OF, CONTROL, SERVICE } from './classes.js'
 
 /** Options of the tokenizer; every limit keeps memory bounded for hostile input. */
 export interface TokenizeOptions {
@@ -59,20 +65,19 @@ export const REASONS = Object.freeze({
 /** Shape every finding the same way: catalogue code and text, no value from the input. */
 export function finding (id: ErrorId, at: Partial<Omit<Finding, 'id' | 'code' | 'text'>> & { reason?: keyof typeof REASONS } = {}): Finding {
   const def = ERRORS[id]
-  const { reason, ...pos } = at
+  // Field by field rather than by spreading `at`: a bad interchange yields hundreds of findings.
   return {
     id,
     code: def.contrl ?? 18,
-    level: 'element' as FindingLevel,
-    message: null,
-    group: null,
-    segment: null,
-    tag: null,
-    element: null,
-    component: null,
-    family: null,
-    ...pos,
-    text: reason === undefined ? def.text : `${def.text}: ${REASONS[reason]}`
+    level: at.level ?? 'element',
+    message: at.message ?? null,
+    group: at.group ?? null,
+    segment: at.segment ?? null,
+    tag: at.tag ?? null,
+    element: at.element ?? null,
+    component: at.component ?? null,
+    family: at.family ?? null,
+    text: at.reason === undefined ? def.text : `${def.text}: ${REASONS[at.reason]}`
   }
 }
 
@@ -92,11 +97,288 @@ function isBlank (c: number): boolean {
   return c === 0x20 || c === 0x0d || c === 0x0a || c === 0x09 || c === 0x0c
 }
 
+/** Component record flags, kept in the top bits of its start: text indices stay below 2^29 (V8's string length limit). */
+const OPENS_ELEMENT = 1 << 29 // the component opens a new data element
+const RELEASED = 1 << 30 // the component contains release characters to remove
+const INDEX = (1 << 29) - 1
+
+/** `a` copied into a new array twice as long. */
+function doubled (a: Int32Array): Int32Array {
+  const b = new Int32Array(a.length * 2)
+  b.set(a)
+  return b
+}
+
+/** Fields of a segment row on the tape. */
+const FROM = 0 // text index of the tag
+const CLASSES = 1 // character classes (classes.ts) of the tag and values, service characters apart
+const FIRST = 2 // first component record
+const LAST = 3 // end of the component records
+const ROW = 4
+
+/**
+ * Where the segments and components of one scan lie in its text: two growable Int32Arrays ("tape")
+ * instead of a string per value and an array per element. Segment `row` owns a run of component
+ * records, each the [start, end) of a value in the text, release characters included, flagged when
+ * it opens a data element.
+ */
+class Tape {
+  readonly text: string
+  /** Added to a text index to give a segment's offset; the first segment's index. */
+  readonly base: number
+  readonly firstIndex: number
+  private readonly release: number
+  private readonly maxValue: number
+  /** Per component: start | flags, end. */
+  private values: Int32Array
+  private count = 0
+  /** Per segment: ROW fields. */
+  private segments: Int32Array
+  private rows = 0
+  /**
+   * Short values (tags, qualifiers, codes) repeat all over a message: one string each, so that a
+   * large interchange allocates (and the GC copies) far fewer objects.
+   */
+  private readonly short = new Map<number, string>()
+
+  constructor (text: string, release: number, maxValue: number, base: number, firstIndex: number, maxSegments: number) {
+    this.text = text
+    this.release = release
+    this.maxValue = maxValue
+    this.base = base
+    this.firstIndex = firstIndex
+    // Sized for typical traffic (5 bytes or more per value, 24 or more per segment) so that it
+    // seldom grows, but no larger than a few MB up front whatever the input claims to hold.
+    this.values = new Int32Array(2 * (Math.min(Math.floor(text.length / 5), 1 << 20) + 16))
+    this.segments = new Int32Array(ROW * (Math.min(Math.floor(text.length / 24), maxSegments, 1 << 18) + 16))
+  }
+
+  /** Starts a segment whose tag begins at `start`; returns its row. */
+  openSegment (start: number): number {
+    if (ROW * this.rows === this.segments.length) this.segments = doubled(this.segments)
+    const r = ROW * this.rows
+    this.segments[r + FROM] = start
+    this.segments[r + FIRST] = this.count
+    return this.rows++
+  }
+
+  /** Ends the open segment, whose characters fell in `classes`. */
+  closeSegment (classes: number): void {
+    const r = ROW * (this.rows - 1)
+    this.segments[r + CLASSES] = classes
+    this.segments[r + LAST] = this.count
+  }
+
+  addComponent (start: number, end: number, flags: number): void {
+    if (2 * this.count === this.values.length) this.values = doubled(this.values)
+    const k = 2 * this.count++
+    this.values[k] = start | flags
+    this.values[k + 1] = end
+  }
+
+  offsetOf (row: number): number {
+    return this.base + this.segments[ROW * row + FROM]
+  }
+
+  classesOf (row: number): number {
+    return this.segments[ROW * row + CLASSES]
+  }
+
+  /** The data elements of segment `row`, as the `Segment.elements` contract describes. */
+  elementsOf (row: number): string[][] {
+    const out: string[][] = []
+    let comps: string[] = []
+    for (let k = 2 * this.segments[ROW * row + FIRST], to = 2 * this.segments[ROW * row + LAST]; k < to; k += 2) {
+      if ((this.values[k] & OPENS_ELEMENT) !== 0) out.push(comps = [])
+      comps.push(this.valueAt(k))
+    }
+    return out
+  }
+
+  /** Number of data elements of segment `row`. */
+  elementCount (row: number): number {
+    let n = 0
+    for (let k = 2 * this.segments[ROW * row + FIRST], to = 2 * this.segments[ROW * row + LAST]; k < to; k += 2) {
+      if ((this.values[k] & OPENS_ELEMENT) !== 0) n++
+    }
+    return n
+  }
+
+  /** Component `c` of data element `e` of segment `row` (0-based), or undefined when absent. */
+  componentOf (row: number, e: number, c: number): string | undefined {
+    const k = this.find(row, e, c)
+    return k < 0 ? undefined : this.valueAt(k)
+  }
+
+  /** The components of data element `e` of segment `row`, or undefined when absent. */
+  elementOf (row: number, e: number): string[] | undefined {
+    let k = this.find(row, e, 0)
+    if (k < 0) return undefined
+    const out = [this.valueAt(k)]
+    for (k += 2; k < 2 * this.segments[ROW * row + LAST] && (this.values[k] & OPENS_ELEMENT) === 0; k += 2) out.push(this.valueAt(k))
+    return out
+  }
+
+  /** The record of component `c` of data element `e` of segment `row`, or -1. */
+  private find (row: number, e: number, c: number): number {
+    let element = -1
+    let comp = 0
+    for (let k = 2 * this.segments[ROW * row + FIRST], end = 2 * this.segments[ROW * row + LAST]; k < end; k += 2) {
+      if ((this.values[k] & OPENS_ELEMENT) !== 0) {
+        if (element === e) return -1
+        element++
+        comp = 0
+      } else {
+        comp++
+      }
+      if (element === e && comp === c) return k
+    }
+    return -1
+  }
+
+  private valueAt (k: number): string {
+    const head = this.values[k]
+    return this.value(head & INDEX, this.values[k + 1], (head & RELEASED) !== 0)
+  }
+
+  /** The value between `start` and `end`, release characters removed, cut at the length limit. */
+  value (start: number, end: number, released: boolean): string {
+    if (released) return this.unescape(start, end)
+    if (end - start > this.maxValue) return this.text.slice(start, start + this.maxValue)
+    return end - start > 3 ? this.text.slice(start, end) : this.shared(start, end)
+  }
+
+  /**
+   * ISO 9735 §8: a release character makes the next character data (itself too). A release
+   * character without one (at the end of the data, or before a trimmed line break) is dropped.
+   * Stops copying at the length limit, so a hostile value costs no more memory than a long one.
+   */
+  private unescape (start: number, end: number): string {
+    const text = this.text
+    let out = ''
+    let run = start
+    for (let k = start; k < end && out.length < this.maxValue; k++) {
+      if (text.charCodeAt(k) !== this.release) continue
+      out += text.slice(run, k)
+      run = ++k // the released character starts the next run
+    }
+    if (out.length < this.maxValue) out += text.slice(run, end)
+    return out.length > this.maxValue ? out.slice(0, this.maxValue) : out
+  }
+
+  private shared (from: number, to: number): string {
+    const text = this.text
+    let key = to - from
+    for (let k = from; k < to; k++) {
+      const c = text.charCodeAt(k)
+      if (c > 0xff) return text.slice(from, to) // only latin1 keys are unambiguous
+      key = key * 256 + c
+    }
+    let v = this.short.get(key)
+    if (v === undefined) this.short.set(key, v = text.slice(from, to))
+    return v
+  }
+}
+
+/**
+ * A segment of a scan: the tag is read at once, the values on the first read of `elements` (then
+ * kept); index and offset come from the tape. Objects stay small because a large interchange has
+ * hundreds of thousands of them, all alive as long as the interchange is.
+ */
+export class TapeSegment implements Segment {
+  readonly tag: string
+  readonly #tape: Tape
+  readonly #row: number
+  #elements: string[][] | null = null
+
+  constructor (tape: Tape, row: number, tag: string) {
+    this.tag = tag
+    this.#tape = tape
+    this.#row = row
+  }
+
+  get index (): number {
+    return this.#tape.firstIndex + this.#row
+  }
+
+  get offset (): number {
+    return this.#tape.offsetOf(this.#row)
+  }
+
+  get elements (): string[][] {
+    this.#elements ??= this.#tape.elementsOf(this.#row)
+    return this.#elements
+  }
+
+  /** `elements.length`, without materialising the values when `elements` was not read yet. */
+  get elementCount (): number {
+    return this.#elements !== null ? this.#elements.length : this.#tape.elementCount(this.#row)
+  }
+
+  /** `elements[e]` (a copy), without materialising the other elements when `elements` was not read yet. */
+  element (e: number): string[] | undefined {
+    if (this.#elements !== null) return this.#elements[e]?.slice()
+    return this.#tape.elementOf(this.#row, e)
+  }
+
+  /** `elements[e][c]`, without materialising the other values when `elements` was not read yet. */
+  component (e: number, c: number): string | undefined {
+    return this.#elements !== null ? this.#elements[e]?.[c] : this.#tape.componentOf(this.#row, e, c)
+  }
+
+  /**
+   * The character classes (classes.ts) of the tag and values, released characters included: lets a
+   * check of all values pass a clean segment without materialising them.
+   */
+  get charClasses (): number {
+    return this.#tape.classesOf(this.#row)
+  }
+}
+
+/*
+ * Reading a segment without materialising all of it: mapping reads a few values of most segments,
+ * and values kept on a segment stay alive (and are copied by the garbage collector) until the
+ * interchange is dropped. Any Segment is accepted; only the tokenizer's are read lazily.
+ */
+
+/** `seg.elements.length`. */
+export function elementCountOf (seg: Segment): number {
+  return seg instanceof TapeSegment ? seg.elementCount : seg.elements.length
+}
+
+/** `seg.elements[e]`, as a copy the caller may keep or change; undefined when absent. */
+export function elementOf (seg: Segment, e: number): string[] | undefined {
+  return seg instanceof TapeSegment ? seg.element(e) : seg.elements[e]?.slice()
+}
+
+/** `seg.elements[e]?.[c]`: component `c` of data element `e` (both 0-based), or undefined. */
+export function componentOf (seg: Segment, e: number, c: number): string | undefined {
+  return seg instanceof TapeSegment ? seg.component(e, c) : seg.elements[e]?.[c]
+}
+
+const BEYOND_LATIN1 = /[\u0100-\uffff]/
+
+/**
+ * The bytes the scan reads, one per character of `text`: its latin1 encoding, which is what a
+ * decoded transmission is (reading a typed array is much faster than `charCodeAt`). A character
+ * beyond latin1, possible only in a string handed to the tokenizer, is read as a control byte
+ * that is no service character: data, as it would be in the text.
+ */
+function latin1Bytes (text: string, service: number[]): Uint8Array {
+  const bytes = Buffer.from(text, 'latin1')
+  if (!BEYOND_LATIN1.test(text)) return bytes
+  let standIn = 1
+  while (service.includes(standIn)) standIn++
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0xff) bytes[i] = standIn
+  return bytes
+}
+
 /**
  * Tokenize `text` from `start` (the first tag, normally UNB). Never throws; problems become findings
  * positioned by interchange index (UNB = 1); the envelope later re-positions them inside messages.
+ * `bytes` may give the latin1 bytes of `text` when the caller has them, to save encoding it again.
  */
-export function scanSegments (text: string, separators: Separators, opts: TokenizeOptions = {}, start = 0): TokenizeResult {
+export function scanSegments (text: string, separators: Separators, opts: TokenizeOptions = {}, start = 0, bytes?: Uint8Array): TokenizeResult {
   const maxSegments = opts.maxSegments ?? DEFAULT_MAX_SEGMENTS
   const maxValue = opts.maxValueLength ?? DEFAULT_MAX_VALUE_LENGTH
   const maxParts = opts.maxConstituents ?? DEFAULT_MAX_CONSTITUENTS
@@ -109,8 +391,11 @@ export function scanSegments (text: string, separators: Separators, opts: Tokeni
   const P = code(separators.repetition)
   // Service characters are never skipped as blanks, even when one is a space or a line feed.
   const blank = (c: number): boolean => isBlank(c) && c !== C && c !== E && c !== S && c !== R
-  const special = new Uint8Array(256)
-  for (const k of [C, E, S, R]) if (k >= 0 && k < 256) special[k] = 1
+  // One lookup per character: a service character that ends a run of data, or the data's class.
+  const kinds = CLASS_OF.slice()
+  for (const k of [C, E, S, R]) if (k >= 0 && k < 256) kinds[k] = SERVICE
+  const tape = new Tape(text, R, maxValue, base, firstIndex, maxSegments)
+  const data = bytes ?? latin1Bytes(text, [C, E, S, R, P])
   const segments: Segment[] = []
   const errors: Finding[] = []
   const warnings: Finding[] = []
@@ -118,33 +403,28 @@ export function scanSegments (text: string, separators: Separators, opts: Tokeni
   let i = start
   let terminated = true
   let truncated = false
-  // Per-segment state lives in plain locals: closures per segment would cost more than the scan.
+  // Per-segment state lives in plain locals: closures or arrays per segment would cost more than the scan.
   let index = 0
-  let segStart = 0
-  let tag: string | null = null
-  let elements: string[][] = []
-  let comps: string[] = []
-  let vs = 0 // start of the current unreleased run of the value
-  let pending: string | null = null // the value so far when a release character split it
+  let row = 0
+  let tag: string | null = null // null while the tag's data element is still open
+  let tagText = '' // first component of the tag's data element
+  let elementCount = 0 // data elements kept so far (at most maxParts)
+  let compCount = 0 // components kept so far in the current element (at most maxParts)
+  let vs = 0 // start of the current component
+  let run = 0 // start of its current unreleased run: line breaks before a terminator are trimmed back to it
+  let releases = 0 // release characters in the current component
   let reported = 0 // per segment bits: 1 too long, 2 constituents dropped, 4 release warned, 8 drop reported
+  let classes = 0 // character classes seen in the segment, for the character-set check
   let open = false
-  const cache = new Map<number, string>()
-  const shared = (from: number, to: number): string => {
-    let key = to - from
-    for (let k = from; k < to; k++) {
-      const c = text.charCodeAt(k)
-      if (c > 0xff) return text.slice(from, to) // only latin1 keys are unambiguous
-      key = key * 256 + c
-    }
-    let v = cache.get(key)
-    if (v === undefined) cache.set(key, v = text.slice(from, to))
-    return v
+  const where = (): Partial<Finding> => ({ segment: index, tag: tag === null ? null : safeTag(tag), element: tag === null ? null : elementCount + 1 })
+  const closeSegment = (): void => {
+    tape.closeSegment(classes)
+    segments.push(new TapeSegment(tape, row, tag ?? ''))
   }
-  const where = (): Partial<Finding> => ({ segment: index, tag: tag === null ? null : safeTag(tag), element: tag === null ? null : elements.length + 1 })
 
   for (;;) {
     if (!open) {
-      while (i < n && blank(text.charCodeAt(i))) i++
+      while (i < n && blank(data[i])) i++
       if (i >= n) break
       index = firstIndex + segments.length
       if (segments.length >= maxSegments) {
@@ -152,28 +432,28 @@ export function scanSegments (text: string, separators: Separators, opts: Tokeni
         truncated = true
         break
       }
-      segStart = vs = i
+      vs = run = i
+      row = tape.openSegment(i)
       tag = null
-      elements = []
-      comps = []
-      pending = null
-      reported = 0
+      elementCount = compCount = releases = reported = classes = 0
       open = true
     }
     let c = -1
     while (i < n) {
-      c = text.charCodeAt(i)
-      if (special[c] === 1) break
+      c = data[i]
+      const k = kinds[c]
+      if (k === SERVICE) break
+      classes |= k
       i++
     }
     const eof = i >= n
     if (!eof && c === R) {
       // ISO 9735 §8: the release character makes the next character (any service char, itself too) data.
-      if (pending === null || pending.length <= maxValue) pending = (pending ?? '') + text.slice(vs, i)
+      releases++
       i++
       if (i >= n) {
         errors.push(finding('GW_ERR_EDIFACT_SERVICE_CHARACTER', { ...where(), reason: 'danglingRelease' }))
-        vs = n
+        run = n
         continue
       }
       const r = text.charCodeAt(i)
@@ -181,36 +461,34 @@ export function scanSegments (text: string, separators: Separators, opts: Tokeni
         reported |= 4
         if (warnings.length < MAX_FINDINGS) warnings.push(finding('GW_ERR_EDIFACT_SERVICE_CHARACTER', { ...where(), reason: 'releaseOrdinary' }))
       }
-      vs = i++ // the released character starts the next run
+      classes |= r < 256 ? CLASS_OF[r] : CONTROL
+      run = i++ // the released character starts the next run
       continue
     }
     let end = i
     // CR/LF directly before a terminator is line structure, not data (domain §1.4).
-    if (!eof && c === S) while (end > vs && (text.charCodeAt(end - 1) === 0x0a || text.charCodeAt(end - 1) === 0x0d)) end--
-    // Short values (tags, qualifiers, codes) repeat all over a message: share one string each, so
-    // a large interchange allocates (and the GC copies) far fewer objects.
-    let value = pending !== null
-      ? pending + text.slice(vs, end)
-      : end - vs > 3
-        ? text.slice(vs, end)
-        : shared(vs, end)
-    pending = null
-    if (value.length > maxValue) {
-      value = value.slice(0, maxValue)
-      if ((reported & 1) === 0) {
-        reported |= 1
-        if (errors.length < MAX_FINDINGS) errors.push(finding('GW_ERR_EDIFACT_TOO_LONG', { ...where(), component: tag === null ? null : comps.length + 1 }))
-      }
+    if (!eof && c === S) while (end > run && (data[end - 1] === 0x0a || data[end - 1] === 0x0d)) end--
+    // Each release character stands for nothing in the value; the tape keeps them until it is read.
+    if (end - vs - releases > maxValue && (reported & 1) === 0) {
+      reported |= 1
+      if (errors.length < MAX_FINDINGS) errors.push(finding('GW_ERR_EDIFACT_TOO_LONG', { ...where(), component: tag === null ? null : compCount + 1 }))
     }
-    if (comps.length < maxParts) comps.push(value)
-    else reported |= 2
+    if (compCount >= maxParts) reported |= 2
+    else {
+      if (tag === null) {
+        if (compCount === 0) tagText = tape.value(vs, end, releases > 0)
+      } else if (elementCount < maxParts) {
+        tape.addComponent(vs, end, (compCount === 0 ? OPENS_ELEMENT : 0) | (releases > 0 ? RELEASED : 0))
+      }
+      compCount++
+    }
     if (eof || c !== C) {
       // Blanks before the separator (`UNG *PAXLST`) are layout, as before the tag; extra tag
       // components (v4 nesting indicators) are not used by API/PNR messages.
-      if (tag === null) tag = comps[0].trimEnd()
-      else if (elements.length < maxParts) elements.push(comps)
+      if (tag === null) tag = tagText.trimEnd()
+      else if (elementCount < maxParts) elementCount++
       else reported |= 2
-      comps = []
+      compCount = 0
     }
     if ((reported & 10) === 2) {
       reported |= 8
@@ -218,14 +496,15 @@ export function scanSegments (text: string, separators: Separators, opts: Tokeni
     }
     if (eof) {
       terminated = false
-      segments.push({ tag: tag ?? '', elements, index, offset: base + segStart })
+      closeSegment()
       i = n
       break
     }
-    vs = ++i
+    vs = run = ++i
+    releases = 0
     if (c === S) {
       open = false
-      segments.push({ tag: tag ?? '', elements, index, offset: base + segStart })
+      closeSegment()
       if (opts.stopAfterUnz === true && tag === 'UNZ') break
     }
   }
@@ -243,5 +522,5 @@ export function tokenize (body: Buffer | string, separators: Separators, opts: T
     const unb = text.slice(3, 27).indexOf('UNB')
     start = unb >= 0 ? unb + 3 : Math.min(9, text.length)
   }
-  return scanSegments(text, separators, opts, start).segments
+  return scanSegments(text, separators, opts, start, typeof body === 'string' ? undefined : body).segments
 }

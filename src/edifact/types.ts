@@ -16,11 +16,15 @@ export interface Separators {
   segment: string
 }
 
-/** One segment: tag and its data elements, each a list of components, release characters removed. */
+/**
+ * One segment: tag and its data elements, each a list of components, release characters removed.
+ * The tokenizer's segments materialise `elements` on first read (see tokenizer.ts): copy the
+ * fields into a plain object before structured cloning one.
+ */
 export interface Segment {
   tag: string
   /** elements[0] is the first data element after the tag; elements[i][j] is component j of it. */
-  elements: string[][]
+  readonly elements: string[][]
   /** 1-based position of the segment in the interchange, counting from UNB (UNA is not a segment). */
   index: number
   /** Byte offset of the tag's first byte in the cleaned interchange. */

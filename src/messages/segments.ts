@@ -1,20 +1,17 @@
 /**
  * Small accessors over tokenised segments and the one way findings are built in `messages/`.
  * Values are trimmed (guide examples themselves carry stray spaces: `DTM+232: 1306212200`,
- * domain.md §2.5) and an empty value reads as null.
+ * domain.md §2.5) and an empty value reads as null. They read single values and elements through
+ * the engine's accessors, so the values of a segment that mapping does not need stay unmaterialised.
  */
 import type { Finding, Segment } from '../edifact/types.js'
+import { componentOf, elementCountOf, elementOf } from '../edifact/index.js'
 import { ERRORS, type ErrorId } from '../errors.js'
 
 /** Component `c` of element `e` (both 0-based), trimmed; null when absent or blank. */
 export function val (seg: Segment, e: number, c = 0): string | null {
-  // Bounds checked first: out-of-bounds array reads take a slow path in V8.
-  const els = seg.elements
-  if (e >= els.length) return null
-  const el = els[e]
-  if (c >= el.length) return null
-  const v = el[c]
-  if (v.length === 0) return null
+  const v = componentOf(seg, e, c)
+  if (v === undefined || v.length === 0) return null
   // Most values need no trimming: skip the allocation then.
   if (v.charCodeAt(0) > 32 && v.charCodeAt(v.length - 1) > 32) return v
   const t = v.trim()
@@ -23,17 +20,15 @@ export function val (seg: Segment, e: number, c = 0): string | null {
 
 /** Every component of element `e`, trimmed (empty strings kept so positions stay meaningful). */
 export function comps (seg: Segment, e: number): string[] {
-  if (e >= seg.elements.length) return []
-  const el = seg.elements[e]
-  const out = new Array<string>(el.length)
-  for (let i = 0; i < el.length; i++) out[i] = el[i].trim()
-  return out
+  const el = elementOf(seg, e) ?? []
+  for (let i = 0; i < el.length; i++) el[i] = el[i].trim()
+  return el
 }
 
 /** True when the segment carries no data at all (`ORG'`, `SRC'`, `ORG++'`). */
 export function isEmptySegment (seg: Segment): boolean {
-  for (const el of seg.elements) {
-    for (const c of el) if (c.trim() !== '') return false
+  for (let e = 0, n = elementCountOf(seg); e < n; e++) {
+    for (const c of elementOf(seg, e) ?? []) if (c.trim() !== '') return false
   }
   return true
 }

@@ -13,6 +13,7 @@
  * agreement says so.
  */
 import type { Finding, MessageEnvelope, Segment } from '../edifact/types.js'
+import { componentOf } from '../edifact/index.js'
 import { finding } from './segments.js'
 
 export type Status = 'M' | 'C'
@@ -123,7 +124,7 @@ function newFrame (name: string, entries: Entry[], opened: boolean): Frame {
 
 /** True when the segment's qualifier (first component of the first element) is in the set. */
 function qualifies (s: Segment, q: ReadonlySet<string>): boolean {
-  const v = s.elements.length > 0 ? s.elements[0][0] : undefined
+  const v = componentOf(s, 0, 0)
   return v !== undefined && (q.has(v) || q.has(v.trim()))
 }
 

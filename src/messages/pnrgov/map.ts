@@ -5,6 +5,7 @@
  * itinerary (Gr.5 TVL/TRA/RPI). History (Gr.10–12), non-air (Gr.9) and LTS are not mapped.
  */
 import type { Finding, MessageEnvelope, Segment } from '../../edifact/types.js'
+import { elementCountOf, elementOf } from '../../edifact/index.js'
 import type { ErrorId } from '../../errors.js'
 import { civilOf, civilOfDate, padisDateTime, type CivilDate } from '../dates.js'
 import type { DocsDocument, ItinerarySegment, Pnr, PnrTraveller, PnrgovModel } from '../model.js'
@@ -32,7 +33,7 @@ interface PnrState {
 
 /** SSR free text is C334 component 9; an unescaped ':' inside it splits it further. */
 function ssrText (s: Segment): string | null {
-  const el = s.elements[0]
+  const el = elementOf(s, 0)
   if (el === undefined || el.length < 9) return null
   const t = el.length === 9 ? el[8] : el.slice(8).join(':')
   return t.trim() === '' ? null : t
@@ -260,7 +261,7 @@ type Reporter = (id: ErrorId, s: Segment, position: number, family: Finding['fam
  * shift date and time into its place (`RCI+UA:7C789A:230818:1220`); that is read too.
  */
 function readRci (s: Segment, pos: number, pnr: Pnr, ref: CivilDate, report: Reporter): void {
-  for (let e = 0; e < s.elements.length; e++) {
+  for (let e = 0, n = elementCountOf(s); e < n; e++) {
     const locator = val(s, e, 1)
     if (locator === null) continue
     pnr.locators.push({ company: val(s, e, 0), locator })
