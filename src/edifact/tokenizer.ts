@@ -356,8 +356,6 @@ export function componentOf (seg: Segment, e: number, c: number): string | undef
   return seg instanceof TapeSegment ? seg.component(e, c) : seg.elements[e]?.[c]
 }
 
-const BEYOND_LATIN1 = /[\u0100-\uffff]/
-
 /**
  * The bytes the scan reads, one per character of `text`: its latin1 encoding, which is what a
  * decoded transmission is (reading a typed array is much faster than `charCodeAt`). A character
@@ -366,10 +364,12 @@ const BEYOND_LATIN1 = /[\u0100-\uffff]/
  */
 function latin1Bytes (text: string, service: number[]): Uint8Array {
   const bytes = Buffer.from(text, 'latin1')
-  if (!BEYOND_LATIN1.test(text)) return bytes
-  let standIn = 1
-  while (service.includes(standIn)) standIn++
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0xff) bytes[i] = standIn
+  let standIn = -1
+  for (let i = 0; i < text.length; i++) {
+    if (text.charCodeAt(i) <= 0xff) continue
+    if (standIn < 0) for (standIn = 1; service.includes(standIn);) standIn++
+    bytes[i] = standIn
+  }
   return bytes
 }
 
