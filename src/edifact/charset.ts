@@ -7,7 +7,8 @@
  * checked value by value.
  */
 import type { Finding, Segment, Separators } from './types.js'
-import { finding, safeTag, TapeSegment } from './tokenizer.js'
+import { finding, safeTag } from './tokenizer.js'
+import { TapeSegment } from './tape.js'
 import { classesWithin } from './classes.js'
 import type { Place } from './envelope.js'
 

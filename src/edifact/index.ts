@@ -11,7 +11,8 @@ import { readEnvelope } from './envelope.js'
 import { checkCharset } from './charset.js'
 
 export type { Finding, FindingLevel, GroupFacts, Interchange, MessageEnvelope, Segment, Separators, Stripped, UnbFacts } from './types.js'
-export { componentOf, elementCountOf, elementOf, tokenize, REASONS, type TokenizeOptions } from './tokenizer.js'
+export { tokenize, REASONS, type TokenizeOptions } from './tokenizer.js'
+export { componentOf, elementCountOf, elementOf } from './tape.js'
 export { adviceString, defaultSeparators, isSupportedSyntax } from './una.js'
 export { preparedAt } from './envelope.js'
 

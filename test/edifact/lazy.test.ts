@@ -2,7 +2,8 @@
 // character-set check's whole-segment pass gives exactly the findings of its value-by-value check.
 import t, { type Test } from 'tap'
 import { componentOf, elementCountOf, elementOf, defaultSeparators, tokenize, type Segment, type Separators } from '../../src/edifact/index.js'
-import { scanSegments, TapeSegment } from '../../src/edifact/tokenizer.js'
+import { scanSegments } from '../../src/edifact/tokenizer.js'
+import { TapeSegment } from '../../src/edifact/tape.js'
 import { checkCharset } from '../../src/edifact/charset.js'
 import { CLASS_OF, CONTROL, DOLLAR, LEVEL_A, LOWER_CASE, classesWithin } from '../../src/edifact/classes.js'
 import type { Place } from '../../src/edifact/envelope.js'
