@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { pino } from 'pino'
 import { SAMPLES, buildGateway, exampleAgreement, fingerprintOf, type TeardownHost } from '../helpers/gateway.js'
 import { paxlst } from '../helpers/edi.js'
-import { buildReply, checkTransmission, createChecker, type Checked, type CheckJob } from '../../src/pipeline/index.js'
+import { buildReply, checkTransmission, createChecker, createPipeline, type Checked, type CheckJob, type TransmissionResult } from '../../src/pipeline/index.js'
 import type { Agreement } from '../../src/agreements/schema.js'
 
 const silent = pino({ level: 'silent' })
@@ -154,4 +154,26 @@ t.test('through the gateway: a transmission checked by a worker is forwarded wit
   t.equal(props.headers['x-document'], 'passenger-list')
   t.equal((await b.gateway.ledger.get(r.transmissionId))?.flight, 'XA123')
   t.match(await b.gateway.metrics.registry.metrics(), /carrier_gateway_check_waiting 0/, 'the gauge is exported')
+})
+
+t.test('a large transmission being checked holds up no other, and shutting down mid-check acks nothing', async t => {
+  const b = await buildGateway(t)
+  const { config, ledger, forwarder, metrics } = b.gateway
+  const big = paxlst({ messages: 40 })
+  const checker = createChecker({ threads: 1, minBytes: big.length, logger: silent, workerUrl: new URL('../helpers/check-worker-hold.ts', import.meta.url) })
+  const pipeline = createPipeline({ config, ledger, forwarder, metrics, checker, logger: silent })
+  const xa = b.gateway.agreements.current().byCode('XA')!
+  const send = async (bytes: Buffer): Promise<TransmissionResult> => await pipeline.process({ channel: 'https', bytes, candidates: [xa], receivedAt: new Date() })
+  let bigDone = false
+  const pending = send(big).finally(() => { bigDone = true })
+  const small = await Promise.all([1, 2, 3].map(async i => await send(paxlst({ reference: `SMALL${i}` }))))
+  t.same(small.map(r => r.outcome), ['accepted', 'accepted', 'accepted'], 'small ones settled while the large one is still being checked')
+  t.equal(bigDone, false)
+  t.equal(checker.waiting, 0, 'the large one is in the worker, not waiting')
+  await checker.close()
+  const r = await pending
+  t.equal(r.outcome, 'retry')
+  t.equal(r.refusal?.id, 'GW_ERR_MESSAGE_CHECK_UNAVAILABLE')
+  t.equal(r.ack, null, 'no ack for what was never made durable')
+  t.equal(readdirSync(join(b.dir, 'outbox')).filter(f => f.endsWith('.edi')).length, 3, 'only the small ones were forwarded')
 })
