@@ -1,21 +1,11 @@
 import t from 'tap'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { PassThrough } from 'node:stream'
 import { parse, stringify } from 'yaml'
-import { main } from '../../src/cli/main.js'
 import { buildGateway, exampleAgreement, fingerprintOf, tmpDir, testConfig, CERTS, SAMPLES } from '../helpers/gateway.js'
+import { runCli, type CliRun } from '../helpers/cli.js'
 
-async function cli (args: string[], env: NodeJS.ProcessEnv = { USER: 'tester' }): Promise<{ code: number, stdout: string, stderr: string }> {
-  const out = new PassThrough()
-  const err = new PassThrough()
-  let stdout = ''
-  let stderr = ''
-  out.on('data', d => { stdout += String(d) })
-  err.on('data', d => { stderr += String(d) })
-  const code = await main(args, { stdout: out, stderr: err, env })
-  return { code, stdout, stderr }
-}
+const cli = async (args: string[], env: NodeJS.ProcessEnv = { USER: 'tester' }): Promise<CliRun> => await runCli(args, env)
 
 /** A config folder: `<dir>/config/gateway.yaml` and `<dir>/config/carriers/`, as in the repository. */
 function setup (t: { teardown: (fn: () => unknown) => void }): { dir: string, config: string, carriers: string } {

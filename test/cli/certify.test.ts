@@ -2,10 +2,9 @@ import t from 'tap'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { PassThrough } from 'node:stream'
 import { stringify } from 'yaml'
-import { main } from '../../src/cli/main.js'
 import type { ConformanceReport } from '../../src/onboarding/report.js'
+import { runCli } from '../helpers/cli.js'
 
 const SAMPLES = join(import.meta.dirname, '..', '..', '..', 'shared', 'samples')
 const GOOD = join(SAMPLES, 'paxlst-wcoig-ex5-1-single-sector-pax.edi')
@@ -14,16 +13,7 @@ const PNR = join(SAMPLES, 'pnrgov-gtas-am-mxpnrgov.edi')
 /** Values from inside the samples' segments: none may appear in any report form. */
 const PASSENGER_VALUES = ['WILLIAMS', 'JOHN:DONALD', 'MB140241', '720907', 'TYR123', 'SLEAFORD', 'PE224T5', 'AMBER HILL', 'CLARK', 'KAANAPALI', 'LAHAINA', 'DAVIDSON', '628 9292', 'TESTSURNAMEONE', 'TESTNAMETWO', 'AO589000', '14OCT94']
 
-async function cli (args: string[]): Promise<{ code: number, stdout: string, stderr: string }> {
-  const out = new PassThrough()
-  const err = new PassThrough()
-  let stdout = ''
-  let stderr = ''
-  out.on('data', d => { stdout += String(d) })
-  err.on('data', d => { stderr += String(d) })
-  const code = await main(args, { stdout: out, stderr: err, env: {} })
-  return { code, stdout, stderr }
-}
+const cli = runCli
 
 function setup (t: { teardown: (fn: () => void) => void }): { dir: string, config: string } {
   const dir = mkdtempSync(join(tmpdir(), 'cg-certify-'))

@@ -2,21 +2,11 @@ import t from 'tap'
 import { X509Certificate } from 'node:crypto'
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { PassThrough } from 'node:stream'
 import { stringify } from 'yaml'
-import { main } from '../../src/cli/main.js'
 import { exampleAgreement, fingerprintOf, tmpDir, testConfig, CERTS } from '../helpers/gateway.js'
+import { runCli } from '../helpers/cli.js'
 
-async function cli (args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number, stdout: string, stderr: string }> {
-  const out = new PassThrough()
-  const err = new PassThrough()
-  let stdout = ''
-  let stderr = ''
-  out.on('data', d => { stdout += String(d) })
-  err.on('data', d => { stderr += String(d) })
-  const code = await main(args, { stdout: out, stderr: err, env })
-  return { code, stdout, stderr }
-}
+const cli = runCli
 
 function setup (t: { teardown: (fn: () => unknown) => void }, extra: Record<string, unknown> = {}): { dir: string, config: string, carriers: string } {
   const dir = tmpDir(t)

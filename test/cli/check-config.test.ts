@@ -4,22 +4,13 @@ import t from 'tap'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { PassThrough } from 'node:stream'
 import { stringify } from 'yaml'
-import { main } from '../../src/cli/main.js'
+import { runCli } from '../helpers/cli.js'
 
 const CERTS = resolve('certs-example')
 const FP = Array(32).fill('AB').join(':')
 
-async function cli (args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number, stdout: string, stderr: string }> {
-  const out = new PassThrough()
-  const err = new PassThrough()
-  const chunks = { stdout: '', stderr: '' }
-  out.on('data', (c: Buffer) => { chunks.stdout += c.toString() })
-  err.on('data', (c: Buffer) => { chunks.stderr += c.toString() })
-  const code = await main(args, { stdout: out, stderr: err, env })
-  return { code, ...chunks }
-}
+const cli = runCli
 
 const root = mkdtempSync(join(tmpdir(), 'cg-check-'))
 t.teardown(() => rmSync(root, { recursive: true, force: true }))

@@ -5,25 +5,16 @@ import t from 'tap'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { PassThrough } from 'node:stream'
 import { stringify } from 'yaml'
-import { main } from '../../src/cli/main.js'
 import { parseInterchange } from '../../src/edifact/index.js'
 import { segmentLines } from '../../src/cli/report.js'
+import { runCli } from '../helpers/cli.js'
 
 const SAMPLES = join(import.meta.dirname, '..', '..', '..', 'shared', 'samples')
 const sample = (f: string): string => join(SAMPLES, f)
 const EXAMPLE = 'examples/xa-paxlst.edi'
 
-async function cli (args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number, stdout: string, stderr: string, json: () => any }> {
-  const out = new PassThrough()
-  const err = new PassThrough()
-  const chunks = { stdout: '', stderr: '' }
-  out.on('data', (c: Buffer) => { chunks.stdout += c.toString() })
-  err.on('data', (c: Buffer) => { chunks.stderr += c.toString() })
-  const code = await main(args, { stdout: out, stderr: err, env })
-  return { code, ...chunks, json: () => JSON.parse(chunks.stdout) }
-}
+const cli = runCli
 
 const dir = mkdtempSync(join(tmpdir(), 'cg-inspect-'))
 t.teardown(() => rmSync(dir, { recursive: true, force: true }))

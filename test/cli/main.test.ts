@@ -5,18 +5,10 @@ import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { PassThrough } from 'node:stream'
-import { main, usage } from '../../src/cli/main.js'
+import { usage } from '../../src/cli/main.js'
+import { runCli } from '../helpers/cli.js'
 
-async function cli (args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number, stdout: string, stderr: string }> {
-  const out = new PassThrough()
-  const err = new PassThrough()
-  const chunks = { stdout: '', stderr: '' }
-  out.on('data', (c: Buffer) => { chunks.stdout += c.toString() })
-  err.on('data', (c: Buffer) => { chunks.stderr += c.toString() })
-  const code = await main(args, { stdout: out, stderr: err, env })
-  return { code, ...chunks }
-}
+const cli = runCli
 
 const COMMANDS = ['start', 'check-config', 'inspect', 'certify', 'carriers', 'certs', 'quarantine', 'send', 'probe']
 

@@ -1,27 +1,17 @@
 import t from 'tap'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { PassThrough } from 'node:stream'
 import { stringify } from 'yaml'
 import { connect } from 'amqplib'
-import { main } from '../../src/cli/main.js'
 import { amqpUrl, buildGateway, exampleAgreement, testConfig, SAMPLES } from '../helpers/gateway.js'
 import type { Gateway } from '../../src/app.js'
+import { runCli, type CliRun } from '../helpers/cli.js'
 
 const ZZ = exampleAgreement({ code: 'ZZ', name: 'Zed Air', stage: 'testing', senderIds: ['ZZAIRLINE'] })
 const REJECTED = readFileSync(join(SAMPLES, 'paxlst-wcoig-ex5-2-crew.edi')) // UNT count wrong: CONTRL 29
 const PASSENGER_VALUES = ['CLARK', 'MICHAEL', 'KAANAPALI', 'LAHAINA', 'MB140241', '720907', 'USD090746']
 
-async function cli (args: string[], env: NodeJS.ProcessEnv = { USER: 'officer1' }): Promise<{ code: number, stdout: string, stderr: string }> {
-  const out = new PassThrough()
-  const err = new PassThrough()
-  let stdout = ''
-  let stderr = ''
-  out.on('data', d => { stdout += String(d) })
-  err.on('data', d => { stderr += String(d) })
-  const code = await main(args, { stdout: out, stderr: err, env })
-  return { code, stdout, stderr }
-}
+const cli = async (args: string[], env: NodeJS.ProcessEnv = { USER: 'officer1' }): Promise<CliRun> => await runCli(args, env)
 
 async function reject (gateway: Gateway, receivedAt = new Date()): Promise<string> {
   const r = await gateway.pipeline.process({ channel: 'https', bytes: REJECTED, candidates: [gateway.agreements.current().byCode('ZZ')!], receivedAt })

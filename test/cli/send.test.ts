@@ -4,22 +4,13 @@ import t from 'tap'
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { createServer, type AddressInfo } from 'node:net'
 import { join } from 'node:path'
-import { PassThrough } from 'node:stream'
-import { main } from '../../src/cli/main.js'
 import { buildGateway, CERTS, exampleAgreement, tmpDir } from '../helpers/gateway.js'
 import { paxlst } from '../helpers/edi.js'
+import { runCli } from '../helpers/cli.js'
 
 const EXAMPLE = 'examples/xa-paxlst.edi'
 
-async function cli (args: string[]): Promise<{ code: number, stdout: string, stderr: string }> {
-  const out = new PassThrough()
-  const err = new PassThrough()
-  const chunks = { stdout: '', stderr: '' }
-  out.on('data', (c: Buffer) => { chunks.stdout += c.toString() })
-  err.on('data', (c: Buffer) => { chunks.stderr += c.toString() })
-  const code = await main(args, { stdout: out, stderr: err, env: {} })
-  return { code, ...chunks }
-}
+const cli = runCli
 
 const tls = (name = 'xa-client'): string[] => ['--cert', join(CERTS, `${name}.crt`), '--key', join(CERTS, `${name}.key`), '--ca', join(CERTS, 'ca.crt')]
 
