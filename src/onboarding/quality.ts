@@ -4,18 +4,11 @@
  * DOCS, and multi-part series completeness. Counts only (invariant 4); shares are computed where
  * they are shown.
  */
-import type { MessageModel } from '../messages/model.js'
-import { qualityOf } from '../messages/quality.js'
+import type { Quality, TravellerFigures } from '../messages/quality.js'
 
-export interface QualityFigures {
+export interface QualityFigures extends TravellerFigures {
   /** Messages whose content could be mapped (the figures cover these). */
   messages: number
-  travellers: number
-  documentNumber: number
-  documentExpiry: number
-  birthDate: number
-  nationality: number
-  gender: number
   pnrs: number
   cancelledPnrs: number
   pnrsWithAllDocs: number
@@ -37,8 +30,8 @@ export function addFigures (into: QualityFigures, from: QualityFigures): void {
   for (const k of Object.keys(into) as Array<keyof QualityFigures>) into[k] += from[k]
 }
 
-export function addModel (into: QualityFigures, type: 'PAXLST' | 'PNRGOV', model: MessageModel): void {
-  const q = qualityOf(type, model)
+/** Adds one mapped message's figures (computed once, by the assessment: `AssessedMessage.facts`). */
+export function addMessage (into: QualityFigures, q: Quality): void {
   into.messages++
   into.travellers += q.travellers
   for (const [k] of TRAVELLER_FIELDS) into[k] += q[k]

@@ -14,28 +14,19 @@ import type { Finding } from '../edifact/types.js'
 import { ERRORS } from '../errors.js'
 import { assessTransmission, type Assessment } from '../pipeline/assess.js'
 import { buildReply } from '../pipeline/acknowledge.js'
-import { createAckReferences } from '../acknowledge/index.js'
+import { createAckReferences, toPublicFinding } from '../acknowledge/index.js'
+import type { PublicFinding } from '../pipeline/types.js'
 import { newTransmissionId } from '../intake/transmission.js'
 import { explainCode, positionText } from './explain.js'
-import { addFigures, addModel, emptyQuality, partSeries, type PartRecord, type QualityFigures } from './quality.js'
+import { addFigures, addMessage, emptyQuality, partSeries, type PartRecord, type QualityFigures } from './quality.js'
 
 export type FileOutcome = 'accepted' | 'accepted_with_warnings' | 'rejected'
 
-export interface ReportFinding {
-  /** ISO 9735 0085 code, as in the CONTRL. */
-  code: number
+/** A finding as the JSON ack shows it, with what the code means, what to do and where, in words. */
+export interface ReportFinding extends PublicFinding {
   meaning: string
   advice: string
-  /** Gateway catalogue id (GW_ERR_…). */
-  id: string
-  level: string
-  message: string | null
-  segment: number | null
-  tag: string | null
-  element: number | null
-  component: number | null
   position: string
-  text: string
 }
 
 export interface FileReport {
@@ -75,20 +66,7 @@ export interface CertifyContext {
 
 export function reportFinding (f: Finding): ReportFinding {
   const x = explainCode(f.code)
-  return {
-    code: f.code,
-    meaning: x.meaning,
-    advice: x.advice,
-    id: f.id,
-    level: f.level,
-    message: f.message,
-    segment: f.segment,
-    tag: f.tag,
-    element: f.element,
-    component: f.component,
-    position: positionText(f),
-    text: f.text
-  }
+  return { ...toPublicFinding(f), meaning: x.meaning, advice: x.advice, position: positionText(f) }
 }
 
 function ackOf (a: Assessment, ctx: CertifyContext, now: Date, newReference: () => string): Pick<FileReport, 'ack' | 'ackNote'> {
@@ -113,7 +91,7 @@ export function certifyFile (agreement: Agreement, name: string, bytes: Buffer, 
   const quality = emptyQuality()
   const parts: PartRecord[] = []
   for (const m of a.messages) {
-    if (m.model !== null && (m.type === 'PAXLST' || m.type === 'PNRGOV')) addModel(quality, m.type, m.model)
+    if (m.facts !== null) addMessage(quality, m.facts.quality)
     parts.push({ key: `${m.type}|${m.part.commonAccessReference ?? `${name}|${m.reference}`}`, sequence: m.part.sequence, final: m.part.final })
   }
   const report: FileReport = {
