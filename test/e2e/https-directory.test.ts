@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto'
 import { join } from 'node:path'
 import { buildGateway, exampleAgreement } from '../helpers/gateway.js'
 import { call } from '../helpers/https-client.js'
+import { EXAMPLE_HEADERS } from '../helpers/edi.js'
 import { parseInterchange } from '../../src/edifact/index.js'
 
 const EXAMPLE = readFileSync(join(import.meta.dirname, '..', '..', 'examples', 'xa-paxlst.edi'))
@@ -29,23 +30,7 @@ t.test('a clean PAXLST is forwarded to the outbox and answered with a positive C
   const props = JSON.parse(readFileSync(join(outbox, `${id}.json`), 'utf8'))
   t.equal(props.messageId, id)
   t.equal(props.routingKey, 'paxlst.XA')
-  t.match(props.headers, {
-    'x-carrier': 'XA',
-    'x-channel': 'https',
-    'x-message-type': 'PAXLST',
-    'x-message-version': 'D:05B',
-    'x-sender': 'XAAPI',
-    'x-interchange-ref': 'XA0000000217',
-    'x-flight': 'XA123',
-    'x-departure': 'LHR',
-    'x-arrival': 'JFK',
-    'x-scheduled-departure': '2025-01-14T09:15',
-    'x-document': 'passenger-list',
-    'x-test': 'false',
-    'x-validation': 'ok',
-    'x-message-count': '1',
-    'x-content-sha256': createHash('sha256').update(body).digest('hex')
-  })
+  t.match(props.headers, { ...EXAMPLE_HEADERS, 'x-content-sha256': createHash('sha256').update(body).digest('hex') })
   t.notOk(logs.text().includes('SPECIMEN') || logs.text().includes('X0000001'), 'no passenger value in any log line')
 
   const status = await call(gateway.httpsPort()!, { path: `/v1/transmissions/${id}` })

@@ -73,3 +73,21 @@ export function paxlst (opts: PaxlstOptions = {}): Buffer {
   }
   return Buffer.from(text, 'latin1')
 }
+
+/** The forward headers every end-to-end test expects for examples/xa-paxlst.edi sent by XA over HTTPS (bar its SHA-256). */
+export const EXAMPLE_HEADERS = Object.freeze({
+  'x-carrier': 'XA',
+  'x-channel': 'https',
+  'x-message-type': 'PAXLST',
+  'x-message-version': 'D:05B',
+  'x-sender': 'XAAPI',
+  'x-interchange-ref': 'XA0000000217',
+  'x-flight': 'XA123',
+  'x-departure': 'LHR',
+  'x-arrival': 'JFK',
+  'x-scheduled-departure': '2025-01-14T09:15',
+  'x-document': 'passenger-list',
+  'x-test': 'false',
+  'x-validation': 'ok',
+  'x-message-count': '1'
+})
