@@ -17,7 +17,7 @@ import { writeFileSync, mkdirSync } from 'node:fs'
 import { configFrom } from '../src/config/index.js'
 import { createGateway } from '../src/app.js'
 import { createLogger } from '../src/logger.js'
-import { startSftpServer, sshdUnavailable } from '../test/helpers/sshd.js'
+import { sftpChannelOf, startSftpServer, sshdUnavailable } from '../test/helpers/sshd.js'
 import { paxlstOfSize, placeholderOffsets, stamp } from './generate.js'
 
 export interface SftpBenchOptions {
@@ -62,23 +62,7 @@ export async function benchSftp (opts: SftpBenchOptions): Promise<SftpBenchResul
       stage: 'live',
       senderIds: ['XAAPI'],
       messages: { PAXLST: { versions: ['D05B'], ack: 'contrl' } },
-      channels: {
-        sftp: {
-          host: server.host,
-          port: server.port,
-          username: server.username,
-          privateKey: `file:${server.privateKeyPath}`,
-          hostKey: server.hostKeyFingerprint,
-          inbox: '/out',
-          pattern: '*.edi',
-          processing: '/out/processing',
-          done: '/out/done',
-          rejected: '/out/rejected',
-          ackDir: '/in',
-          pollSeconds: POLL_SECONDS,
-          maxInFlight
-        }
-      }
+      channels: { sftp: sftpChannelOf(server, { pollSeconds: POLL_SECONDS, maxInFlight }) }
     }))
     const config = configFrom({
       identity: { receiverIds: ['GOVPIU'], senderId: 'GOVPIU' },

@@ -52,6 +52,27 @@ export interface SftpServer {
   start: () => Promise<void>
 }
 
+/**
+ * The agreement's `channels.sftp` block for this server and its default folders (DEFAULT_DIRS):
+ * what the SFTP channel tests and bench/sftp.ts start from, with their own settings on top.
+ */
+export function sftpChannelOf (server: SftpServer, settings: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    host: server.host,
+    port: server.port,
+    username: server.username,
+    privateKey: `file:${server.privateKeyPath}`,
+    hostKey: server.hostKeyFingerprint,
+    inbox: '/out',
+    pattern: '*.edi',
+    processing: '/out/processing',
+    done: '/out/done',
+    rejected: '/out/rejected',
+    ackDir: '/in',
+    ...settings
+  }
+}
+
 const SSHD = '/usr/sbin/sshd'
 const CHROOT_BASE = '/var/lib/carrier-gateway-test'
 const DEFAULT_DIRS = ['out', 'out/processing', 'out/done', 'out/rejected', 'in']

@@ -2,7 +2,7 @@
 // the gateway to get somewhere, and reading the folders on the server and the outbox from disk.
 import { readdirSync, readFileSync, existsSync } from 'node:fs'
 import { join } from 'node:path'
-import type { SftpServer } from '../../helpers/sshd.js'
+import { sftpChannelOf, type SftpServer } from '../../helpers/sshd.js'
 import { exampleAgreement } from '../../helpers/gateway.js'
 import type { Gateway } from '../../../src/app.js'
 
@@ -11,24 +11,7 @@ type Doc = Record<string, unknown>
 /** An XA agreement whose only channel is the test server's SFTP, polling every 0.1 s. */
 export function sftpAgreement (server: SftpServer, sftp: Doc = {}, overrides: Doc = {}): Doc {
   return exampleAgreement({
-    channels: {
-      sftp: {
-        host: server.host,
-        port: server.port,
-        username: server.username,
-        privateKey: `file:${server.privateKeyPath}`,
-        hostKey: server.hostKeyFingerprint,
-        inbox: '/out',
-        pattern: '*.edi',
-        processing: '/out/processing',
-        done: '/out/done',
-        rejected: '/out/rejected',
-        ackDir: '/in',
-        pollSeconds: 0.1,
-        staleClaimMinutes: 30,
-        ...sftp
-      }
-    },
+    channels: { sftp: sftpChannelOf(server, { pollSeconds: 0.1, staleClaimMinutes: 30, ...sftp }) },
     ...overrides
   })
 }
