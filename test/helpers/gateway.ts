@@ -108,3 +108,24 @@ export async function buildGateway (t: TeardownHost, opts: BuildOptions = {}): P
 export function clientTls (name = 'xa-client'): { cert: Buffer, key: Buffer, ca: Buffer } {
   return { cert: readFileSync(join(CERTS, `${name}.crt`)), key: readFileSync(join(CERTS, `${name}.key`)), ca: readFileSync(join(CERTS, 'ca.crt')) }
 }
+
+/** Resolves when `check` holds; rejects with `what` after `ms` (a hang guard, not a timing assertion). */
+export async function waitFor (what: string, check: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> {
+  const deadline = Date.now() + ms
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`)
+    await new Promise(resolve => setTimeout(resolve, 20))
+  }
+}
+
+/** A metric's current value summed over the label sets matching `labels` (0 when absent). */
+export async function metricValue (gateway: Gateway, name: string, labels: Record<string, string> = {}): Promise<number> {
+  const metric = gateway.metrics.registry.getSingleMetric(name)
+  if (metric === undefined) return 0
+  const data = await metric.get()
+  let sum = 0
+  for (const v of data.values) {
+    if (Object.entries(labels).every(([k, val]) => String((v.labels as Record<string, unknown>)[k]) === val)) sum += v.value
+  }
+  return sum
+}

@@ -8,7 +8,8 @@ import { connect, type ConnectionOptions, type TLSSocket } from 'node:tls'
 import { Agent, request } from 'node:https'
 import { exampleAgreement, fingerprintOf, clientTls } from '../../helpers/gateway.js'
 import type { Response } from '../../helpers/https-client.js'
-import type { Gateway } from '../../../src/app.js'
+
+export { metricValue, waitFor } from '../../helpers/gateway.js'
 
 export const EXAMPLE = readFileSync(join(import.meta.dirname, '..', '..', '..', 'examples', 'xa-paxlst.edi'))
 /** Values from inside the example's segments (passenger data): never in a reply, log or metric. */
@@ -67,27 +68,6 @@ export async function tlsConnect (port: number, opts: ConnectionOptions & { name
     socket.once('error', reject)
     socket.once('close', () => reject(new Error('closed before the handshake completed')))
   })
-}
-
-/** A metric's current value summed over the label sets matching `labels`. */
-export async function metricValue (gateway: Gateway, name: string, labels: Record<string, string> = {}): Promise<number> {
-  const metric = gateway.metrics.registry.getSingleMetric(name)
-  if (metric === undefined) return 0
-  const data = await metric.get()
-  let sum = 0
-  for (const v of data.values) {
-    if (Object.entries(labels).every(([k, val]) => String((v.labels as Record<string, unknown>)[k]) === val)) sum += v.value
-  }
-  return sum
-}
-
-/** Resolves when `check` holds; rejects after `ms` (a hang guard, not a timing assertion). */
-export async function waitFor (what: string, check: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`)
-    await new Promise(resolve => setTimeout(resolve, 20))
-  }
 }
 
 /** A keep-alive agent holding one connection with an example certificate (and its TLS sessions). */

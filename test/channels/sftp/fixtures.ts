@@ -4,7 +4,8 @@ import { readdirSync, readFileSync, existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { sftpChannelOf, type SftpServer } from '../../helpers/sshd.js'
 import { exampleAgreement } from '../../helpers/gateway.js'
-import type { Gateway } from '../../../src/app.js'
+
+export { metricValue, waitFor } from '../../helpers/gateway.js'
 
 type Doc = Record<string, unknown>
 
@@ -31,25 +32,4 @@ export function readRemote (server: SftpServer, rel: string): string {
 export function outboxBodies (outbox: string): string[] {
   if (!existsSync(outbox)) return []
   return readdirSync(outbox).filter(f => f.endsWith('.edi')).map(f => readFileSync(join(outbox, f), 'latin1')).sort()
-}
-
-/** Resolves when `check` holds; rejects with `what` after `ms` (a hang guard, not a timing assertion). */
-export async function waitFor (what: string, check: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`)
-    await new Promise(resolve => setTimeout(resolve, 20))
-  }
-}
-
-/** A metric's current value for a label set (0 when absent). */
-export async function metricValue (gateway: Gateway, name: string, labels: Record<string, string> = {}): Promise<number> {
-  const metric = gateway.metrics.registry.getSingleMetric(name)
-  if (metric === undefined) return 0
-  const data = await metric.get()
-  let sum = 0
-  for (const v of data.values) {
-    if (Object.entries(labels).every(([k, val]) => String((v.labels as Record<string, unknown>)[k]) === val)) sum += v.value
-  }
-  return sum
 }
