@@ -1,8 +1,22 @@
 // A carrier's HTTPS client for tests: mutual TLS with an example certificate (or none).
+import type { IncomingMessage } from 'node:http'
 import { request } from 'node:https'
 import { clientTls } from './gateway.js'
 
 export interface Response { status: number, headers: Record<string, string | string[] | undefined>, body: string, json: () => any }
+
+/** Reads a response to its end: the callback for `https.request`, settling the caller's promise. */
+export function readResponse (resolve: (r: Response) => void, reject: (e: Error) => void): (res: IncomingMessage) => void {
+  return res => {
+    const chunks: Buffer[] = []
+    res.on('data', (c: Buffer) => chunks.push(c))
+    res.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8')
+      resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text, json: () => JSON.parse(text) })
+    })
+    res.on('error', reject)
+  }
+}
 
 export interface RequestOptions {
   method?: string
@@ -31,15 +45,7 @@ export async function call (port: number, opts: RequestOptions = {}): Promise<Re
         ...(opts.accept !== undefined ? { accept: opts.accept } : {}),
         ...opts.headers
       }
-    }, res => {
-      const chunks: Buffer[] = []
-      res.on('data', (c: Buffer) => chunks.push(c))
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8')
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text, json: () => JSON.parse(text) })
-      })
-      res.on('error', reject)
-    })
+    }, readResponse(resolve, reject))
     req.on('error', reject)
     req.end(body)
   })

@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { connect, type ConnectionOptions, type TLSSocket } from 'node:tls'
 import { Agent, request } from 'node:https'
 import { exampleAgreement, fingerprintOf, clientTls } from '../../helpers/gateway.js'
-import type { Response } from '../../helpers/https-client.js'
+import { readResponse, type Response } from '../../helpers/https-client.js'
 
 export { metricValue, waitFor } from '../../helpers/gateway.js'
 
@@ -96,13 +96,7 @@ export async function agentCall (agent: Agent, port: number, opts: { path?: stri
       }
     }, res => {
       const socket = res.socket as TLSSocket
-      const chunks: Buffer[] = []
-      res.on('data', (c: Buffer) => chunks.push(c))
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8')
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text, json: () => JSON.parse(text), socket, sessionReused: socket.isSessionReused() })
-      })
-      res.on('error', reject)
+      readResponse(r => resolve({ ...r, socket, sessionReused: socket.isSessionReused() }), reject)(res)
     })
     req.on('error', reject)
     req.end(opts.body)
@@ -112,15 +106,7 @@ export async function agentCall (agent: Agent, port: number, opts: { path?: stri
 /** A POST with exactly these headers (nothing added); the body is written in chunks when no Content-Length is given. */
 export async function rawPost (port: number, body: Buffer, headers: Record<string, string>, name = 'xa-client'): Promise<Response> {
   return await new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, servername: 'localhost', ...clientTls(name), agent: false, method: 'POST', path: '/v1/transmissions', headers }, res => {
-      const chunks: Buffer[] = []
-      res.on('data', (c: Buffer) => chunks.push(c))
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8')
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text, json: () => JSON.parse(text) })
-      })
-      res.on('error', reject)
-    })
+    const req = request({ host: '127.0.0.1', port, servername: 'localhost', ...clientTls(name), agent: false, method: 'POST', path: '/v1/transmissions', headers }, readResponse(resolve, reject))
     req.on('error', reject)
     for (let i = 0; i < body.length; i += 256) req.write(body.subarray(i, i + 256))
     req.end()
