@@ -45,6 +45,13 @@ const DEFAULT_VERSION = '13:1'
 const DEFAULT_FUNCTION = '22'
 const UNSPECIFIED = 18
 
+/**
+ * The only segments of the subject's messages that an acknowledgement reads (CONTRL reads none):
+ * a worker thread hands back these and drops the rest (pipeline/check.ts). test/pipeline/check-pool.test.ts
+ * compares the acks built from both forms for every sample, so a new read here shows up there.
+ */
+export const SEGMENTS_ACKS_READ: ReadonlySet<string> = new Set(['MSG'])
+
 /** MSG 1225 (message function) of the subject, read from its MSG segment (`MSG+:22`). */
 function subjectFunction (subject: AckSubject): string {
   for (const m of subject.messages) {

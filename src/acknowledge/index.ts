@@ -8,7 +8,7 @@ export {
   buildContrl, findingHomes, messageRejected,
   type AckSubject, type BuiltAck, type ContrlOptions, type FindingHomes, type MessageOutcome, type SubjectGroup
 } from './contrl.js'
-export { buildAckres, type AckresOptions } from './ackres.js'
+export { buildAckres, SEGMENTS_ACKS_READ, type AckresOptions } from './ackres.js'
 export { buildJsonAck, summarizeMessages, toPublicFinding, type JsonAckInput } from './json.js'
 
 const COUNTER_SPACE = 36 ** 5

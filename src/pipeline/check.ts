@@ -8,6 +8,7 @@ import type { Agreement } from '../agreements/schema.js'
 import type { MessageEnvelope, Segment } from '../edifact/types.js'
 import { keepMessages } from '../edifact/subset.js'
 import { sha256Hex } from '../intake/transmission.js'
+import { SEGMENTS_ACKS_READ } from '../acknowledge/index.js'
 import { assessTransmission, type AssessContext, type Assessment } from './assess.js'
 import type { ExcludedAgreement } from './types.js'
 
@@ -40,13 +41,6 @@ export function checkTransmission (job: CheckJob): Checked {
   const subset = keepMessages(a.interchange.body, a.interchange.separators!, new Set(messages))
   return { assessment: a, sha256, forward: { body: subset, sha256: sha256Hex(subset), messages } }
 }
-
-/**
- * Segments the acknowledgement builders read from a message (ACKRES echoes the PNRGOV MSG
- * function); the compact form keeps these and drops the rest. The test comparing acks built from
- * full and compact assessments of every sample guards this list.
- */
-const SEGMENTS_ACKS_READ: ReadonlySet<string> = new Set(['MSG'])
 
 /** A plain copy: segments may be lazily materialised objects, which structured cloning would lose. */
 function plainSegment (s: Segment): Segment {
