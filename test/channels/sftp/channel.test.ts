@@ -91,7 +91,10 @@ t.test('over the size limit: rejected/ with a JSON error ack, never forwarded', 
   const file = paxlst({ reference: 'BIG1' })
   const { dir, logs } = await buildGateway(t, { agreements: [sftpAgreement(server, {}, { limits: { maxMessageBytes: file.length - 1 } })] })
   server.putFile('out/big.edi', file)
-  await waitFor('rejected', () => filesIn(server, 'out/rejected').length === 1)
+  // The file shows in rejected/ as soon as the server has moved it; the channel logs once the
+  // move's reply is back: wait for both.
+  const logged = (): boolean => logs.records().some(r => r.msg === 'SFTP file over the size limit; moved to rejected')
+  await waitFor('rejected', () => filesIn(server, 'out/rejected').length === 1 && logged())
   t.same(filesIn(server, 'in'), ['big.edi.json'])
   const ack = JSON.parse(readRemote(server, 'in/big.edi.json'))
   t.match(ack, { outcome: 'rejected', errors: [{ id: 'GW_ERR_INTAKE_TOO_LARGE' }], limitBytes: file.length - 1 })
