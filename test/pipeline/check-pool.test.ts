@@ -131,6 +131,24 @@ t.test('a worker that fails or dies fails only its job, with a retry error, and 
   await t.rejects(checker.check(jobOf(Buffer.from('UNB+again'), xa)), { id: 'GW_ERR_MESSAGE_CHECK_UNAVAILABLE', message: /TypeError/ }, 'a new worker took over')
 })
 
+t.test('the real worker reports a job that throws by its error class only, and takes the next job', async t => {
+  const xa = (await agreementsOf(t, [exampleAgreement()])).get('XA')!
+  const lines: string[] = []
+  const logger = pino({ level: 'info' }, { write: (l: string) => { lines.push(l) } })
+  const checker = createChecker({ threads: 1, minBytes: 0, logger })
+  t.teardown(async () => { await checker.close() })
+  // An agreement without its strictness block makes the assessment throw a TypeError whose
+  // message quotes what it was reading: the reply must carry the class, never the message.
+  const broken = { ...xa, strictness: undefined } as unknown as Agreement
+  const err = await checker.check(jobOf(paxlst(), broken)).then(() => null, (e: unknown) => e as Error & { id?: string })
+  t.equal(err?.id, 'GW_ERR_MESSAGE_CHECK_UNAVAILABLE')
+  t.match(err?.message, /\(TypeError\)$/, 'the error class')
+  t.notMatch(err?.message, /reading|undefined|strictness/, 'not the thrown message')
+  t.notMatch(lines.join(''), /reading|strictness/, 'nor in the log')
+  const next = await checker.check(jobOf(paxlst(), xa))
+  t.equal(next.assessment.outcome, 'accepted', 'the same worker goes on with the next job')
+})
+
 t.test('close fails waiting jobs with a retry error and refuses new ones', async t => {
   const xa = (await agreementsOf(t, [exampleAgreement()])).get('XA')!
   const checker = createChecker({ threads: 1, minBytes: 0, logger: silent })
