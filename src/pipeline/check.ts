@@ -21,7 +21,7 @@ export interface CheckJob {
 
 export interface Checked {
   assessment: Assessment
-  /** SHA-256 of the interchange body (of the bytes when no interchange was found). */
+  /** SHA-256 of `bodyOf(assessment, bytes)`. */
   sha256: string
   /**
    * What goes to the PIU if the transmission is accepted: the positions of the messages that are
@@ -30,9 +30,14 @@ export interface Checked {
   forward: { body: Buffer, sha256: string, messages: number[] }
 }
 
+/** What is hashed, and quarantined when rejected: the interchange body, or the bytes when none was found. */
+export function bodyOf (a: Assessment, bytes: Buffer): Buffer {
+  return a.interchange.body.length > 0 ? a.interchange.body : bytes
+}
+
 export function checkTransmission (job: CheckJob): Checked {
   const a = assessTransmission(job.bytes, job.candidates, job.ctx, job.excluded)
-  const body = a.interchange.body.length > 0 ? a.interchange.body : job.bytes
+  const body = bodyOf(a, job.bytes)
   const sha256 = sha256Hex(body)
   const messages = a.messages.filter(m => m.outcome !== 'rejected').map(m => m.index)
   // Nothing is forwarded from a rejected transmission: no subset worth building.

@@ -18,6 +18,7 @@ import { createAckReferences, toPublicFinding } from '../acknowledge/index.js'
 import { newTransmissionId } from '../intake/transmission.js'
 import type { Assessment } from './assess.js'
 import type { Checker } from './check-pool.js'
+import { bodyOf } from './check.js'
 import { buildReply, type BuiltReply } from './acknowledge.js'
 import { forwardHeaders, routingKey } from './headers.js'
 import { claimDedupeKey } from './dedupe.js'
@@ -109,7 +110,7 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
   async function quarantine (id: string, input: TransmissionInput, a: Assessment, sha256: string, carrier: Agreement, extra: Finding[]): Promise<void> {
     const report = JSON.stringify({ transmissionId: id, carrier: carrier.code, channel: input.channel, receivedAt: input.receivedAt.toISOString(), errors: [...a.errors, ...extra].map(toPublicFinding), warnings: a.warnings.map(toPublicFinding) })
     const unb = a.interchange.unb
-    const body = a.interchange.body.length > 0 ? a.interchange.body : input.bytes
+    const body = bodyOf(a, input.bytes)
     const headers: Record<string, string> = { 'x-carrier': carrier.code, 'x-channel': input.channel, 'x-content-sha256': sha256, 'x-validation': 'rejected' }
     if (unb !== null) { headers['x-sender'] = unb.sender; headers['x-interchange-ref'] = unb.reference }
     if (a.messages[0] !== undefined) headers['x-message-type'] = a.messages[0].type
