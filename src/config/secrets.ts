@@ -12,7 +12,7 @@ export function isSecretRef (value: string): boolean {
 
 /**
  * The secret's value. Plain values (a literal `amqp://` URL in a test config) pass through so that
- * tests and development setups need no environment; the README recommends references.
+ * tests and development setups need no environment; docs/configuration.md recommends references.
  */
 export function resolveSecret (ref: string, env: NodeJS.ProcessEnv = process.env): string {
   if (ref.startsWith('env:')) {

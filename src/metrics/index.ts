@@ -2,7 +2,7 @@
  * The metrics catalogue: one dedicated prom-client Registry per gateway instance (no global state
  * between tests), every name prefixed `carrier_gateway_`, labels bounded: carrier codes come from
  * the agreements (`unknown` otherwise), channel / type / outcome / code from fixed sets. Each
- * channel and stage adds its metrics here so the catalogue stays in one place (README "Metrics").
+ * channel and stage adds its metrics here so the catalogue stays in one place (docs/metrics.md "Catalogue").
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 

@@ -51,7 +51,7 @@ export function scaffoldAgreement (o: ScaffoldOptions): string {
   const lc = o.code.toLowerCase()
   const l: string[] = [
     `# Carrier agreement for ${o.code} (${o.name.replace(/[\r\n]/g, ' ')}), scaffolded by \`carrier-gateway carriers add\` on ${o.now.toISOString().slice(0, 10)}.`,
-    '# Every field is described in the README ("Carrier agreement"). The running gateway re-reads this',
+    '# Every field is described in docs/agreements.md. The running gateway re-reads this',
     '# folder when a file changes; a file with an error is reported and ignored (the last good version',
     '# stays). Check a change with `carrier-gateway check-config`.',
     '',

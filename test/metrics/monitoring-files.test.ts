@@ -129,7 +129,7 @@ t.test('the Prometheus rules are valid YAML with the expected structure, runbook
 })
 
 t.test('the README lists every metric of the catalogue with its labels', async t => {
-  const doc = read('README.md')
+  const doc = read('docs', 'metrics.md')
   const m = createMetrics({ defaults: false })
   const metrics = m.registry.getMetricsAsArray() as unknown as Array<{ name: string, labelNames: string[] }>
   const missing: string[] = []
