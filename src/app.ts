@@ -82,7 +82,7 @@ export async function createGateway (opts: GatewayOptions): Promise<Gateway> {
   const { config } = opts
   const logger = opts.logger ?? createLogger(config.log.level)
   const metrics = createMetrics()
-  const agreements = opts.agreements ?? createAgreementStore(config.carriers)
+  const agreements = opts.agreements ?? createAgreementStore(config.carriers, { logger: logger.child({ component: 'agreements' }) })
   const ledger = await createLedger(config.ledger.kind === 'sqlite'
     ? { kind: 'sqlite', path: config.ledger.path }
     : { kind: 'postgres', url: resolveSecret(config.ledger.url), schema: config.ledger.schema })

@@ -6,6 +6,7 @@
 import { readdirSync, watch, type FSWatcher } from 'node:fs'
 import { isIP } from 'node:net'
 import { basename, join } from 'node:path'
+import type { Logger } from 'pino'
 import { GatewayError } from '../errors.js'
 import { readYaml } from '../config/index.js'
 import { compileChecker, deepFreeze, problemText, type ConfigProblem } from '../config/validate.js'
@@ -171,8 +172,42 @@ export function agreementSetOf (agreements: Agreement[]): AgreementSet {
   return indexSet(agreements)
 }
 
+/** Fields whose values are short enumerations or numbers, safe and useful to show in the reload log. */
+const SHOWN_FIELDS = new Set(['stage', 'ackWhen', 'acceptTest', 'maxAgeHours', 'typeB', 'unaRepair'])
+
+export interface ReloadChanges {
+  added: string[]
+  removed: string[]
+  /** Per carrier, the top-level fields that changed: `stage: testing → live`, or just `channels`. */
+  changed: Array<{ code: string, fields: string[] }>
+}
+
+/**
+ * What a reload changed, for the log (docs/agreements.md): codes and field names, with
+ * values only for the enumerations in SHOWN_FIELDS, never a certificate, address or secret reference.
+ */
+export function reloadChanges (before: readonly Agreement[], after: readonly Agreement[]): ReloadChanges {
+  const old = new Map(before.map(a => [a.code, a]))
+  const now = new Map(after.map(a => [a.code, a]))
+  const changed: ReloadChanges['changed'] = []
+  for (const a of after) {
+    const b = old.get(a.code)
+    if (b === undefined) continue
+    const keys = [...new Set([...Object.keys(b), ...Object.keys(a)])].filter(k => k !== 'file').sort()
+    const fields = keys.filter(k => JSON.stringify((b as Record<string, unknown>)[k]) !== JSON.stringify((a as Record<string, unknown>)[k]))
+      .map(k => SHOWN_FIELDS.has(k) ? `${k}: ${String((b as Record<string, unknown>)[k])} → ${String((a as Record<string, unknown>)[k])}` : k)
+    if (fields.length > 0) changed.push({ code: a.code, fields })
+  }
+  return { added: after.filter(a => !old.has(a.code)).map(a => a.code), removed: before.filter(b => !now.has(b.code)).map(b => b.code), changed }
+}
+
+export interface AgreementStoreOptions {
+  /** Receives one `agreements reloaded` record per successful reload, with what changed. */
+  logger?: Pick<Logger, 'info'>
+}
+
 /** Loads the folder or throws GW_ERR_AGREEMENT_INVALID listing every problem. */
-export function createAgreementStore (dir: string): AgreementStore {
+export function createAgreementStore (dir: string, opts: AgreementStoreOptions = {}): AgreementStore {
   const first = loadAgreementDir(dir)
   if (first.problems.length > 0) throw new GatewayError('GW_ERR_AGREEMENT_INVALID', first.problems.map(problemText).join('; '))
   let set = indexSet(first.agreements)
@@ -182,7 +217,10 @@ export function createAgreementStore (dir: string): AgreementStore {
   const reload = (): ConfigProblem[] => {
     const next = loadAgreementDir(dir)
     if (next.problems.length > 0) return next.problems
+    const before = set.all
     set = indexSet(next.agreements)
+    // A go-live or a suspension must be visible in the log, not only in the audit file.
+    opts.logger?.info({ agreements: { count: set.all.length, ...reloadChanges(before, set.all) } }, 'agreements reloaded')
     // Every listener hears of the new set even if an earlier one throws; the first error is
     // rethrown afterwards so the caller still learns of it.
     let failure: unknown = null

@@ -1,56 +1,113 @@
 #!/usr/bin/env node
 /**
  * `carrier-gateway <command>`: one file per command in ./commands, loaded on demand so `inspect`
- * never loads the HTTPS stack. Exit codes (interfaces.md): 0 success, 1 input or check failed,
- * 2 usage error.
+ * never loads the HTTPS stack, and `--help` loads none. Exit codes (docs/cli.md "Exit codes and
+ * help"): 0 ok, 1 the checked thing failed, 2 usage error (also an unknown carrier, a missing file
+ * or an invalid config), 3 runtime failure.
  */
 import { realpathSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, print, type CliIo } from './io.js'
+import { isGatewayError } from '../errors.js'
+import { commandHelp, didYouMean, usage } from './help.js'
+import { EXIT_OK, EXIT_RUNTIME, EXIT_USAGE, UsageError, print, type CliIo } from './io.js'
+import { SPECS, type CommandName, type CommandSpec } from './spec.js'
+import { packageVersion } from './version.js'
+
+export { usage } from './help.js'
 
 type Command = (args: string[], io: CliIo) => Promise<number>
 
-const COMMANDS: Record<string, { summary: string, load: () => Promise<{ run: Command }> }> = {
-  start: { summary: 'run the gateway', load: async () => await import('./commands/start.js') },
-  'check-config': { summary: 'validate gateway config and every agreement', load: async () => await import('./commands/check-config.js') },
-  inspect: { summary: 'parse and validate files as the gateway would; print the report and the ack', load: async () => await import('./commands/inspect.js') },
-  certify: { summary: 'conformance report for an onboarding carrier', load: async () => await import('./commands/certify.js') },
-  carriers: { summary: 'list | show CODE | add CODE ... | set-stage CODE STAGE --reason TEXT', load: async () => await import('./commands/carriers.js') },
-  certs: { summary: 'issue CODE --out DIR | show FILE', load: async () => await import('./commands/certs.js') },
-  quarantine: { summary: 'list | show ID | release ID | purge', load: async () => await import('./commands/quarantine.js') },
-  send: { summary: 'send a file over HTTPS+mTLS as a carrier would; print the ack', load: async () => await import('./commands/send.js') },
-  probe: { summary: "check a carrier's SFTP or AMQP connectivity", load: async () => await import('./commands/probe.js') }
+const LOAD: Record<CommandName, () => Promise<{ run: Command }>> = {
+  start: async () => await import('./commands/start.js'),
+  'check-config': async () => await import('./commands/check-config.js'),
+  inspect: async () => await import('./commands/inspect.js'),
+  certify: async () => await import('./commands/certify.js'),
+  carriers: async () => await import('./commands/carriers.js'),
+  certs: async () => await import('./commands/certs.js'),
+  quarantine: async () => await import('./commands/quarantine.js'),
+  send: async () => await import('./commands/send.js'),
+  probe: async () => await import('./commands/probe.js')
 }
 
-export function usage (): string {
-  const width = Math.max(...Object.keys(COMMANDS).map(k => k.length))
-  return ['usage: carrier-gateway <command> [options]   (every command takes --config FILE)', '',
-    ...Object.entries(COMMANDS).map(([k, c]) => `  ${k.padEnd(width)}  ${c.summary}`)].join('\n')
+const NAMES = Object.keys(SPECS) as CommandName[]
+
+/** Own keys only: `carrier-gateway toString` is an unknown command, not Object.prototype's. */
+function commandOf (name: string | undefined): CommandName | null {
+  return name !== undefined && Object.hasOwn(SPECS, name) ? name as CommandName : null
+}
+
+const isHelp = (a: string): boolean => a === '--help' || a === '-h'
+
+/** `--help` anywhere before `--`; a value of an option that is literally `--help` is not expected. */
+function wantsHelp (args: string[]): boolean {
+  const end = args.indexOf('--')
+  return (end === -1 ? args : args.slice(0, end)).some(isHelp)
+}
+
+/** The help of `name [sub]`, or a usage error naming what was not found. */
+function helpFor (name: string, sub: string | undefined): string {
+  const cmd = commandOf(name)
+  if (cmd === null) throw new UsageError(didYouMean('command', name, NAMES))
+  const spec: CommandSpec = SPECS[cmd]
+  const subs = spec.subcommands
+  if (sub === undefined || subs === undefined || isHelp(sub) || sub.startsWith('-')) return commandHelp(cmd, spec)
+  if (!Object.hasOwn(subs, sub)) throw new UsageError(didYouMean(`${cmd} subcommand`, sub, Object.keys(subs)))
+  return commandHelp(`${cmd} ${sub}`, subs[sub])
+}
+
+/** What an error thrown by a command means for the exit code (one table, docs/cli.md). */
+function failure (name: string, err: unknown): { code: number, text: string } {
+  if (err instanceof UsageError) return { code: EXIT_USAGE, text: `${name}: ${err.message}\nrun 'carrier-gateway ${name} --help' for its usage` }
+  // An invalid config or agreement, or a secret it names that is not there: the input is wrong.
+  if (isGatewayError(err) && (err.id === 'GW_ERR_CONFIG_INVALID' || err.id === 'GW_ERR_CONFIG_SECRET_MISSING' || err.id === 'GW_ERR_AGREEMENT_INVALID')) {
+    return { code: EXIT_USAGE, text: `${name}: ${err.message}` }
+  }
+  const e = err as NodeJS.ErrnoException
+  if ((e.code === 'ENOENT' || e.code === 'EACCES' || e.code === 'EISDIR' || e.code === 'ENOTDIR') && e.syscall === 'open' && e.path !== undefined) {
+    return { code: EXIT_USAGE, text: `${name}: ${e.path} cannot be read (${e.code})` }
+  }
+  // Anything else (a refused connection, a full disk) is a runtime failure: the message, no stack.
+  return { code: EXIT_RUNTIME, text: `${name}: ${e.message}` }
 }
 
 export async function main (argv: string[], io: CliIo): Promise<number> {
   const [name, ...args] = argv
-  // Own keys only: `carrier-gateway toString` is an unknown command, not Object.prototype's.
-  const cmd = name === undefined || !Object.hasOwn(COMMANDS, name) ? undefined : COMMANDS[name]
-  if (name === '--help' || name === '-h' || name === 'help') {
+  if (name === undefined) {
+    print(io.stderr, usage())
+    return EXIT_USAGE
+  }
+  if (isHelp(name) || name === 'help') {
+    if (name === 'help' && args.length > 0) {
+      try {
+        print(io.stdout, helpFor(args[0], args[1]))
+      } catch (err) {
+        print(io.stderr, (err as Error).message)
+        return EXIT_USAGE
+      }
+      return EXIT_OK
+    }
     print(io.stdout, usage())
     return EXIT_OK
   }
-  if (cmd === undefined) {
-    print(io.stderr, name === undefined ? usage() : `unknown command: ${name}\n\n${usage()}`)
+  if (name === '--version' || name === '-v' || name === '-V') {
+    print(io.stdout, `carrier-gateway ${packageVersion()}`)
+    return EXIT_OK
+  }
+  const cmd = commandOf(name)
+  if (cmd === null) {
+    print(io.stderr, `${name.startsWith('-') ? didYouMean('option', name, ['help', 'version'], '--') : didYouMean('command', name, NAMES)}\n\n${usage()}`)
     return EXIT_USAGE
   }
   try {
-    return await (await cmd.load()).run(args, io)
-  } catch (err) {
-    if (err instanceof UsageError || (err as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS') === true) {
-      print(io.stderr, `${name}: ${(err as Error).message}\nrun 'carrier-gateway --help' for the commands`)
-      return EXIT_USAGE
+    if (wantsHelp(args)) {
+      print(io.stdout, helpFor(cmd, args[0]))
+      return EXIT_OK
     }
-    // Anything else (an invalid config, a file that cannot be read, a refused connection) is a
-    // failed check or input: exit 1 with the reason, the same in-process as from the bin.
-    print(io.stderr, `${name}: ${(err as Error).message}`)
-    return EXIT_FAILED
+    return await (await LOAD[cmd]()).run(args, io)
+  } catch (err) {
+    const f = failure(cmd, err)
+    print(io.stderr, f.text)
+    return f.code
   }
 }
 
@@ -70,6 +127,6 @@ if (invokedAsProgram()) {
     process.exitCode = code
   }, err => {
     print(process.stderr, `carrier-gateway: ${(err as Error).message}`)
-    process.exitCode = 1
+    process.exitCode = EXIT_RUNTIME
   })
 }

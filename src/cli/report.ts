@@ -9,9 +9,9 @@ import { normalizeAgreement } from '../agreements/store.js'
 import { assessTransmission, UNRELIABLE_ERRORS, type Assessment } from '../pipeline/assess.js'
 import { buildReply } from '../pipeline/acknowledge.js'
 import { createAckReferences, toPublicFinding } from '../acknowledge/index.js'
-import type { PublicFinding } from '../pipeline/types.js'
 import { parseInterchange } from '../edifact/index.js'
 import { ERRORS, type ErrorId } from '../errors.js'
+import type { PublicFinding } from '../transmission/index.js'
 
 export interface InspectReport {
   file: string

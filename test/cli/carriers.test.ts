@@ -2,7 +2,8 @@ import t from 'tap'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse, stringify } from 'yaml'
-import { buildGateway, exampleAgreement, fingerprintOf, tmpDir, testConfig, CERTS, SAMPLES } from '../helpers/gateway.js'
+import { buildGateway, exampleAgreement, fingerprintOf, tmpDir, testConfig, CERTS } from '../helpers/gateway.js'
+import { fixture } from '../fixtures/index.js'
 import { runCli, type CliRun } from '../helpers/cli.js'
 
 const cli = async (args: string[], env: NodeJS.ProcessEnv = { USER: 'tester' }): Promise<CliRun> => await runCli(args, env)
@@ -31,7 +32,7 @@ t.test('add: commented agreement in stage testing that passes check-config; neve
   t.match(doc.channels.https.certificates[0].notAfter, /^\d{4}-\d\d-\d\dT/)
 
   const again = await cli(['carriers', 'add', 'XA', '--name', 'Other', '--fingerprint', fingerprintOf('xb-client'), '--config', config])
-  t.equal(again.code, 1)
+  t.equal(again.code, 2)
   t.match(again.stderr, /already exists; not overwritten/)
   t.equal(readFileSync(join(carriers, 'XA.yaml'), 'utf8'), text, 'untouched')
 
@@ -71,12 +72,12 @@ t.test('add: refusals', async t => {
   t.equal((await cli(['carriers', 'add', 'XA', '--name', 'A', '--sftp', '--paxlst', 'D99B', '--config', config])).code, 2, 'unknown version')
   t.equal((await cli(['carriers', 'add', 'XA', '--name', 'A', '--fingerprint', 'sha256/AB:CD', '--config', config])).code, 2, 'short fingerprint')
   const expired = await cli(['carriers', 'add', 'XA', '--name', 'A', '--cert', join(CERTS, 'expired-client.crt'), '--config', config])
-  t.equal(expired.code, 1)
+  t.equal(expired.code, 2)
   t.match(expired.stderr, /expired/)
   // A sender id already claimed by an agreement sharing the certificate (a service provider).
   writeFileSync(join(carriers, 'XB.yaml'), stringify(exampleAgreement({ code: 'XB', senderIds: ['XAAPI'] })))
   const clash = await cli(['carriers', 'add', 'XA', '--name', 'A', '--sender-id', 'XAAPI', '--fingerprint', fingerprintOf('xa-client'), '--config', config])
-  t.equal(clash.code, 1)
+  t.equal(clash.code, 2)
   t.match(clash.stderr, /also claimed by XB/)
   t.notOk(existsSync(join(carriers, 'XA.yaml')), 'nothing written')
 })
@@ -118,8 +119,8 @@ t.test('list, show without a ledger, set-stage with audit and history', async t 
 
   t.equal((await cli(['carriers', 'set-stage', 'XS', 'live', '--config', config])).code, 2, '--reason is required')
   t.equal((await cli(['carriers', 'set-stage', 'XS', 'paused', '--reason', 'x', '--config', config])).code, 2, 'unknown stage')
-  t.equal((await cli(['carriers', 'set-stage', 'QQ', 'live', '--reason', 'x', '--config', config])).code, 1, 'no such carrier')
-  t.equal((await cli(['carriers', 'show', 'QQ', '--config', config])).code, 1)
+  t.equal((await cli(['carriers', 'set-stage', 'QQ', 'live', '--reason', 'x', '--config', config])).code, 2, 'no such carrier')
+  t.equal((await cli(['carriers', 'show', 'QQ', '--config', config])).code, 2)
   t.equal((await cli(['carriers', 'frobnicate', '--config', config])).code, 2)
 })
 
@@ -127,7 +128,7 @@ t.test('show reads the last transmission per type from the ledger; a running gat
   const zz = exampleAgreement({ code: 'ZZ', name: 'Zed Air', stage: 'testing', senderIds: ['ZZAIRLINE'] })
   const { gateway, dir, carriersDir } = await buildGateway(t, { agreements: [zz], config: { identity: { receiverIds: ['CUSTOMS'] } } })
   const receivedAt = new Date()
-  const r = await gateway.pipeline.process({ channel: 'https', bytes: readFileSync(join(SAMPLES, 'paxlst-wcoig-ex5-1-single-sector-pax.edi')), candidates: [gateway.agreements.current().byCode('ZZ')!], receivedAt })
+  const r = await gateway.pipeline.process({ channel: 'https', bytes: fixture('paxlst-d15b-pax.edi'), candidates: [gateway.agreements.current().byCode('ZZ')!], receivedAt })
   t.equal(r.outcome, 'accepted')
   const config = join(dir, 'gateway.yaml')
   writeFileSync(config, stringify(testConfig(dir, carriersDir, { identity: { receiverIds: ['CUSTOMS'] } })))

@@ -4,14 +4,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { stringify } from 'yaml'
 import type { ConformanceReport } from '../../src/onboarding/report.js'
+import { fixturePath } from '../fixtures/index.js'
 import { runCli } from '../helpers/cli.js'
 
-const SAMPLES = join(import.meta.dirname, '..', '..', '..', 'shared', 'samples')
-const GOOD = join(SAMPLES, 'paxlst-wcoig-ex5-1-single-sector-pax.edi')
-const BAD = join(SAMPLES, 'paxlst-wcoig-ex5-2-crew.edi')
-const PNR = join(SAMPLES, 'pnrgov-gtas-am-mxpnrgov.edi')
-/** Values from inside the samples' segments: none may appear in any report form. */
-const PASSENGER_VALUES = ['WILLIAMS', 'JOHN:DONALD', 'MB140241', '720907', 'TYR123', 'SLEAFORD', 'PE224T5', 'AMBER HILL', 'CLARK', 'KAANAPALI', 'LAHAINA', 'DAVIDSON', '628 9292', 'TESTSURNAMEONE', 'TESTNAMETWO', 'AO589000', '14OCT94']
+const GOOD = fixturePath('paxlst-d15b-pax.edi')
+const BAD = fixturePath('paxlst-d15b-crew-bad-count.edi')
+const PNR = fixturePath('pnrgov-11-split.edi')
+/** Values from inside the fixtures' segments: none may appear in any report form. */
+const PASSENGER_VALUES = ['TESTER', 'ALPHA', 'BRAVO', 'X0000001', 'X0000002', '800101', '750505', '1 TEST STREET', 'TESTVILLE', 'ZZ1 1ZZ', 'TEST ROAD', '0000 000 0002', 'UNIFORM', 'VICTOR', 'X0000014', '01JAN80']
 
 const cli = runCli
 
@@ -23,12 +23,12 @@ function setup (t: { teardown: (fn: () => void) => void }): { dir: string, confi
     code: 'ZZ',
     name: 'Zed Air',
     stage: 'testing',
-    senderIds: ['ZZAIRLINE', 'AM'],
+    senderIds: ['ZZAIRLINE', 'ZZ'],
     messages: { PAXLST: { versions: ['D15B'], ack: 'contrl' }, PNRGOV: { versions: ['11.1'], ack: 'ackres' } },
     channels: { https: { certificates: [`sha256/${Array(32).fill('AB').join(':')}`] } }
   }))
   const config = join(dir, 'gateway.yaml')
-  writeFileSync(config, stringify({ identity: { receiverIds: ['CUSTOMS', 'MXPNRGOV'] }, carriers: join(dir, 'carriers'), ledger: { path: join(dir, 'ledger.db') } }))
+  writeFileSync(config, stringify({ identity: { receiverIds: ['CUSTOMS', 'PIUPNR'] }, carriers: join(dir, 'carriers'), ledger: { path: join(dir, 'ledger.db') } }))
   return { dir, config }
 }
 
@@ -43,7 +43,7 @@ t.test('text report; exit 0 when every file would be accepted, 1 when one would 
   const bad = await cli(['certify', 'ZZ', GOOD, BAD, '--config', config])
   t.equal(bad.code, 1)
   t.match(bad.stdout, /NOT PASSED/)
-  t.match(bad.stdout, /\[29\] message PAX001, segment 21 \(UNT\), element 1: UNT segment count does not match/)
+  t.match(bad.stdout, /\[29\] message PAX001, segment 19 \(UNT\), element 1: UNT segment count does not match/)
   t.match(bad.stdout, /UCM\+PAX001\+PAXLST:D:15B:UN:IATA\+4\+29\+UNT'/)
   for (const v of PASSENGER_VALUES) t.notOk(ok.stdout.includes(v) || bad.stdout.includes(v), `no ${v} on the terminal`)
 })
@@ -54,9 +54,9 @@ t.test('--json: one parseable report with figures, codes and positions', async t
   t.equal(r.code, 1)
   const report = JSON.parse(r.stdout) as ConformanceReport
   t.same(report.summary, { files: 3, accepted: 2, acceptedWithWarnings: 0, rejected: 1, passed: false })
-  t.same(report.files.map(f => [f.file, f.outcome]), [['paxlst-wcoig-ex5-1-single-sector-pax.edi', 'accepted'], ['paxlst-wcoig-ex5-2-crew.edi', 'rejected'], ['pnrgov-gtas-am-mxpnrgov.edi', 'accepted']])
-  t.match(report.files[1].errors, [{ code: 29, segment: 21, tag: 'UNT', element: 1, position: 'message PAX001, segment 21 (UNT), element 1', meaning: 'control count does not match number of instances received' }])
-  t.match(report.quality, { travellers: 5, documentNumber: 3, documentExpiry: 3, birthDate: 3, nationality: 3, gender: 3, pnrs: 2, pnrsWithAllDocs: 1, series: { total: 3, complete: 3 } })
+  t.same(report.files.map(f => [f.file, f.outcome]), [['paxlst-d15b-pax.edi', 'accepted'], ['paxlst-d15b-crew-bad-count.edi', 'rejected'], ['pnrgov-11-split.edi', 'accepted']])
+  t.match(report.files[1].errors, [{ code: 29, segment: 19, tag: 'UNT', element: 1, position: 'message PAX001, segment 19 (UNT), element 1', meaning: 'control count does not match number of instances received' }])
+  t.match(report.quality, { travellers: 5, documentNumber: 4, documentExpiry: 4, birthDate: 4, nationality: 4, gender: 4, pnrs: 2, pnrsWithAllDocs: 1, series: { total: 3, complete: 3 } })
   for (const v of PASSENGER_VALUES) t.notOk(r.stdout.includes(v), `no ${v} in the JSON`)
 })
 
@@ -69,10 +69,10 @@ t.test('--html OUT: a self-contained page with the figures and no passenger valu
   const html = readFileSync(out, 'utf8')
   t.match(html, /<title>Conformance report ZZ<\/title>/)
   t.match(html, /<th>travellers<\/th><td class="n">5<\/td>/)
-  t.match(html, /<th>with document number<\/th><td class="n">60% \(3 of 5\)<\/td>/)
+  t.match(html, /<th>with document number<\/th><td class="n">80% \(4 of 5\)<\/td>/)
   t.match(html, /<th>PNRs with SSR DOCS for every traveller<\/th><td class="n">50% \(1 of 2\)<\/td>/)
   t.match(html, /<th>complete \(final part and no gap\)<\/th><td class="n">3<\/td>/)
-  t.match(html, /message PAX001, segment 21 \(UNT\), element 1/)
+  t.match(html, /message PAX001, segment 19 \(UNT\), element 1/)
   t.notMatch(html, /<script|<link|\bsrc=|\bhref=|url\(/i, 'no external resource')
   for (const v of PASSENGER_VALUES) t.notOk(html.includes(v), `no ${v} in the HTML`)
 })
@@ -83,16 +83,16 @@ t.test('usage and input errors', async t => {
   t.equal((await cli(['certify', 'ZZ', GOOD, '--json', '--html', join(dir, 'x.html'), '--config', config])).code, 2, '--json with --html')
   t.equal((await cli(['certify', 'ZZ', GOOD, '--bogus', '--config', config])).code, 2, 'unknown option')
   const unknown = await cli(['certify', 'QQ', GOOD, '--config', config])
-  t.equal(unknown.code, 1)
+  t.equal(unknown.code, 2)
   t.match(unknown.stderr, /no agreement for carrier QQ/)
   const missing = await cli(['certify', 'ZZ', join(dir, 'nope.edi'), '--config', config])
-  t.equal(missing.code, 1)
+  t.equal(missing.code, 2)
   t.match(missing.stderr, /nope\.edi cannot be read \(ENOENT\)/)
   const unwritable = await cli(['certify', 'ZZ', GOOD, '--html', join(dir, 'no', 'such', 'dir.html'), '--config', config])
-  t.equal(unwritable.code, 1)
+  t.equal(unwritable.code, 3)
   t.match(unwritable.stderr, /dir\.html cannot be written \(ENOENT\)/)
   writeFileSync(join(dir, 'carriers', 'XB.yaml'), 'code: XB\nname: B\n')
   const broken = await cli(['certify', 'XB', GOOD, '--config', config])
-  t.equal(broken.code, 1)
+  t.equal(broken.code, 2)
   t.match(broken.stderr, /the agreement of XB is invalid:\n.*XB\.yaml: \/stage is required/)
 })

@@ -35,7 +35,7 @@ t.test('issue from the configured CA, then register it with carriers add, then s
   t.equal(new X509Certificate(readFileSync(crt)).subject, 'CN=XQ', 'no agreement: no O=')
 
   const again = await cli(['certs', 'issue', 'XQ', '--out', out, '--config', config])
-  t.equal(again.code, 1)
+  t.equal(again.code, 2)
   t.match(again.stderr, /already exists; not overwritten/)
 
   t.equal((await cli(['carriers', 'add', 'XQ', '--name', 'Quebec Air', '--cert', crt, '--config', config])).code, 0)
@@ -82,6 +82,6 @@ t.test('issue: usage, and a CA the gateway does not trust is warned about', asyn
   t.equal((await cli(['certs', 'revoke', 'XR', '--config', config])).code, 2)
   const noKey = setup(t, { ca: { cert: join(CERTS, 'ca.crt'), key: 'env:CG_TEST_NO_SUCH_CA_KEY' } })
   const missing = await cli(['certs', 'issue', 'XR', '--out', join(noKey.dir, 'o'), '--config', noKey.config])
-  t.equal(missing.code, 1)
+  t.equal(missing.code, 2)
   t.match(missing.stderr, /environment variable CG_TEST_NO_SUCH_CA_KEY is not set/)
 })

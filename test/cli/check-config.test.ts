@@ -139,6 +139,6 @@ t.test('a carrier channel\'s secret reference must resolve', async t => {
 t.test('usage errors exit 2', async t => {
   const r = await cli(['check-config', '--bogus'])
   t.equal(r.code, 2)
-  t.match(r.stderr, /^check-config: Unknown option '--bogus'/)
+  t.match(r.stderr, /^check-config: unknown option '--bogus'/)
   t.equal((await cli(['check-config', 'extra-positional'])).code, 2)
 })

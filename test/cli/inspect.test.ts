@@ -196,27 +196,27 @@ t.test('several files: a JSON list, exit 1 when any would be rejected', async t 
   t.equal(ok.stdout.split('\n\n').length, 2, 'one human report per file')
 })
 
-t.test('an unreadable file: named on stderr, the others still reported, exit 1', async t => {
+t.test('an unreadable file: named on stderr, the others still reported, exit 2', async t => {
   const missing = join(dir, 'absent.edi')
   const r = await inspect(missing, EXAMPLE, '--json')
-  t.equal(r.code, 1)
+  t.equal(r.code, 2)
   t.match(r.stderr, `inspect: ${missing} cannot be read (ENOENT)`)
   t.same(r.json().map((x: any) => x.file), [EXAMPLE])
 })
 
 t.test('config and carrier problems', async t => {
   const gone = await cli(['inspect', EXAMPLE, '--config', join(dir, 'absent.yaml')])
-  t.equal(gone.code, 1, 'an explicitly named config must exist')
+  t.equal(gone.code, 2, 'an explicitly named config must exist')
   t.match(gone.stderr, `${join(dir, 'absent.yaml')}: (document) does not exist`)
   const viaEnv = await cli(['inspect', EXAMPLE], { CARRIER_GATEWAY_CONFIG: join(dir, 'absent.yaml') })
-  t.equal(viaEnv.code, 1, 'also when named by CARRIER_GATEWAY_CONFIG')
+  t.equal(viaEnv.code, 2, 'also when named by CARRIER_GATEWAY_CONFIG')
 
   const carriers = mkdtempSync(join(dir, 'carriers-'))
   writeFileSync(join(carriers, 'XA.yaml'), 'code: XA\nname: Example Air\nstage: live\n')
   const cfg = join(dir, 'broken-carrier.yaml')
   writeFileSync(cfg, stringify({ carriers }))
   const broken = await cli(['inspect', EXAMPLE, '--carrier', 'XA', '--config', cfg])
-  t.equal(broken.code, 1)
+  t.equal(broken.code, 2)
   t.match(broken.stderr, `${join(carriers, 'XA.yaml')}: /senderIds is required`)
   t.match(broken.stderr, 'the agreement for XA is invalid')
   t.equal(broken.stdout, '')

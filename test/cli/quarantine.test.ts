@@ -3,12 +3,13 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { stringify } from 'yaml'
 import { connect } from 'amqplib'
-import { amqpUrl, buildGateway, exampleAgreement, testConfig, SAMPLES } from '../helpers/gateway.js'
+import { amqpUrl, buildGateway, exampleAgreement, testConfig } from '../helpers/gateway.js'
+import { fixture } from '../fixtures/index.js'
 import type { Gateway } from '../../src/app.js'
 import { runCli, type CliRun } from '../helpers/cli.js'
 
 const ZZ = exampleAgreement({ code: 'ZZ', name: 'Zed Air', stage: 'testing', senderIds: ['ZZAIRLINE'] })
-const REJECTED = readFileSync(join(SAMPLES, 'paxlst-wcoig-ex5-2-crew.edi')) // UNT count wrong: CONTRL 29
+const REJECTED = fixture('paxlst-d15b-crew-bad-count.edi') // UNT count wrong: CONTRL 29
 const PASSENGER_VALUES = ['CLARK', 'MICHAEL', 'KAANAPALI', 'LAHAINA', 'MB140241', '720907', 'USD090746']
 
 const cli = async (args: string[], env: NodeJS.ProcessEnv = { USER: 'officer1' }): Promise<CliRun> => await runCli(args, env)
@@ -35,15 +36,15 @@ t.test('directory quarantine: list, show, release to test with ledger and audit,
   const show = await cli(['quarantine', 'show', id, '--config', config])
   t.equal(show.code, 0)
   t.match(show.stdout, /carrier {6}ZZ/)
-  t.match(show.stdout, /x-interchange-ref: QF00321/)
-  t.match(show.stdout, /errors \(1\)\n {2}\[29\] message PAX001, segment 21 \(UNT\), element 1: UNT segment count does not match — control count does not match/)
+  t.match(show.stdout, /x-interchange-ref: 000000002/)
+  t.match(show.stdout, /errors \(1\)\n {2}\[29\] message PAX001, segment 19 \(UNT\), element 1: UNT segment count does not match — control count does not match/)
   const json = JSON.parse((await cli(['quarantine', 'show', id, '--json', '--config', config])).stdout) as { errorCodes: number[], report: { errors: unknown[] } }
   t.same(json.errorCodes, [29])
   for (const v of PASSENGER_VALUES) t.notOk(list.stdout.includes(v) || show.stdout.includes(v), `no ${v}`)
 
   t.equal((await cli(['quarantine', 'release', id, '--config', config])).code, 2, '--reason is required')
   t.equal((await cli(['quarantine', 'show', '../etc', '--config', config])).code, 2)
-  t.equal((await cli(['quarantine', 'show', 'nope', '--config', config])).code, 1)
+  t.equal((await cli(['quarantine', 'show', 'nope', '--config', config])).code, 2)
   const rel = await cli(['quarantine', 'release', id, '--reason', 'count only; data complete', '--config', config])
   t.equal(rel.code, 0, rel.stderr)
   t.match(rel.stdout, new RegExp(`released ${id} to test \\(test\\.paxlst\\.ZZ\\) by officer1; ledger row updated`))
@@ -53,7 +54,7 @@ t.test('directory quarantine: list, show, release to test with ledger and audit,
   const audit = readFileSync(join(dir, 'audit.log'), 'utf8').trim().split('\n').map(l => JSON.parse(l) as Record<string, string>)
   t.match(audit, [{ action: 'quarantine-release', by: 'officer1', carrier: 'ZZ', transmissionId: id, destination: 'test', reason: 'count only; data complete' }])
   t.match((await cli(['carriers', 'show', 'ZZ', '--config', config])).stdout, new RegExp(`officer1 {2}released ${id} from quarantine to test: count only`))
-  t.equal((await cli(['quarantine', 'release', id, '--reason', 'twice', '--config', config])).code, 1, 'already released')
+  t.equal((await cli(['quarantine', 'release', id, '--reason', 'twice', '--config', config])).code, 2, 'already released')
 
   const purged = await cli(['quarantine', 'purge', '--config', config])
   t.match(purged.stdout, /purged 1 quarantined transmission older than 72 hours/, 'default retention (72 h) takes the 100-hour-old one')
@@ -84,7 +85,7 @@ t.test('AMQP quarantine: list and show peek, release publishes to the test queue
   const list = await cli(['quarantine', 'list', '--config', config], env)
   t.equal(list.code, 0, list.stderr)
   t.match(list.stdout, new RegExp(`^${id} +ZZ +\\S+ +29$`, 'm'))
-  t.match((await cli(['quarantine', 'show', id, '--config', config], env)).stdout, /\[29\] message PAX001, segment 21 \(UNT\)/)
+  t.match((await cli(['quarantine', 'show', id, '--config', config], env)).stdout, /\[29\] message PAX001, segment 19 \(UNT\)/)
   t.match((await cli(['quarantine', 'list', '--config', config], env)).stdout, new RegExp(id), 'still there after the peeks')
   const rel = await cli(['quarantine', 'release', id, '--reason', 'ok', '--config', config], env)
   t.equal(rel.code, 0, rel.stderr)
@@ -96,6 +97,6 @@ t.test('AMQP quarantine: list and show peek, release publishes to the test queue
   t.ok(got !== false && got.properties.messageId === id, 'in the test queue')
   t.match((await cli(['quarantine', 'list', '--config', config], env)).stdout, /quarantine is empty/)
   const noBroker = await cli(['quarantine', 'list', '--config', config], { CG_CLI_QUARANTINE_AMQP_URL: 'amqp://guest:guest@127.0.0.1:1' })
-  t.equal(noBroker.code, 1)
+  t.equal(noBroker.code, 3)
   t.match(noBroker.stderr, /cannot open the quarantine/)
 })

@@ -61,21 +61,21 @@ t.test('a certificate from another CA: exit 1 with the 401 reason', async t => {
   t.match(r.stdout, 'GW_ERR_INTAKE_UNTRUSTED_CERTIFICATE')
 })
 
-t.test('nothing listening: exit 1 with the reason', async t => {
+t.test('nothing listening: exit 3 with the reason', async t => {
   // A port that was free a moment ago: nothing answers there.
   const probe = createServer()
   await new Promise<void>(resolve => probe.listen(0, '127.0.0.1', resolve))
   const port = (probe.address() as AddressInfo).port
   await new Promise(resolve => probe.close(resolve))
   const r = await cli(['send', EXAMPLE, '--url', `https://127.0.0.1:${port}`, ...tls()])
-  t.equal(r.code, 1)
+  t.equal(r.code, 3)
   t.match(r.stderr, /^send: .*ECONNREFUSED/)
 })
 
-t.test('a file that cannot be read: exit 1', async t => {
+t.test('a file that cannot be read: exit 2', async t => {
   const r = await cli(['send', 'no/such/file.edi', ...tls()])
-  t.equal(r.code, 1)
-  t.match(r.stderr, /^send: ENOENT/)
+  t.equal(r.code, 2)
+  t.match(r.stderr, /^send: no\/such\/file\.edi cannot be read \(ENOENT\)/)
 })
 
 t.test('usage errors exit 2', async t => {

@@ -1,12 +1,11 @@
 /**
  * `carrier-gateway carriers list | show CODE | add CODE ... | set-stage CODE STAGE --reason TEXT`
- * (issue 8, interfaces.md). Agreements are read exactly as the gateway reads them; `add` and
+ * (docs/onboarding.md). Agreements are read exactly as the gateway reads them; `add` and
  * `set-stage` write files that pass the same validation, and the running gateway picks them up
  * through its file watcher (or SIGHUP).
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { parseArgs } from 'node:util'
 import { parse } from 'yaml'
 import { configFileFrom, isSecretRef, loadConfig, problemText, resolveSecret, type GatewayConfig } from '../../config/index.js'
 import { loadAgreementDir } from '../../agreements/store.js'
@@ -14,18 +13,14 @@ import { certFacts } from '../../onboarding/certs.js'
 import { certificateViews, listText, showText } from '../../onboarding/carriers-view.js'
 import { openExistingLedger } from '../../onboarding/ledger.js'
 import { checkScaffold, scaffoldAgreement, writeNewAgreement, type ScaffoldCertificate } from '../../onboarding/scaffold.js'
-import { STAGES, StageError, appendAudit, auditLogPath, changeStage, officer, readAudit, replaceText, type Stage } from '../../onboarding/stage.js'
-import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, print, type CliIo } from '../io.js'
+import { STAGES, StageError, appendAudit, auditLogPath, changeStage, readAudit, replaceText, type Stage } from '../../onboarding/stage.js'
+import { parse as parseOptions, subcommandError } from '../args.js'
+import { officerName } from '../officer.js'
+import { SPECS } from '../spec.js'
+import { EXIT_OK, EXIT_RUNTIME, EXIT_USAGE, UsageError, print, type CliIo } from '../io.js'
 
-const USAGE = [
-  'usage: carriers list [--json]',
-  '       carriers show CODE [--json]',
-  '       carriers add CODE --name NAME [--paxlst D02B,D05B] [--pnrgov 13.1] [--https] [--sftp] [--amqp]',
-  '                    [--sender-id ID]... [--cert FILE]... [--fingerprint sha256/AB:CD:...]...',
-  '                    [--sftp-key file:PATH|env:NAME] [--amqp-url env:NAME|file:PATH]',
-  '       carriers set-stage CODE testing|live|suspended --reason TEXT [--by NAME]',
-  '(every form takes --config FILE)'
-].join('\n')
+const SUB = SPECS.carriers.subcommands
+const usageOf = (sub: keyof typeof SUB): string => `usage: ${SUB[sub].usage.join('\n')}`
 
 const CODE = /^[A-Z0-9]{2,3}$/
 const PAXLST_VERSIONS = ['D02B', 'D05B', 'D12B', 'D15B']
@@ -38,8 +33,8 @@ function loadAll (config: GatewayConfig, io: CliIo): ReturnType<typeof loadAgree
 }
 
 async function list (args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({ args, options: { config: { type: 'string' }, json: { type: 'boolean', default: false } }, allowPositionals: true, strict: true })
-  if (positionals.length > 0) throw new UsageError(USAGE)
+  const { values, positionals } = parseOptions(SUB.list, args)
+  if (positionals.length > 0) throw new UsageError(usageOf('list'))
   const config = loadConfig(configFileFrom(values.config, io.env))
   const { agreements } = loadAll(config, io)
   if (values.json) {
@@ -51,14 +46,14 @@ async function list (args: string[], io: CliIo): Promise<number> {
 }
 
 async function show (args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({ args, options: { config: { type: 'string' }, json: { type: 'boolean', default: false } }, allowPositionals: true, strict: true })
-  if (positionals.length !== 1) throw new UsageError(USAGE)
+  const { values, positionals } = parseOptions(SUB.show, args)
+  if (positionals.length !== 1) throw new UsageError(usageOf('show'))
   const code = positionals[0]
   const config = loadConfig(configFileFrom(values.config, io.env))
   const agreement = loadAll(config, io).agreements.find(a => a.code === code)
   if (agreement === undefined) {
     print(io.stderr, `carriers show: no valid agreement for ${code} in ${config.carriers}`)
-    return EXIT_FAILED
+    return EXIT_USAGE
   }
   const access = await openExistingLedger(config, io.env)
   let lastByType: Record<string, string> | null = null
@@ -86,27 +81,9 @@ function csv (v: string | undefined): string[] | null {
 }
 
 async function add (args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    options: {
-      config: { type: 'string' },
-      name: { type: 'string' },
-      paxlst: { type: 'string' },
-      pnrgov: { type: 'string' },
-      https: { type: 'boolean', default: false },
-      sftp: { type: 'boolean', default: false },
-      amqp: { type: 'boolean', default: false },
-      'sender-id': { type: 'string', multiple: true },
-      cert: { type: 'string', multiple: true },
-      fingerprint: { type: 'string', multiple: true },
-      'sftp-key': { type: 'string' },
-      'amqp-url': { type: 'string' }
-    },
-    allowPositionals: true,
-    strict: true
-  })
+  const { values, positionals } = parseOptions(SUB.add, args)
   const [code, ...extra] = positionals
-  if (code === undefined || extra.length > 0 || values.name === undefined || values.name.trim() === '') throw new UsageError(USAGE)
+  if (code === undefined || extra.length > 0 || values.name === undefined || values.name.trim() === '') throw new UsageError(usageOf('add'))
   if (!CODE.test(code)) throw new UsageError(`${code} is not a carrier code (IATA 2 or ICAO 3 upper-case letters or digits)`)
   const channels = (['https', 'sftp', 'amqp'] as const).filter(c => values[c])
   if (channels.length === 0) channels.push('https')
@@ -117,11 +94,11 @@ async function add (args: string[], io: CliIo): Promise<number> {
       facts = certFacts(readFileSync(file))
     } catch {
       print(io.stderr, `carriers add: ${file} cannot be read as a certificate`)
-      return EXIT_FAILED
+      return EXIT_USAGE
     }
     if (facts.daysLeft < 0) {
       print(io.stderr, `carriers add: ${file} expired on ${facts.notAfter}`)
-      return EXIT_FAILED
+      return EXIT_USAGE
     }
     certificates.push({ fingerprint: facts.fingerprint, notAfter: facts.notAfter, label: facts.subject })
   }
@@ -149,7 +126,7 @@ async function add (args: string[], io: CliIo): Promise<number> {
   const file = join(config.carriers, `${code}.yaml`)
   if (existsSync(file) || existsSync(join(config.carriers, `${code}.yml`))) {
     print(io.stderr, `carriers add: ${file} already exists; not overwritten (edit it, or use carriers set-stage)`)
-    return EXIT_FAILED
+    return EXIT_USAGE
   }
   const text = scaffoldAgreement({
     code,
@@ -167,14 +144,14 @@ async function add (args: string[], io: CliIo): Promise<number> {
   const problems = checkScaffold(config.carriers, code, text)
   if (problems.length > 0) {
     print(io.stderr, `carriers add: the agreement would not be valid; nothing written:\n${problems.map(p => `  ${problemText(p)}`).join('\n')}`)
-    return exitForProblems(problems)
+    return EXIT_USAGE
   }
   try {
     writeNewAgreement(config.carriers, code, text)
   } catch (err) {
     const e = err as NodeJS.ErrnoException
     print(io.stderr, e.code === 'EEXIST' ? `carriers add: ${file} already exists; not overwritten` : `carriers add: cannot write ${file} (${e.code ?? e.message})`)
-    return EXIT_FAILED
+    return e.code === 'EEXIST' ? EXIT_USAGE : EXIT_RUNTIME
   }
   const written = parse(text) as { channels: { sftp?: { privateKey: string }, amqp?: { url: string } } }
   const unresolved = [['channels.sftp.privateKey', written.channels.sftp?.privateKey], ['channels.amqp.url', written.channels.amqp?.url]]
@@ -199,44 +176,41 @@ function resolvable (ref: string, env: NodeJS.ProcessEnv): boolean {
   }
 }
 
-/** Problems that come from the options given (versions, fingerprints) are usage errors. */
-function exitForProblems (problems: ReadonlyArray<{ path: string }>): number {
-  return problems.every(p => p.path.startsWith('/messages') || p.path.startsWith('/channels/https') || p.path.startsWith('/senderIds/') || p.path === '/name') ? EXIT_USAGE : EXIT_FAILED
-}
-
 async function setStage (args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({ args, options: { config: { type: 'string' }, reason: { type: 'string' }, by: { type: 'string' } }, allowPositionals: true, strict: true })
+  const { values, positionals } = parseOptions(SUB['set-stage'], args)
   const [code, stage, ...extra] = positionals
-  if (code === undefined || stage === undefined || extra.length > 0) throw new UsageError(USAGE)
+  if (code === undefined || stage === undefined || extra.length > 0) throw new UsageError(usageOf('set-stage'))
   if (!(STAGES as readonly string[]).includes(stage)) throw new UsageError(`stage must be one of ${STAGES.join(', ')}`)
   if (values.reason === undefined || values.reason.trim() === '') throw new UsageError('--reason TEXT is required: the audit log records why the stage changed')
+  const by = officerName(values.by, io.env)
   const config = loadConfig(configFileFrom(values.config, io.env))
   const file = [join(config.carriers, `${code}.yaml`), join(config.carriers, `${code}.yml`)].find(f => existsSync(f))
   if (file === undefined) {
     print(io.stderr, `carriers set-stage: no agreement file for ${code} in ${config.carriers}`)
-    return EXIT_FAILED
+    return EXIT_USAGE
   }
   const before = readFileSync(file, 'utf8')
   let change
   try {
     change = await changeStage(file, stage as Stage)
   } catch (err) {
+    // A StageError is the agreement file's own problem (fix it first); anything else is the disk.
     print(io.stderr, `carriers set-stage: ${err instanceof StageError ? err.message : (err as Error).message}`)
-    return EXIT_FAILED
+    return err instanceof StageError ? EXIT_USAGE : EXIT_RUNTIME
   }
   if (!change.changed) {
     print(io.stdout, `${code} is already in stage ${stage}; nothing changed`)
     return EXIT_OK
   }
   const audit = auditLogPath(config.carriers)
-  const entry = { at: new Date().toISOString(), by: officer(values.by, io.env), action: 'set-stage' as const, carrier: code, from: change.from, to: change.to, reason: values.reason.trim() }
+  const entry = { at: new Date().toISOString(), by, action: 'set-stage' as const, carrier: code, from: change.from, to: change.to, reason: values.reason.trim() }
   try {
     await appendAudit(audit, entry)
   } catch (err) {
     // An unrecorded change is not allowed to stand: put the file back.
     await replaceText(file, before)
     print(io.stderr, `carriers set-stage: the audit log ${audit} cannot be written (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); the stage was not changed`)
-    return EXIT_FAILED
+    return EXIT_RUNTIME
   }
   print(io.stdout, [
     `${code}: stage ${change.from} -> ${change.to} (${file}); recorded in ${audit}`,
@@ -252,6 +226,6 @@ export async function run (args: string[], io: CliIo): Promise<number> {
     case 'show': return await show(rest, io)
     case 'add': return await add(rest, io)
     case 'set-stage': return await setStage(rest, io)
-    default: throw new UsageError(USAGE)
+    default: throw subcommandError('carriers', sub, SPECS.carriers)
   }
 }

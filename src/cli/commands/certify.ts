@@ -1,25 +1,22 @@
 /**
  * `carrier-gateway certify CODE FILE... [--json | --html OUT] [--config FILE]`: the conformance
- * report for an onboarding carrier (issue 8). Each file goes through exactly the gateway's checks
- * for that carrier's agreement; nothing is forwarded, stored or logged. Exit 1 when any file would
- * be rejected (or cannot be read), 0 when all would be accepted.
+ * report for an onboarding carrier. Each file goes through exactly the gateway's checks
+ * for that carrier's agreement; nothing is forwarded, stored or logged. Exit 0 when all would be
+ * accepted, 1 when any would be rejected, 2 for an unknown carrier or an unreadable file, 3 when the
+ * HTML cannot be written (docs/cli.md "Exit codes and help").
  */
 import { readFileSync, writeFileSync } from 'node:fs'
-import { parseArgs } from 'node:util'
 import { configFileFrom, loadConfig, problemText } from '../../config/index.js'
 import { loadAgreementDir } from '../../agreements/store.js'
 import { certify } from '../../onboarding/report.js'
 import { renderText } from '../../onboarding/render-text.js'
 import { renderHtml } from '../../onboarding/render-html.js'
-import { EXIT_FAILED, EXIT_OK, UsageError, print, type CliIo } from '../io.js'
+import { parse } from '../args.js'
+import { SPECS } from '../spec.js'
+import { EXIT_FAILED, EXIT_OK, EXIT_RUNTIME, EXIT_USAGE, UsageError, errnoOf, print, type CliIo } from '../io.js'
 
 export async function run (args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    options: { config: { type: 'string' }, json: { type: 'boolean', default: false }, html: { type: 'string' } },
-    allowPositionals: true,
-    strict: true
-  })
+  const { values, positionals } = parse(SPECS.certify, args)
   const [code, ...files] = positionals
   if (code === undefined || files.length === 0) throw new UsageError('usage: certify CODE FILE... [--json | --html OUT] [--config FILE]')
   if (values.json && values.html !== undefined) throw new UsageError('--json and --html cannot be combined')
@@ -31,15 +28,15 @@ export async function run (args: string[], io: CliIo): Promise<number> {
     print(io.stderr, own.length > 0
       ? `certify: the agreement of ${code} is invalid:\n${own.map(p => `  ${problemText(p)}`).join('\n')}`
       : `certify: no agreement for carrier ${code} in ${config.carriers} (create one with: carrier-gateway carriers add ${code} --name NAME)`)
-    return EXIT_FAILED
+    return EXIT_USAGE
   }
   const inputs: Array<{ name: string, bytes: Buffer }> = []
   for (const f of files) {
     try {
       inputs.push({ name: f, bytes: readFileSync(f) })
     } catch (err) {
-      print(io.stderr, `certify: ${f} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`)
-      return EXIT_FAILED
+      print(io.stderr, `certify: ${f} cannot be read (${errnoOf(err)})`)
+      return EXIT_USAGE
     }
   }
   const report = certify(agreement, inputs, {
@@ -53,8 +50,8 @@ export async function run (args: string[], io: CliIo): Promise<number> {
     try {
       writeFileSync(values.html, renderHtml(report))
     } catch (err) {
-      print(io.stderr, `certify: ${values.html} cannot be written (${(err as NodeJS.ErrnoException).code ?? 'error'})`)
-      return EXIT_FAILED
+      print(io.stderr, `certify: ${values.html} cannot be written (${errnoOf(err)})`)
+      return EXIT_RUNTIME
     }
     const s = report.summary
     print(io.stdout, `${values.html}: conformance report for ${code}, ${s.files} file${s.files === 1 ? '' : 's'}, ${s.rejected} rejected: ${s.passed ? 'PASSED' : 'NOT PASSED'}`)

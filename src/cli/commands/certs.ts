@@ -4,18 +4,21 @@
  * fingerprint line for the agreement. `certs show FILE`: fingerprint, subject, issuer, validity.
  */
 import { readFileSync } from 'node:fs'
-import { parseArgs } from 'node:util'
 import { configFileFrom, loadConfig, resolveSecret } from '../../config/index.js'
 import { loadAgreementDir, normalizeFingerprint } from '../../agreements/store.js'
 import { bundleHolds, certFacts, issueClientCertificate } from '../../onboarding/certs.js'
-import { EXIT_FAILED, EXIT_OK, UsageError, print, type CliIo } from '../io.js'
+import { isGatewayError } from '../../errors.js'
+import { parse, subcommandError } from '../args.js'
+import { SPECS } from '../spec.js'
+import { EXIT_FAILED, EXIT_OK, EXIT_RUNTIME, EXIT_USAGE, UsageError, print, type CliIo } from '../io.js'
 
-const USAGE = 'usage: certs issue CODE --out DIR [--days N] | certs show FILE   [--config FILE]'
+const SUB = SPECS.certs.subcommands
+const usageOf = (sub: keyof typeof SUB): string => `usage: ${SUB[sub].usage.join('\n')}`
 
 async function issue (args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({ args, options: { config: { type: 'string' }, out: { type: 'string' }, days: { type: 'string', default: '730' } }, allowPositionals: true, strict: true })
+  const { values, positionals } = parse(SUB.issue, args)
   const [code, ...extra] = positionals
-  if (code === undefined || extra.length > 0 || values.out === undefined) throw new UsageError(USAGE)
+  if (code === undefined || extra.length > 0 || values.out === undefined) throw new UsageError(usageOf('issue'))
   if (!/^[A-Z0-9]{2,3}$/.test(code)) throw new UsageError(`${code} is not a carrier code (2 or 3 upper-case letters or digits)`)
   const days = Number(values.days)
   if (!Number.isInteger(days) || days < 1 || days > 3650) throw new UsageError('--days must be a whole number of days from 1 to 3650')
@@ -39,7 +42,8 @@ async function issue (args: string[], io: CliIo): Promise<number> {
         ? `openssl failed: ${e.stderr.trim().split('\n')[0]}`
         : e.message
     print(io.stderr, `certs issue: ${why}`)
-    return EXIT_FAILED
+    // An existing file or a CA key that is not there is the input's problem; openssl failing is not.
+    return e.code === 'EEXIST' || isGatewayError(err) ? EXIT_USAGE : EXIT_RUNTIME
   }
   print(io.stdout, [
     `issued ${issued.certFile} (subject ${issued.subject}; issuer ${issued.issuer})`,
@@ -64,16 +68,17 @@ async function issue (args: string[], io: CliIo): Promise<number> {
 }
 
 async function show (args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({ args, options: { config: { type: 'string' } }, allowPositionals: true, strict: true })
-  if (positionals.length !== 1) throw new UsageError(USAGE)
+  const { values, positionals } = parse(SUB.show, args)
+  if (positionals.length !== 1) throw new UsageError(usageOf('show'))
   const file = positionals[0]
   let facts
   try {
     facts = certFacts(readFileSync(file))
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code
-    print(io.stderr, `certs show: ${file} ${code === 'ENOENT' || code === 'EACCES' ? 'cannot be read' : 'is not a PEM or DER certificate'}`)
-    return EXIT_FAILED
+    const unreadable = code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR'
+    print(io.stderr, `certs show: ${file} ${unreadable ? `cannot be read (${code})` : 'is not a PEM or DER certificate'}`)
+    return unreadable ? EXIT_USAGE : EXIT_FAILED
   }
   const lines = [
     `file         ${file}`,
@@ -101,5 +106,5 @@ export async function run (args: string[], io: CliIo): Promise<number> {
   const [sub, ...rest] = args
   if (sub === 'issue') return await issue(rest, io)
   if (sub === 'show') return await show(rest, io)
-  throw new UsageError(USAGE)
+  throw subcommandError('certs', sub, SPECS.certs)
 }

@@ -6,11 +6,12 @@
  * not fail on them. Secret values are never printed, only the reference that failed.
  */
 import { accessSync, constants } from 'node:fs'
-import { parseArgs } from 'node:util'
 import { configFileFrom, DEFAULT_CARRIERS_DIR, problemText, readYaml, resolveSecret, validateConfig, type ConfigProblem, type GatewayConfig } from '../../config/index.js'
 import { loadAgreementDir } from '../../agreements/store.js'
 import type { Agreement } from '../../agreements/schema.js'
-import { EXIT_FAILED, EXIT_OK, print, type CliIo } from '../io.js'
+import { parse } from '../args.js'
+import { SPECS } from '../spec.js'
+import { EXIT_FAILED, EXIT_OK, UsageError, print, type CliIo } from '../io.js'
 
 function readable (path: string): boolean {
   try {
@@ -84,7 +85,8 @@ function carriersDirOf (data: unknown): string | null {
 }
 
 export async function run (args: string[], io: CliIo): Promise<number> {
-  const { values } = parseArgs({ args, options: { config: { type: 'string' } }, strict: true })
+  const { values, positionals } = parse(SPECS['check-config'], args)
+  if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`)
   const file = configFileFrom(values.config, io.env)
   const read = readYaml(file)
   const problems: ConfigProblem[] = [...read.problems]

@@ -1,17 +1,19 @@
 /**
  * `carrier-gateway inspect FILE... [--carrier CODE] [--json]`: the gateway's checks on files,
  * forwarding nothing. Without --carrier every supported version is accepted from the UNB sender.
- * Exit 1 when any file would be rejected or cannot be read. The report holds passenger data: it
+ * Exit 1 when any file would be rejected, 2 when one cannot be read or the carrier has no valid
+ * agreement (docs/cli.md "Exit codes and help"). The report holds passenger data: it
  * goes to the terminal that asked (stdout), never to a log (interfaces.md "Commands").
  */
 import { readFileSync, existsSync } from 'node:fs'
 import { basename } from 'node:path'
-import { parseArgs } from 'node:util'
 import { configFileFrom, configFrom, DEFAULT_CONFIG_FILE, loadConfig, problemText, type GatewayConfig } from '../../config/index.js'
 import { loadAgreementDir } from '../../agreements/store.js'
 import type { Agreement } from '../../agreements/schema.js'
 import { humanReport, inspectBytes, permissiveAgreement, type InspectReport } from '../report.js'
-import { EXIT_FAILED, EXIT_OK, UsageError, print, type CliIo } from '../io.js'
+import { parse } from '../args.js'
+import { SPECS } from '../spec.js'
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, errnoOf, print, type CliIo } from '../io.js'
 
 /**
  * The config named by --config or CARRIER_GATEWAY_CONFIG must exist; only the default may be
@@ -37,13 +39,13 @@ function agreementFor (code: string, config: GatewayConfig, io: CliIo): Agreemen
 }
 
 export async function run (args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { config: { type: 'string' }, carrier: { type: 'string' }, json: { type: 'boolean', default: false } }, strict: true })
+  const { values, positionals } = parse(SPECS.inspect, args)
   if (positionals.length === 0) throw new UsageError('at least one FILE is required')
   const config = configFor(values.config, io.env)
   let agreement: Agreement | null = null
   if (values.carrier !== undefined) {
     agreement = agreementFor(values.carrier, config, io)
-    if (agreement === null) return EXIT_FAILED
+    if (agreement === null) return EXIT_USAGE
   }
   const reports: InspectReport[] = []
   let unreadable = 0
@@ -52,7 +54,7 @@ export async function run (args: string[], io: CliIo): Promise<number> {
     try {
       bytes = readFileSync(path)
     } catch (err) {
-      print(io.stderr, `inspect: ${path} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`)
+      print(io.stderr, `inspect: ${path} cannot be read (${errnoOf(err)})`)
       unreadable++
       continue
     }
@@ -62,5 +64,5 @@ export async function run (args: string[], io: CliIo): Promise<number> {
     if (values.json) print(io.stdout, JSON.stringify(positionals.length === 1 ? reports[0] : reports, null, 2))
     else print(io.stdout, reports.map(humanReport).join('\n\n'))
   }
-  return unreadable > 0 || reports.some(r => r.outcome === 'rejected') ? EXIT_FAILED : EXIT_OK
+  return unreadable > 0 ? EXIT_USAGE : reports.some(r => r.outcome === 'rejected') ? EXIT_FAILED : EXIT_OK
 }

@@ -3,9 +3,9 @@
  * SFTP and/or AMQP connectivity with the agreement's own settings before the stage goes `live`
  * (architecture.md "Carrier onboarding"), and reports what it found. It reads and never changes:
  * no file is claimed, moved or written, and no message is consumed (passive queue checks only).
- * Exit 0 when every configured channel checks out, 1 otherwise, 2 for a usage error.
+ * Exit 0 when every configured channel checks out, 1 otherwise (an unreachable server is what a
+ * probe checks, so it is 1 here, not 3), 2 for a usage error or an unknown carrier (docs/cli.md).
  */
-import { parseArgs } from 'node:util'
 import { connect as amqpConnect } from 'amqplib'
 import { configFileFrom, loadConfig, resolveSecret, resolveSecretBytes, isSecretRef } from '../../config/index.js'
 import { loadAgreementDir } from '../../agreements/store.js'
@@ -14,7 +14,9 @@ import { connectSftp, SftpConnectError } from '../../channels/sftp/connection.js
 import { inspectFolders, type FolderReport } from '../../channels/sftp/folders.js'
 import { globToRegExp, isTemporaryName } from '../../channels/sftp/names.js'
 import { sftpSettingsOf } from '../../channels/sftp/settings.js'
-import { EXIT_FAILED, EXIT_OK, UsageError, print, type CliIo } from '../io.js'
+import { parse } from '../args.js'
+import { SPECS } from '../spec.js'
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, print, type CliIo } from '../io.js'
 
 interface SftpProbe {
   ok: boolean
@@ -179,20 +181,20 @@ function amqpText (p: AmqpProbe): string[] {
 }
 
 export async function run (args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({ args, options: { config: { type: 'string' }, json: { type: 'boolean' }, channel: { type: 'string' } }, allowPositionals: true, strict: true })
-  if (positionals.length !== 1) throw new UsageError('usage: carrier-gateway probe CODE [--channel sftp|amqp] [--json] [--config FILE]')
+  const { values, positionals } = parse(SPECS.probe, args)
+  if (positionals.length !== 1) throw new UsageError(`usage: carrier-gateway ${SPECS.probe.usage[0]}`)
   if (values.channel !== undefined && values.channel !== 'sftp' && values.channel !== 'amqp') throw new UsageError('--channel must be sftp or amqp')
   const code = positionals[0]
   const config = loadConfig(configFileFrom(values.config, io.env))
   const agreement = loadAgreementDir(config.carriers).agreements.find(a => a.code === code)
   if (agreement === undefined) {
     print(io.stderr, `probe: no valid agreement for carrier ${code} in ${config.carriers}`)
-    return EXIT_FAILED
+    return EXIT_USAGE
   }
   const want = (c: 'sftp' | 'amqp') => agreement.channels[c] !== undefined && (values.channel === undefined || values.channel === c)
   if (!want('sftp') && !want('amqp')) {
     print(io.stderr, `probe: carrier ${code} has no ${values.channel ?? 'SFTP or AMQP'} channel configured`)
-    return EXIT_FAILED
+    return EXIT_USAGE
   }
   const sftp = want('sftp') ? await probeSftp(agreement, config, io.env) : null
   const amqp = want('amqp') ? await probeAmqp(agreement, io.env) : null

@@ -1,22 +1,26 @@
 /**
  * `carrier-gateway quarantine list | show ID | release ID --reason TEXT [--by NAME] | purge
- * [--older-than-hours N]`: rejected transmissions held for review (issue 8). Output is metadata
+ * [--older-than-hours N]`: rejected transmissions held for review. Output is metadata
  * only — ids, carrier, times, codes, positions and the gateway's finding texts — never the payload
  * (invariant 4). With forward.target amqp, list and show peek at the quarantine queue (see
  * src/onboarding/quarantine-amqp.ts).
  */
-import { parseArgs } from 'node:util'
 import { configFileFrom, loadConfig, resolveSecret, type GatewayConfig } from '../../config/index.js'
 import { loadAgreementDir } from '../../agreements/store.js'
 import { createDirectoryQuarantine, errorCodes, validQuarantineId, type QuarantineEntry, type QuarantineStore } from '../../onboarding/quarantine.js'
-import { auditLogPath, officer } from '../../onboarding/stage.js'
+import { auditLogPath } from '../../onboarding/stage.js'
 import { openExistingLedger } from '../../onboarding/ledger.js'
 import { ReleaseError, openForwardTarget, releaseTransmission } from '../../onboarding/release.js'
 import { explainCode, groupFindings } from '../../onboarding/explain.js'
 import { table } from '../../onboarding/carriers-view.js'
-import { EXIT_FAILED, EXIT_OK, UsageError, print, type CliIo } from '../io.js'
+import { isGatewayError } from '../../errors.js'
+import { parse, subcommandError } from '../args.js'
+import { officerName } from '../officer.js'
+import { SPECS } from '../spec.js'
+import { EXIT_OK, EXIT_RUNTIME, EXIT_USAGE, UsageError, print, type CliIo } from '../io.js'
 
-const USAGE = 'usage: quarantine list [--json] | show ID [--json] | release ID --reason TEXT [--by NAME] | purge [--older-than-hours N]   [--config FILE]'
+const SUB = SPECS.quarantine.subcommands
+const usageOf = (sub: keyof typeof SUB): string => `usage: ${SUB[sub].usage.join('\n')}`
 
 async function openStore (config: GatewayConfig, env: NodeJS.ProcessEnv): Promise<QuarantineStore> {
   if (config.forward.target === 'directory') return createDirectoryQuarantine(config.quarantine.path)
@@ -51,50 +55,65 @@ function showText (e: QuarantineEntry): string {
   return out.join('\n')
 }
 
+/** Each subcommand parses its own options (spec.ts), so `list --reason x` is refused with a hint. */
+function parseSub (args: string[]): { sub: keyof typeof SUB, id: string | undefined, config: string | undefined, json: boolean, reason?: string, by?: string, hours?: string } {
+  const sub = args[0]
+  if (sub === undefined || !Object.hasOwn(SUB, sub)) throw subcommandError('quarantine', sub, SPECS.quarantine)
+  const rest = args.slice(1)
+  const name = sub as keyof typeof SUB
+  const one = (positionals: string[]): string | undefined => {
+    if (positionals.length > 1) throw new UsageError(usageOf(name))
+    return positionals[0]
+  }
+  switch (name) {
+    case 'list':
+    case 'show': {
+      const { values, positionals } = parse(SUB[name], rest)
+      return { sub: name, id: one(positionals), config: values.config, json: values.json }
+    }
+    case 'release': {
+      const { values, positionals } = parse(SUB.release, rest)
+      return { sub: name, id: one(positionals), config: values.config, json: false, reason: values.reason, by: values.by }
+    }
+    default: {
+      const { values, positionals } = parse(SUB.purge, rest)
+      return { sub: name, id: one(positionals), config: values.config, json: false, hours: values['older-than-hours'] }
+    }
+  }
+}
+
 export async function run (args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    options: {
-      config: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      reason: { type: 'string' },
-      by: { type: 'string' },
-      'older-than-hours': { type: 'string' }
-    },
-    allowPositionals: true,
-    strict: true
-  })
-  const [sub, id, ...extra] = positionals
-  if (extra.length > 0) throw new UsageError(USAGE)
-  if (sub === 'list' || sub === 'purge') { if (id !== undefined) throw new UsageError(USAGE) } else if (sub === 'show' || sub === 'release') {
-    if (id === undefined) throw new UsageError(USAGE)
+  const { sub, id, json, reason, by: byFlag, hours: hoursFlag, config: configFlag } = parseSub(args)
+  if (sub === 'list' || sub === 'purge') { if (id !== undefined) throw new UsageError(usageOf(sub)) } else {
+    if (id === undefined) throw new UsageError(usageOf(sub))
     if (!validQuarantineId(id)) throw new UsageError(`${id} is not a transmission id`)
-  } else throw new UsageError(USAGE)
-  if (sub === 'release' && (values.reason === undefined || values.reason.trim() === '')) throw new UsageError('--reason TEXT is required: the audit log records why the transmission was released')
-  const hoursFlag = values['older-than-hours']
-  if (hoursFlag !== undefined && (sub !== 'purge' || !/^\d+(\.\d+)?$/.test(hoursFlag))) throw new UsageError('--older-than-hours N (hours, 0 or more) goes with purge')
-  const config = loadConfig(configFileFrom(values.config, io.env))
+  }
+  if (sub === 'release' && (reason === undefined || reason.trim() === '')) throw new UsageError('--reason TEXT is required: the audit log records why the transmission was released')
+  if (hoursFlag !== undefined && !/^\d+(\.\d+)?$/.test(hoursFlag)) throw new UsageError('--older-than-hours N takes hours, 0 or more')
+  const by = sub === 'release' ? officerName(byFlag, io.env) : ''
+  const config = loadConfig(configFileFrom(configFlag, io.env))
   const cutoffHours = hoursFlag === undefined ? config.quarantine.retentionHours : Number(hoursFlag)
   let store: QuarantineStore
   try {
     store = await openStore(config, io.env)
   } catch (err) {
     print(io.stderr, `quarantine: cannot open the quarantine (${(err as Error).message})`)
-    return EXIT_FAILED
+    // A broker URL secret that is not set is the config's problem; an unreachable broker is not.
+    return isGatewayError(err) ? EXIT_USAGE : EXIT_RUNTIME
   }
   try {
     switch (sub) {
       case 'list': {
         const entries = await store.list()
-        if (values.json) print(io.stdout, JSON.stringify(entries.map(view), null, 2))
+        if (json) print(io.stdout, JSON.stringify(entries.map(view), null, 2))
         else if (entries.length === 0) print(io.stdout, 'quarantine is empty')
         else print(io.stdout, table([['ID', 'CARRIER', 'RECEIVED', 'ERRORS'], ...entries.map(e => [e.id, e.carrier ?? '?', e.receivedAt ?? '?', errorCodes(e).join(',') || '–'])]))
         return EXIT_OK
       }
       case 'show': {
-        const e = await store.get(id)
-        if (e === null) { print(io.stderr, `quarantine: no quarantined transmission ${id}`); return EXIT_FAILED }
-        print(io.stdout, values.json ? JSON.stringify(view(e), null, 2) : showText(e))
+        const e = await store.get(id as string)
+        if (e === null) { print(io.stderr, `quarantine: no quarantined transmission ${id as string}`); return EXIT_USAGE }
+        print(io.stdout, json ? JSON.stringify(view(e), null, 2) : showText(e))
         return EXIT_OK
       }
       case 'purge': {
@@ -103,7 +122,7 @@ export async function run (args: string[], io: CliIo): Promise<number> {
         return EXIT_OK
       }
       default:
-        return await release(config, store, id, values.reason as string, officer(values.by, io.env), io)
+        return await release(config, store, id as string, (reason as string).trim(), by, io)
     }
   } finally {
     await store.close()
@@ -117,18 +136,20 @@ async function release (config: GatewayConfig, store: QuarantineStore, id: strin
     target = await openForwardTarget(config, io.env)
   } catch (err) {
     print(io.stderr, `quarantine release: ${(err as Error).message}; nothing released`)
-    return EXIT_FAILED
+    return isGatewayError(err) ? EXIT_USAGE : EXIT_RUNTIME
   }
   const access = await openExistingLedger(config, io.env)
   try {
-    const r = await releaseTransmission({ config, store, target, ledger: access.ledger, agreements, auditLog: auditLogPath(config.carriers) }, id, reason.trim(), by)
-    if (!r.released) { print(io.stderr, `quarantine release: ${r.why}`); return EXIT_FAILED }
+    const r = await releaseTransmission({ config, store, target, ledger: access.ledger, agreements, auditLog: auditLogPath(config.carriers) }, id, reason, by)
+    // Not released without an error: there is no such quarantined transmission (any more).
+    if (!r.released) { print(io.stderr, `quarantine release: ${r.why}`); return EXIT_USAGE }
     const ledgerNote = r.ledger === 'updated' ? 'ledger row updated (releasedAt, releasedBy)' : r.ledger === 'no row' ? 'no ledger row for it (purged by retention?)' : (access.note ?? 'no ledger')
     print(io.stdout, `released ${id} to ${r.destination} (${r.routingKey}) by ${by}; ${ledgerNote}; recorded in ${auditLogPath(config.carriers)}`)
     return EXIT_OK
   } catch (err) {
     print(io.stderr, `quarantine release: ${err instanceof ReleaseError ? err.message : `failed (${(err as Error).message})`}; it stays in quarantine`)
-    return EXIT_FAILED
+    // A ReleaseError is a carrier without an agreement (unknown carrier); the rest is the target or the disk.
+    return err instanceof ReleaseError ? EXIT_USAGE : EXIT_RUNTIME
   } finally {
     await target.close()
     await access.ledger?.close()

@@ -1,12 +1,14 @@
 /**
  * `carrier-gateway send FILE --url URL --cert C --key K --ca CA [--json]`: sends a file over
- * HTTPS+mTLS as a carrier would and prints the status, outcome and ack. Exit 0 for 2xx, else 1.
+ * HTTPS+mTLS as a carrier would and prints the status, outcome and ack. Exit 0 for 2xx, 1 for any
+ * other answer, 2 when a file cannot be read, 3 when no answer came (docs/cli.md "Exit codes and help").
  */
 import { readFileSync } from 'node:fs'
 import { request } from 'node:https'
-import { parseArgs } from 'node:util'
 import { segmentLines } from '../report.js'
-import { EXIT_FAILED, EXIT_OK, UsageError, print, type CliIo } from '../io.js'
+import { parse } from '../args.js'
+import { SPECS } from '../spec.js'
+import { EXIT_FAILED, EXIT_OK, EXIT_RUNTIME, EXIT_USAGE, UsageError, errnoOf, print, type CliIo } from '../io.js'
 
 export interface SendResult { status: number, headers: Record<string, string | string[] | undefined>, body: string }
 
@@ -30,15 +32,32 @@ export async function sendFile (url: string, body: Buffer, tls: { cert: Buffer, 
 }
 
 export async function run (args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { config: { type: 'string' }, url: { type: 'string', default: 'https://localhost:8443' }, cert: { type: 'string' }, key: { type: 'string' }, ca: { type: 'string' }, json: { type: 'boolean', default: false } },
-    strict: true
-  })
+  const { values, positionals } = parse(SPECS.send, args)
   if (positionals.length !== 1) throw new UsageError('exactly one FILE is required')
   if (values.cert === undefined || values.key === undefined || values.ca === undefined) throw new UsageError('--cert, --key and --ca are required')
-  const r = await sendFile(values.url, readFileSync(positionals[0]), { cert: readFileSync(values.cert), key: readFileSync(values.key), ca: readFileSync(values.ca) }, values.json ? 'application/json' : undefined)
+  const files: Buffer[] = []
+  for (const f of [positionals[0], values.cert, values.key, values.ca]) {
+    try {
+      files.push(readFileSync(f))
+    } catch (err) {
+      print(io.stderr, `send: ${f} cannot be read (${errnoOf(err)})`)
+      return EXIT_USAGE
+    }
+  }
+  const [body, cert, key, ca] = files
+  let url: URL
+  try {
+    url = new URL(values.url)
+  } catch {
+    throw new UsageError(`--url ${values.url} is not a URL (https://host:port)`)
+  }
+  let r: SendResult
+  try {
+    r = await sendFile(url.href, body, { cert, key, ca }, values.json ? 'application/json' : undefined)
+  } catch (err) {
+    print(io.stderr, `send: no answer from ${url.origin} (${(err as Error).message})`)
+    return EXIT_RUNTIME
+  }
   print(io.stdout, `HTTP ${r.status}  outcome ${String(r.headers['x-outcome'] ?? '-')}  transmission ${String(r.headers['x-transmission-id'] ?? '-')}`)
   print(io.stdout, String(r.headers['content-type'] ?? '').startsWith('application/edifact') ? segmentLines(r.body).join('\n') : r.body)
   return r.status >= 200 && r.status < 300 ? EXIT_OK : EXIT_FAILED

@@ -1,0 +1,20 @@
+/**
+ * The package version for `carrier-gateway --version`: the nearest package.json named
+ * carrier-gateway above this module, so it works from src/ (tsx, tap) and from dist/src/.
+ */
+import { readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+export function packageVersion (from = dirname(fileURLToPath(import.meta.url))): string {
+  let dir = from
+  for (;;) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string, version?: string }
+      if (pkg.name === 'carrier-gateway' && typeof pkg.version === 'string') return pkg.version
+    } catch { /* none here, or not ours: look further up */ }
+    const up = dirname(dir)
+    if (up === dir) return 'unknown'
+    dir = up
+  }
+}
