@@ -14,6 +14,8 @@
 //              message gets ReadyForQuery; a missing database is created when local
 //   sshd       /usr/sbin/sshd and /run/sshd exist (tests start their own sshd: test/helpers/sshd.ts)
 //   chromium   /usr/bin/chromium installed; optional: a failure is reported, never fatal
+//   docker-compose  `docker-compose version` runs (test/container/ runs `docker-compose config`, which
+//              needs no Docker engine); optional like chromium
 //
 // TEST_SERVICES_SKIP=chromium,postgres skips services; TEST_SERVICES_TIMEOUT (seconds, default
 // 60) bounds each readiness wait.
@@ -339,13 +341,22 @@ async function chromium () {
   return 'installed (/usr/bin/chromium)'
 }
 
+async function dockerCompose () {
+  // Any docker-compose on PATH will do (Debian's, or one from pip).
+  if (run('docker-compose', ['version']).ok) return 'present (docker-compose on PATH)'
+  aptInstall(['docker-compose'])
+  if (!run('docker-compose', ['version']).ok) throw new ServiceError('docker-compose installed but `docker-compose version` fails')
+  return 'installed (/usr/bin/docker-compose)'
+}
+
 // ---------------------------------------------------------------- main
 
 const services = [
   { name: 'rabbitmq', required: true, fn: rabbitmq },
   { name: 'postgres', required: true, fn: postgres },
   { name: 'sshd', required: true, fn: sshd },
-  { name: 'chromium', required: false, fn: chromium }
+  { name: 'chromium', required: false, fn: chromium },
+  { name: 'docker-compose', required: false, fn: dockerCompose }
 ]
 
 let failed = 0
