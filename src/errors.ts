@@ -1,14 +1,22 @@
 /**
- * The error catalogue: every GW_ERR_<STAGE>_<WHAT> the gateway can report, grouped by stage.
+ * The error catalogue: every GW_ERR_<STAGE>_<WHAT> the gateway can report or throw, grouped by stage.
  *
  * Each entry says what the carrier sees (HTTP status for transport-level refusals, the ISO 9735-4
- * syntax error code 0085 for CONTRL where one applies) and the outcome it leads to. Texts are
- * fixed sentences: they never carry a value from the input, because values are passenger data
- * (architecture invariant 4). `test/errors.test.ts` pins that codes are unique and documented in
- * the README.
+ * syntax error code 0085 for CONTRL where one applies), the outcome it leads to, and its severity:
+ * who has to act on it. Texts are fixed sentences: they never carry a value from the input, because
+ * values are passenger data (docs/architecture.md invariant 4). `test/errors.test.ts` pins that ids
+ * are unique and documented in docs/errors.md.
  */
+import type { Outcome } from './transmission/vocabulary.js'
 
-export type Outcome = 'accepted' | 'accepted_with_warnings' | 'duplicate' | 'rejected' | 'retry'
+/**
+ * Who has to act (docs/errors.md "Severity"):
+ * - `input`: the carrier's (or officer's) input is wrong; answered, nothing to do for operations;
+ * - `transient`: the gateway cannot do it now and says retry; operations watch the rate;
+ * - `config`: configuration, an agreement or a peer's setup is wrong; an operator must fix it;
+ * - `internal`: a broken invariant in the gateway itself; a bug to report.
+ */
+export type Severity = 'input' | 'transient' | 'config' | 'internal'
 
 export interface ErrorDef {
   /** HTTP status when the error refuses the whole request before an ack can be built. */
@@ -18,17 +26,24 @@ export interface ErrorDef {
   /** What the error leads to when it is fatal. */
   readonly outcome: Outcome
   readonly text: string
+  readonly severity: Severity
 }
 
-function def (http: number, contrl: number | null, outcome: Outcome, text: string): ErrorDef {
-  return Object.freeze({ http, contrl, outcome, text })
+function def (http: number, contrl: number | null, outcome: Outcome, text: string, severity?: Severity): ErrorDef {
+  return Object.freeze({ http, contrl, outcome, text, severity: severity ?? (outcome === 'retry' ? 'transient' : 'input') })
+}
+
+/** An entry that never reaches a carrier: start-up, peers, officer tooling. */
+function own (severity: Severity, text: string): ErrorDef {
+  return def(500, null, 'retry', text, severity)
 }
 
 export const ERRORS = Object.freeze({
   // ── config and agreements (start-up / reload; never reach a carrier) ──────────────────────────
-  GW_ERR_CONFIG_INVALID: def(500, null, 'retry', 'configuration is invalid'),
-  GW_ERR_CONFIG_SECRET_MISSING: def(500, null, 'retry', 'a secret reference could not be resolved'),
-  GW_ERR_AGREEMENT_INVALID: def(500, null, 'retry', 'carrier agreement is invalid'),
+  GW_ERR_CONFIG_INVALID: own('config', 'configuration is invalid'),
+  GW_ERR_CONFIG_SECRET_MISSING: own('config', 'a secret reference could not be resolved'),
+  GW_ERR_CONFIG_FILE_UNREADABLE: own('config', 'a file named in the configuration cannot be read'),
+  GW_ERR_AGREEMENT_INVALID: own('config', 'carrier agreement is invalid'),
 
   // ── intake: identity, limits, transport ───────────────────────────────────────────────────────
   GW_ERR_INTAKE_NO_CERTIFICATE: def(401, null, 'rejected', 'a client certificate is required'),
@@ -45,7 +60,7 @@ export const ERRORS = Object.freeze({
   GW_ERR_INTAKE_NOT_FOUND: def(404, null, 'rejected', 'no such transmission for this carrier'),
   GW_ERR_INTAKE_BAD_REQUEST: def(400, null, 'rejected', 'the request is malformed'),
   GW_ERR_INTAKE_NO_ROUTE: def(404, null, 'rejected', 'no such resource'),
-  GW_ERR_INTAKE_INTERNAL: def(500, null, 'retry', 'internal error; retry later'),
+  GW_ERR_INTAKE_INTERNAL: def(500, null, 'retry', 'internal error; retry later', 'internal'),
   GW_ERR_INTAKE_OVERLOADED: def(503, null, 'retry', 'the gateway is overloaded; retry later'),
   GW_ERR_INTAKE_TIMEOUT: def(408, null, 'rejected', 'the request was not received in time'),
   GW_ERR_INTAKE_HEADERS_TOO_LARGE: def(431, null, 'rejected', 'the request headers are too large'),
@@ -108,6 +123,30 @@ export const ERRORS = Object.freeze({
   GW_ERR_FORWARD_UNAVAILABLE: def(503, null, 'retry', 'the transmission cannot be made durable now; retry later'),
   GW_ERR_FORWARD_SPOOL_FULL: def(503, null, 'retry', 'the local spool is full; retry later'),
   GW_ERR_LEDGER_UNAVAILABLE: def(503, null, 'retry', 'the transmission ledger is unavailable; retry later'),
+  GW_ERR_LEDGER_WAL_REFUSED: own('config', 'the SQLite ledger file refused write-ahead logging (WAL)'),
+
+  // ── channels: the carrier's SFTP server and AMQP broker (never reach a carrier as an ack) ──────
+  GW_ERR_SFTP_UNREACHABLE: own('transient', 'the SFTP server cannot be reached'),
+  GW_ERR_SFTP_TIMEOUT: own('transient', 'the SFTP server did not answer in time'),
+  GW_ERR_SFTP_HOST_KEY_MISMATCH: own('config', 'the SFTP server host key does not match the pinned fingerprint'),
+  GW_ERR_SFTP_AUTH_FAILED: own('config', 'the SFTP server refused the gateway\'s credentials'),
+  GW_ERR_SFTP_PROTOCOL: own('transient', 'the SFTP session could not be opened'),
+  GW_ERR_SFTP_SESSION_CLOSED: own('transient', 'the SFTP session closed'),
+  GW_ERR_SFTP_FOLDER_MISSING: own('config', 'a folder the agreement names is missing on the SFTP server'),
+  GW_ERR_AMQP_QUEUE_MISSING: own('config', 'a queue the agreement names does not exist on the carrier broker'),
+  GW_ERR_AMQP_CONSUMER_FAILED: own('transient', 'the consumer on the carrier queue could not be started'),
+  GW_ERR_AMQP_REPLY_UNROUTABLE: own('config', 'the reply queue does not exist; the broker returned the reply'),
+  GW_ERR_AMQP_REPLY_UNCONFIRMED: own('transient', 'the broker did not confirm the reply (nack, closed channel or no confirm in time)'),
+  GW_ERR_FORWARD_CONNECTION_LOST: own('transient', 'the connection to the PIU broker was lost'),
+
+  // ── onboarding: the officer's tooling ─────────────────────────────────────────────────────────
+  GW_ERR_ONBOARDING_STAGE_CHANGE: own('input', 'the stage change is not allowed'),
+  GW_ERR_ONBOARDING_EXISTS: own('input', 'the file to be written already exists'),
+  GW_ERR_ONBOARDING_CA_MISMATCH: own('config', 'the issued certificate does not verify against ca.cert (ca.key and ca.cert do not match)'),
+  GW_ERR_ONBOARDING_RELEASE: own('input', 'the quarantined transmission cannot be released'),
+
+  // ── internal: broken invariants ───────────────────────────────────────────────────────────────
+  GW_ERR_INTERNAL_NOT_A_WORKER: own('internal', 'the checking worker was started outside a worker thread'),
 
   // ── admin ─────────────────────────────────────────────────────────────────────────────────────
   GW_ERR_ADMIN_UNAUTHORIZED: def(401, null, 'rejected', 'a valid admin bearer token is required')
@@ -119,15 +158,18 @@ export type ErrorId = keyof typeof ERRORS
 export class GatewayError extends Error {
   readonly id: ErrorId
   readonly def: ErrorDef
-  /** Where in a file the problem is (config path, agreement file); never a passenger value. */
+  /** Where the problem is (config path, agreement file, host:port); never a passenger value. */
   readonly detail: string | undefined
+  /** Structured facts for the code that handles it (a presented host key, a queue name); never passenger data. */
+  readonly facts: Readonly<Record<string, string | number | boolean | null>>
 
-  constructor (id: ErrorId, detail?: string, options?: { cause?: unknown }) {
+  constructor (id: ErrorId, detail?: string, options?: { cause?: unknown, facts?: Record<string, string | number | boolean | null> }) {
     super(detail ? `${ERRORS[id].text}: ${detail}` : ERRORS[id].text, options)
     this.name = 'GatewayError'
     this.id = id
     this.def = ERRORS[id]
     this.detail = detail
+    this.facts = Object.freeze({ ...options?.facts })
   }
 }
 

@@ -11,7 +11,7 @@ import type { GatewayConfig } from './config/index.js'
 import type { AgreementStore } from './agreements/store.js'
 import type { Ledger } from './ledger/index.js'
 import type { Metrics } from './metrics/index.js'
-import { overdueFlags } from './admin/carriers.js'
+import { overdueFlags } from './agreements/expect.js'
 
 export async function purgeQuarantineFolder (path: string, retentionHours: number, now = Date.now()): Promise<number> {
   let removed = 0

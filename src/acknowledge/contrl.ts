@@ -19,10 +19,9 @@
  *   UNOY), so a lower-case carrier id does not make our own ack invalid UNOA.
  * - Control characters are dropped from echoed ids (see `echo`): no syntax level carries them.
  */
-import type { Finding, GroupFacts, MessageEnvelope, Separators, UnbFacts } from '../edifact/types.js'
+import type { GroupFacts, MessageEnvelope, Separators, UnbFacts } from '../edifact/types.js'
 import { writeInterchange, syntaxLevelFor, type Component, type SegmentSpec } from '../edifact/writer.js'
-
-export type MessageOutcome = 'accepted' | 'accepted_with_warnings' | 'rejected'
+import type { CheckOutcome, Finding } from '../transmission/index.js'
 
 /** A functional group of the subject; S006/S007 are optional because the parser may not keep them. */
 export type SubjectGroup = GroupFacts & { sender?: readonly string[], recipient?: readonly string[] }
@@ -37,7 +36,7 @@ export interface AckSubject {
   errors: readonly Finding[]
   warnings?: readonly Finding[]
   /** Outcome per UNH 0062. */
-  messageOutcomes: Readonly<Record<string, MessageOutcome>>
+  messageOutcomes: Readonly<Record<string, CheckOutcome>>
   /** The caller refuses the interchange as a whole (whatever the reason). */
   interchangeRejected: boolean
 }

@@ -1,12 +1,12 @@
+import type { AckMessage } from '../transmission/index.js'
 /**
  * Acknowledgement stage: policy (whether and what), CONTRL, ACKRES and JSON builders.
  */
-import type { AckMessage } from '../pipeline/types.js'
 
 export { decideAck, RESPONSE_TYPES, type AckDecision, type AckFacts } from './policy.js'
 export {
   buildContrl, findingHomes, messageRejected,
-  type AckSubject, type BuiltAck, type ContrlOptions, type FindingHomes, type MessageOutcome, type SubjectGroup
+  type AckSubject, type BuiltAck, type ContrlOptions, type FindingHomes, type SubjectGroup
 } from './contrl.js'
 export { buildAckres, SEGMENTS_ACKS_READ, type AckresOptions } from './ackres.js'
 export { buildJsonAck, summarizeMessages, toPublicFinding, type JsonAckInput } from './json.js'

@@ -2,15 +2,13 @@
  * The JSON acknowledgement (interfaces.md, HTTPS reply). Findings are mapped to their public form:
  * codes, levels, references and positions, and the catalogue's fixed text; never a data value.
  */
-import type { Finding, MessageEnvelope, UnbFacts } from '../edifact/types.js'
-import type { JsonAck, MessageSummary, PublicFinding } from '../pipeline/types.js'
-import type { MessageOutcome } from './contrl.js'
+import type { CheckOutcome, EnvelopeMessage, Finding, InterchangeSummary, JsonAck, MessageSummary, PublicFinding } from '../transmission/index.js'
 
 export interface JsonAckInput {
   transmissionId: string
   outcome: JsonAck['outcome']
-  /** The subject UNB, or null when it could not be read. */
-  unb: UnbFacts | null
+  /** The subject's envelope (EnvelopeFacts or the UNB), or null when it could not be read. */
+  envelope: InterchangeSummary | null
   messages: readonly MessageSummary[]
   errors: readonly Finding[]
   warnings: readonly Finding[]
@@ -35,7 +33,7 @@ export function toPublicFinding (f: Finding): PublicFinding {
 }
 
 /** Message summaries for the ack from the parsed envelopes and their outcomes (default accepted). */
-export function summarizeMessages (messages: readonly MessageEnvelope[], outcomes: Readonly<Record<string, MessageOutcome>>): MessageSummary[] {
+export function summarizeMessages (messages: readonly EnvelopeMessage[], outcomes: Readonly<Record<string, CheckOutcome>>): MessageSummary[] {
   return messages.map(m => ({ reference: m.reference, type: m.type, version: m.version, outcome: outcomes[m.reference] ?? 'accepted' }))
 }
 
@@ -43,7 +41,7 @@ export function buildJsonAck (input: JsonAckInput): JsonAck {
   const ack: JsonAck = {
     transmissionId: input.transmissionId,
     outcome: input.outcome,
-    interchange: input.unb === null ? null : { sender: input.unb.sender, recipient: input.unb.recipient, reference: input.unb.reference },
+    interchange: input.envelope === null ? null : { sender: input.envelope.sender, recipient: input.envelope.recipient, reference: input.envelope.reference },
     messages: input.messages.map(m => ({ reference: m.reference, type: m.type, version: m.version, outcome: m.outcome })),
     errors: input.errors.map(toPublicFinding),
     warnings: input.warnings.map(toPublicFinding),

@@ -21,7 +21,7 @@
  *    makes an ack due that the rules above did not.
  */
 import type { Agreement } from '../agreements/schema.js'
-import type { Outcome } from '../errors.js'
+import type { Outcome } from '../transmission/index.js'
 
 export type AckDecision = 'contrl' | 'ackres' | 'json' | null
 

@@ -5,6 +5,7 @@
  */
 import type { Agreement } from '../agreements/schema.js'
 import type { Ledger } from '../ledger/index.js'
+import { overdueFlags } from '../agreements/expect.js'
 
 export interface CarrierOverview {
   code: string
@@ -16,17 +17,6 @@ export interface CarrierOverview {
   lastTransmission: Record<string, string>
   last24h: Record<string, number>
   overdue: Record<string, boolean>
-}
-
-/** Overdue: silent for longer than `expect.TYPE.maxSilenceMinutes` (never sent counts as overdue). */
-export function overdueFlags (a: Agreement, last: Record<string, string>, now: number): Record<string, boolean> {
-  const out: Record<string, boolean> = {}
-  for (const [type, e] of Object.entries(a.expect)) {
-    if (e === undefined) continue
-    const at = last[type] === undefined ? null : Date.parse(last[type])
-    out[type] = at === null || now - at > e.maxSilenceMinutes * 60_000
-  }
-  return out
 }
 
 export async function carrierOverview (agreements: readonly Agreement[], ledger: Ledger, now = Date.now()): Promise<CarrierOverview[]> {

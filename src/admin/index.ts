@@ -12,7 +12,7 @@ import { resolveSecret } from '../config/index.js'
 import type { AgreementStore } from '../agreements/store.js'
 import type { Ledger } from '../ledger/index.js'
 import type { Metrics } from '../metrics/index.js'
-import { sendProblem } from '../channels/https/problem.js'
+import { sendProblem } from '../http/problem.js'
 import { carrierOverview } from './carriers.js'
 
 export interface AdminDeps {

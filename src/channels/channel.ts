@@ -8,7 +8,8 @@ import type { Logger } from 'pino'
 import type { AgreementStore } from '../agreements/store.js'
 import type { GatewayConfig } from '../config/index.js'
 import type { Metrics } from '../metrics/index.js'
-import type { Pipeline, ChannelName } from '../pipeline/types.js'
+import type { Pipeline } from '../pipeline/types.js'
+import type { ChannelName } from '../transmission/index.js'
 
 export interface ChannelDeps {
   config: GatewayConfig

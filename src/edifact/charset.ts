@@ -6,11 +6,13 @@
  * inside the repertoire are passed without materialising their values; only the others are
  * checked value by value.
  */
-import type { Finding, Segment, Separators } from './types.js'
-import { finding, safeTag } from './tokenizer.js'
+import type { Segment, Separators } from './types.js'
+import { because, safeTag } from './tokenizer.js'
+import { finding } from '../transmission/index.js'
 import { TapeSegment } from './tape.js'
 import { classesWithin } from './classes.js'
 import type { Place } from './envelope.js'
+import type { Finding } from '../transmission/index.js'
 
 type Table = Uint8Array
 
@@ -109,7 +111,7 @@ export function checkCharset (syntaxId: string, segments: Segment[], separators:
           element: e + 1,
           component: c + 1,
           family: macro ? null : 'characterSet',
-          reason: macro ? 'macro' : undefined
+          text: macro ? because('GW_ERR_EDIFACT_HARNESS_MACRO', 'macro') : undefined
         }))
         if (out.length >= max) return out
       }

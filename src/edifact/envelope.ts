@@ -4,9 +4,11 @@
  * dependent checks (sender, recipient, age, test indicator) are made elsewhere from `UnbFacts`.
  */
 import type { ErrorId } from '../errors.js'
-import type { Finding, FindingLevel, GroupFacts, MessageEnvelope, Segment, UnbFacts } from './types.js'
-import { finding, safeTag } from './tokenizer.js'
+import type { GroupFacts, MessageEnvelope, Segment, UnbFacts } from './types.js'
+import { safeTag } from './tokenizer.js'
+import { finding } from '../transmission/index.js'
 import { isSupportedSyntax } from './una.js'
+import type { Finding, FindingLevel } from '../transmission/index.js'
 
 /** Where an interchange segment sits: inside a message (UNH = 1), a group, or the interchange. */
 export interface Place {

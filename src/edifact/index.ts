@@ -3,14 +3,16 @@
  * `parseInterchange` never throws: whatever the bytes, the result says what was found and what is
  * wrong with it, positioned as CONTRL needs and without any value from the input in its texts.
  */
-import type { Finding, Interchange, Segment, Separators, Stripped } from './types.js'
-import { DEFAULT_MAX_SEGMENTS, DEFAULT_MAX_VALUE_LENGTH, finding, scanSegments } from './tokenizer.js'
+import type { Interchange, Segment, Separators } from './types.js'
+import { DEFAULT_MAX_SEGMENTS, DEFAULT_MAX_VALUE_LENGTH, because, scanSegments } from './tokenizer.js'
+import { finding } from '../transmission/index.js'
 import { readServiceAdvice } from './una.js'
 import { classifyLeading, classifyTrailing, findStart, mapUnfolded, trimEnd, unfold, unterminatedEnd } from './transport.js'
 import { readEnvelope } from './envelope.js'
 import { checkCharset } from './charset.js'
+import type { Finding, Stripped } from '../transmission/index.js'
 
-export type { Finding, FindingLevel, GroupFacts, Interchange, MessageEnvelope, Segment, Separators, Stripped, UnbFacts } from './types.js'
+export type { GroupFacts, Interchange, MessageEnvelope, Segment, Separators, UnbFacts } from './types.js'
 export { tokenize, REASONS, type TokenizeOptions } from './tokenizer.js'
 export { componentOf, elementCountOf, elementOf } from './tape.js'
 export { adviceString, defaultSeparators, isSupportedSyntax } from './una.js'
@@ -114,7 +116,7 @@ export function parseInterchange (bytes: Buffer, options: ParseOptions = {}): In
     return read(Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes as unknown as Uint8Array), options ?? {})
   } catch {
     const result = empty()
-    result.errors.push(finding('GW_ERR_EDIFACT_UNB_UNREADABLE', { level: 'interchange', reason: 'internal' }))
+    result.errors.push(finding('GW_ERR_EDIFACT_UNB_UNREADABLE', { level: 'interchange', text: because('GW_ERR_EDIFACT_UNB_UNREADABLE', 'internal') }))
     return result
   }
 }

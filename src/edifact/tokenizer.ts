@@ -11,9 +11,10 @@
  * and a large interchange no longer keeps a string per value alive for the garbage collector to copy.
  */
 import { ERRORS, type ErrorId } from '../errors.js'
-import type { Finding, Segment, Separators } from './types.js'
+import type { Segment, Separators } from './types.js'
 import { CLASS_OF, CONTROL, SERVICE } from './classes.js'
 import { OPENS_ELEMENT, RELEASED, Tape, TapeSegment } from './tape.js'
+import { finding, type Finding, type FindingAt } from '../transmission/index.js'
 
 /** Options of the tokenizer; every limit keeps memory bounded for hostile input. */
 export interface TokenizeOptions {
@@ -63,23 +64,9 @@ export const REASONS = Object.freeze({
   internal: 'the engine could not read the interchange'
 })
 
-/** Shape every finding the same way: catalogue code and text, no value from the input. */
-export function finding (id: ErrorId, at: Partial<Omit<Finding, 'id' | 'code' | 'text'>> & { reason?: keyof typeof REASONS } = {}): Finding {
-  const def = ERRORS[id]
-  // Field by field rather than by spreading `at`: a bad interchange yields hundreds of findings.
-  return {
-    id,
-    code: def.contrl ?? 18,
-    level: at.level ?? 'element',
-    message: at.message ?? null,
-    group: at.group ?? null,
-    segment: at.segment ?? null,
-    tag: at.tag ?? null,
-    element: at.element ?? null,
-    component: at.component ?? null,
-    family: at.family ?? null,
-    text: at.reason === undefined ? def.text : `${def.text}: ${REASONS[at.reason]}`
-  }
+/** The catalogue text with the engine's reason appended: still a fixed sentence, never input. */
+export function because (id: ErrorId, reason: keyof typeof REASONS): string {
+  return `${ERRORS[id].text}: ${REASONS[reason]}`
 }
 
 /** A segment tag is reported only when it looks like one; a mangled "tag" may be passenger data. */
@@ -158,7 +145,7 @@ export function scanSegments (text: string, separators: Separators, opts: Tokeni
   let reported = 0 // per segment bits: 1 too long, 2 constituents dropped, 4 release warned, 8 drop reported
   let classes = 0 // character classes seen in the segment, for the character-set check
   let open = false
-  const where = (): Partial<Finding> => ({ segment: index, tag: tag === null ? null : safeTag(tag), element: tag === null ? null : elementCount + 1 })
+  const where = (): FindingAt => ({ level: 'element', segment: index, tag: tag === null ? null : safeTag(tag), element: tag === null ? null : elementCount + 1 })
   const closeSegment = (): void => {
     tape.closeSegment(classes)
     segments.push(new TapeSegment(tape, row, tag ?? ''))
@@ -194,14 +181,14 @@ export function scanSegments (text: string, separators: Separators, opts: Tokeni
       releases++
       i++
       if (i >= n) {
-        errors.push(finding('GW_ERR_EDIFACT_SERVICE_CHARACTER', { ...where(), reason: 'danglingRelease' }))
+        errors.push(finding('GW_ERR_EDIFACT_SERVICE_CHARACTER', { ...where(), text: because('GW_ERR_EDIFACT_SERVICE_CHARACTER', 'danglingRelease') }))
         run = n
         continue
       }
       const r = text.charCodeAt(i)
       if ((reported & 4) === 0 && r !== C && r !== E && r !== S && r !== R && r !== P) {
         reported |= 4
-        if (warnings.length < MAX_FINDINGS) warnings.push(finding('GW_ERR_EDIFACT_SERVICE_CHARACTER', { ...where(), reason: 'releaseOrdinary' }))
+        if (warnings.length < MAX_FINDINGS) warnings.push(finding('GW_ERR_EDIFACT_SERVICE_CHARACTER', { ...where(), text: because('GW_ERR_EDIFACT_SERVICE_CHARACTER', 'releaseOrdinary') }))
       }
       classes |= r < 256 ? CLASS_OF[r] : CONTROL
       run = i++ // the released character starts the next run
@@ -234,7 +221,7 @@ export function scanSegments (text: string, separators: Separators, opts: Tokeni
     }
     if ((reported & 10) === 2) {
       reported |= 8
-      if (errors.length < MAX_FINDINGS) errors.push(finding('GW_ERR_EDIFACT_TOO_MANY_CONSTITUENTS', { segment: index, tag: safeTag(tag ?? '') }))
+      if (errors.length < MAX_FINDINGS) errors.push(finding('GW_ERR_EDIFACT_TOO_MANY_CONSTITUENTS', { level: 'element', segment: index, tag: safeTag(tag ?? '') }))
     }
     if (eof) {
       terminated = false

@@ -1,10 +1,10 @@
+import type { Stripped } from '../transmission/index.js'
 /**
  * Transport cleaning (domain §1.4): carriers' interchanges arrive wrapped in Type B address and
  * originator lines, SOH/STX/ETX framing, SITA trailers, form feeds and e-mail footers, and Type B
  * folds lines every 64 characters even inside values. This module finds where the interchange
  * starts and ends and reports what surrounds it by kind and size only, never its content.
  */
-import type { Stripped } from './types.js'
 
 function isBlank (c: number): boolean {
   return c === 0x20 || c === 0x0d || c === 0x0a || c === 0x09

@@ -2,7 +2,7 @@
  * The data shapes the EDIFACT engine hands to the rest of the gateway. `edifact/` knows only the
  * syntax (ISO 9735: UNA … UNZ); message semantics live in `messages/`.
  */
-import type { ErrorId } from '../errors.js'
+import type { Finding, Stripped } from '../transmission/index.js'
 
 /** Service characters in effect for an interchange (UNA, or the syntax identifier's defaults). */
 export interface Separators {
@@ -29,38 +29,6 @@ export interface Segment {
   index: number
   /** Byte offset of the tag's first byte in the cleaned interchange. */
   offset: number
-}
-
-/** Severity chosen by the agreement's strictness for the check family that produced a finding. */
-export type FindingLevel = 'interchange' | 'group' | 'message' | 'segment' | 'element'
-
-/**
- * A finding (error or warning). Positions follow CONTRL: `segment` is the position in the message
- * with UNH = 1 (for envelope segments outside a message, the interchange index), `element` and
- * `component` are 1-based. Never holds a value from the input.
- */
-export interface Finding {
-  id: ErrorId
-  /** ISO 9735 0085 syntax error code. */
-  code: number
-  level: FindingLevel
-  /** Message reference (UNH 0062) when the finding belongs to a message. */
-  message: string | null
-  /** Group reference (UNG 0048) when the finding belongs to a group. */
-  group: string | null
-  segment: number | null
-  tag: string | null
-  element: number | null
-  component: number | null
-  text: string
-  /** Which agreement strictness family decides reject vs warn; null = always fatal. */
-  family: 'controlCounts' | 'characterSet' | 'profile' | null
-}
-
-/** Material removed around the interchange, reported by kind and size only (never content). */
-export interface Stripped {
-  kind: 'typeb-header' | 'control-chars' | 'trailer' | 'folding' | 'leading-text'
-  bytes: number
 }
 
 export interface UnbFacts {

@@ -2,8 +2,10 @@
  * Service string advice (ISO 9735-1 §7.1, domain §1.1): the separators in effect, from UNA or from
  * the defaults of the syntax identifier, with detection (and optional repair) of malformed UNAs.
  */
-import type { Finding, Separators } from './types.js'
-import { finding, type REASONS } from './tokenizer.js'
+import type { Separators } from './types.js'
+import { because, type REASONS } from './tokenizer.js'
+import { finding } from '../transmission/index.js'
+import type { Finding } from '../transmission/index.js'
 
 const LEVEL_A: Separators = { component: ':', element: '+', decimal: '.', release: '?', repetition: null, segment: "'" }
 // ISO 9735 level B defaults are the information separators IS1/IS3/IS4; no release is needed.
@@ -154,7 +156,7 @@ function fromUna (text: string, start: number, repair: boolean): ServiceAdvice |
     return { separators, unbStart: unb.at, una: text.slice(start, start + 9), repaired: false, errors: [], warnings: [] }
   }
   const separators = repairAdvice(text.slice(start + 3, unb.at), text, unb.at)
-  const f = finding('GW_ERR_EDIFACT_UNA_MALFORMED', { level: 'interchange', tag: 'UNA', element: problem.position, reason: problem.reason })
+  const f = finding('GW_ERR_EDIFACT_UNA_MALFORMED', { level: 'interchange', tag: 'UNA', element: problem.position, text: because('GW_ERR_EDIFACT_UNA_MALFORMED', problem.reason) })
   // Without repair the inferred separators are still used to read UNB, so that a negative CONTRL
   // can reference the interchange (domain §4.4 step 1); the error keeps it rejected.
   return repair
@@ -172,7 +174,7 @@ function fromDefaults (text: string, unbAt: number): ServiceAdvice {
   if (after === declared.element) return advice
   // A level-A/level-B swap (UNOB written with ':+'') is common and unambiguous: warn and follow it.
   const other = after === LEVEL_A.element ? LEVEL_A : after === LEVEL_B.element ? LEVEL_B : null
-  const at = { level: 'interchange' as const, segment: 1, tag: 'UNB', element: 1, reason: 'defaultsMismatch' as const }
+  const at = { level: 'interchange' as const, segment: 1, tag: 'UNB', element: 1, text: because('GW_ERR_EDIFACT_SERVICE_CHARACTER', 'defaultsMismatch') }
   if (other !== null) {
     advice.separators = { ...other, decimal: declared.decimal }
     advice.warnings.push(finding('GW_ERR_EDIFACT_SERVICE_CHARACTER', at))

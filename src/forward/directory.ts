@@ -7,7 +7,8 @@
  */
 import { mkdir, open, rename, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { Destination, ForwardItem, ForwardTarget } from './types.js'
+import type { ForwardItem, ForwardTarget } from './types.js'
+import type { Destination } from '../transmission/index.js'
 
 export async function writeFileDurably (path: string, data: Buffer | string): Promise<void> {
   const tmp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`

@@ -4,7 +4,7 @@
  * the target holds the transmission durably (fsync + rename, or broker confirm): the pipeline
  * acknowledges the carrier after that and never before (invariant 1).
  */
-export type Destination = 'production' | 'test' | 'quarantine'
+import type { Destination } from '../transmission/index.js'
 
 export interface ForwardItem {
   /** The transmission id; AMQP `messageId` so the PIU can drop a duplicate publish. */

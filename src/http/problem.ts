@@ -6,8 +6,8 @@
 import type { FastifyReply } from 'fastify'
 import type { Socket } from 'node:net'
 import { STATUS_CODES } from 'node:http'
-import { ERRORS, type ErrorId } from '../../errors.js'
-import type { PublicFinding } from '../../pipeline/types.js'
+import { ERRORS, type ErrorId } from '../errors.js'
+import type { PublicFinding } from '../transmission/index.js'
 
 export interface Problem {
   type: string

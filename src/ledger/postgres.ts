@@ -13,6 +13,7 @@
  */
 import pg from 'pg'
 import { GatewayError } from '../errors.js'
+import { CHANNELS, OUTCOMES, STATUSES, sqlList } from '../transmission/index.js'
 import {
   checkKey, COLUMNS, dedupeKeyOf, holdsDedupeKey, isoInstant, listLimit, noSuchRow, normalizePatch, normalizeRow, PENDING_OUTCOME,
   purgeCutoff, storeFailure,
@@ -38,9 +39,9 @@ CREATE SCHEMA IF NOT EXISTS ${s};
 CREATE TABLE IF NOT EXISTS ${t} (
   id              text COLLATE "C" PRIMARY KEY,
   carrier         text COLLATE "C",
-  channel         text NOT NULL CHECK (channel IN ('https', 'sftp', 'amqp')),
-  status          text NOT NULL CHECK (status IN ('received', 'forwarded', 'spooled', 'acknowledged')),
-  outcome         text COLLATE "C" CHECK (outcome IN ('accepted', 'accepted_with_warnings', 'duplicate', 'rejected', 'retry')),
+  channel         text NOT NULL CHECK (channel IN (${sqlList(CHANNELS)})),
+  status          text NOT NULL CHECK (status IN (${sqlList(STATUSES)})),
+  outcome         text COLLATE "C" CHECK (outcome IN (${sqlList(OUTCOMES)})),
   received_at     timestamptz NOT NULL,
   forwarded_at    timestamptz,
   acknowledged_at timestamptz,

@@ -14,6 +14,7 @@ import { chmodSync, closeSync, fsyncSync, mkdirSync, openSync } from 'node:fs'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import { GatewayError } from '../errors.js'
+import { CHANNELS, OUTCOMES, STATUSES, sqlList } from '../transmission/index.js'
 import {
   checkKey, COLUMNS, holdsDedupeKey, isoInstant, listLimit, mergePatch, noSuchRow, normalizePatch, normalizeRow, PENDING_OUTCOME,
   purgeCutoff, storeFailure,
@@ -28,9 +29,9 @@ const SCHEMA = `
 CREATE TABLE IF NOT EXISTS transmissions (
   id              TEXT PRIMARY KEY,
   carrier         TEXT,
-  channel         TEXT NOT NULL CHECK (channel IN ('https', 'sftp', 'amqp')),
-  status          TEXT NOT NULL CHECK (status IN ('received', 'forwarded', 'spooled', 'acknowledged')),
-  outcome         TEXT CHECK (outcome IN ('accepted', 'accepted_with_warnings', 'duplicate', 'rejected', 'retry')),
+  channel         TEXT NOT NULL CHECK (channel IN (${sqlList(CHANNELS)})),
+  status          TEXT NOT NULL CHECK (status IN (${sqlList(STATUSES)})),
+  outcome         TEXT CHECK (outcome IN (${sqlList(OUTCOMES)})),
   received_at     TEXT NOT NULL,
   forwarded_at    TEXT,
   acknowledged_at TEXT,
@@ -302,7 +303,7 @@ export async function openSqliteLedger (path: string, busyTimeoutMs = 5000): Pro
     // the gateway). better-sqlite3 waits synchronously, so keep it short.
     db = new Database(path, { timeout: busyTimeoutMs })
     const mode = db.pragma('journal_mode = WAL', { simple: true })
-    if (mode !== 'wal') throw new Error('SQLite refused WAL journal mode')
+    if (mode !== 'wal') throw new GatewayError('GW_ERR_LEDGER_WAL_REFUSED', path)
     db.pragma('synchronous = FULL')
     const version = db.pragma('user_version', { simple: true }) as number
     if (version > SCHEMA_VERSION) {

@@ -10,57 +10,17 @@
  */
 
 import { GatewayError } from '../errors.js'
+import {
+  ACCEPTED_OUTCOMES, CHANNELS, OUTCOMES, STATUSES, newLedgerRow,
+  type DedupeKey, type LedgerRow, type Outcome
+} from '../transmission/index.js'
 
-export type LedgerStatus = 'received' | 'forwarded' | 'spooled' | 'acknowledged'
-export type LedgerOutcome = 'accepted' | 'accepted_with_warnings' | 'duplicate' | 'rejected' | 'retry'
-export type LedgerChannel = 'https' | 'sftp' | 'amqp'
-
-export interface LedgerRow {
-  id: string
-  carrier: string | null
-  channel: LedgerChannel
-  status: LedgerStatus
-  outcome: LedgerOutcome | null
-  /** ISO 8601; stored and returned in `Date#toISOString()` form (UTC, milliseconds). */
-  receivedAt: string
-  forwardedAt: string | null
-  acknowledgedAt: string | null
-  /** UNB sender id (S002) — part of the dedupe key. */
-  sender: string | null
-  recipient: string | null
-  /** UNB interchange control reference (0020) — part of the dedupe key. */
-  reference: string | null
-  /** UNB date:time as sent, e.g. "250114:0630" — part of the dedupe key. */
-  preparedAt: string | null
-  messageRefs: string[]
-  /** UNH S010 parts, e.g. ["01:C"]. */
-  parts: string[]
-  messageType: string | null
-  messageVersion: string | null
-  flight: string | null
-  test: boolean
-  /** 'production' | 'test' | 'quarantine' */
-  destination: string | null
-  sha256: string
-  size: number
-  errorCodes: number[]
-  ackKind: string | null
-  /** The ack text exactly as sent: a duplicate is answered with it byte for byte (invariant 2). */
-  ack: string | null
-  ackSentAt: string | null
-  correction: boolean
-  duplicateOf: string | null
-  releasedAt: string | null
-  releasedBy: string | null
-}
-
-/** Invariant 2: (carrier, UNB sender, interchange control reference, UNB date/time). */
-export interface DedupeKey { carrier: string, sender: string, reference: string, preparedAt: string }
+export type { DedupeKey, LedgerRow } from '../transmission/index.js'
 
 export interface ListQuery {
   carrier?: string
   reference?: string
-  outcome?: LedgerOutcome
+  outcome?: Outcome
   /** @default 100 (at most 10000) */
   limit?: number
   /** Only rows received at or after this ISO 8601 instant. */
@@ -138,10 +98,9 @@ export const MAX_LIST_LIMIT = 10000
 /** countsSince label for rows not yet given an outcome. */
 export const PENDING_OUTCOME = 'pending'
 
-const CHANNELS = new Set<string>(['https', 'sftp', 'amqp'])
-const STATUSES = new Set<string>(['received', 'forwarded', 'spooled', 'acknowledged'])
-const OUTCOMES = new Set<string>(['accepted', 'accepted_with_warnings', 'duplicate', 'rejected', 'retry'])
-const ACCEPTED = new Set<string>(['accepted', 'accepted_with_warnings'])
+const CHANNEL_SET: ReadonlySet<string> = new Set(CHANNELS)
+const STATUS_SET: ReadonlySet<string> = new Set(STATUSES)
+const OUTCOME_SET: ReadonlySet<string> = new Set(OUTCOMES)
 
 /**
  * Whether the row is an accepted original that holds its dedupe key. Retry and rejected rows never
@@ -149,7 +108,7 @@ const ACCEPTED = new Set<string>(['accepted', 'accepted_with_warnings'])
  * shares the key of the original it follows; a row without a complete key cannot hold one.
  */
 export function holdsDedupeKey (row: LedgerRow): boolean {
-  return row.outcome !== null && ACCEPTED.has(row.outcome) &&
+  return row.outcome !== null && ACCEPTED_OUTCOMES.has(row.outcome) &&
     !row.correction && row.duplicateOf === null &&
     row.carrier !== null && row.sender !== null && row.reference !== null && row.preparedAt !== null
 }
@@ -200,9 +159,9 @@ export function normalizeRow (row: LedgerRow): LedgerRow {
   if (row.id === '') throw new TypeError('ledger: id must not be empty')
   for (const f of TEXT_FIELDS) text(row, f, true)
   text(row, 'sha256', false)
-  if (!CHANNELS.has(row.channel)) throw new TypeError('ledger: channel must be https, sftp or amqp')
-  if (!STATUSES.has(row.status)) throw new TypeError('ledger: status is not a ledger status')
-  if (row.outcome !== null && !OUTCOMES.has(row.outcome)) throw new TypeError('ledger: outcome is not a ledger outcome')
+  if (!CHANNEL_SET.has(row.channel)) throw new TypeError(`ledger: channel must be one of ${CHANNELS.join(', ')}`)
+  if (!STATUS_SET.has(row.status)) throw new TypeError('ledger: status is not a ledger status')
+  if (row.outcome !== null && !OUTCOME_SET.has(row.outcome)) throw new TypeError('ledger: outcome is not a ledger outcome')
   if (!Number.isSafeInteger(row.size) || row.size < 0 || row.size > 0x7fffffff) throw new TypeError('ledger: size must be an integer between 0 and 2^31-1')
   if (!Array.isArray(row.errorCodes) || row.errorCodes.some(c => !Number.isSafeInteger(c) || Math.abs(c) > 0x7fffffff)) throw new TypeError('ledger: errorCodes must be an array of integers')
   if (typeof row.test !== 'boolean' || typeof row.correction !== 'boolean') throw new TypeError('ledger: test and correction must be booleans')
@@ -249,37 +208,7 @@ export function mergePatch (row: LedgerRow, patch: Partial<LedgerRow>): LedgerRo
 }
 
 // A complete valid row: a patch merged into it is checked field by field by normalizeRow.
-const PATCH_PROBE: LedgerRow = {
-  id: 'probe',
-  carrier: null,
-  channel: 'https',
-  status: 'received',
-  outcome: null,
-  receivedAt: '1970-01-01T00:00:00.000Z',
-  forwardedAt: null,
-  acknowledgedAt: null,
-  sender: null,
-  recipient: null,
-  reference: null,
-  preparedAt: null,
-  messageRefs: [],
-  parts: [],
-  messageType: null,
-  messageVersion: null,
-  flight: null,
-  test: false,
-  destination: null,
-  sha256: '',
-  size: 0,
-  errorCodes: [],
-  ackKind: null,
-  ack: null,
-  ackSentAt: null,
-  correction: false,
-  duplicateOf: null,
-  releasedAt: null,
-  releasedBy: null
-}
+const PATCH_PROBE: LedgerRow = newLedgerRow({ id: 'probe', channel: 'https', receivedAt: '1970-01-01T00:00:00.000Z', sha256: '', size: 0 })
 
 /**
  * The fields a patch sets, checked and in stored form. Undefined values, unknown keys and `id` are

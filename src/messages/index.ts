@@ -2,13 +2,14 @@
  * The message layer: PAXLST and PNRGOV segment tables, structure checks and mapping to the
  * canonical model (interfaces.md). Pure: no I/O, no logging; findings never carry input values.
  */
-import type { Finding, MessageEnvelope } from '../edifact/types.js'
+import type { MessageEnvelope } from '../edifact/types.js'
 import type { MessageModel, PaxlstModel, Part, PnrgovModel } from './model.js'
 import { mapPaxlst } from './paxlst/map.js'
 import { PAXLST_TABLE } from './paxlst/table.js'
 import { mapPnrgov } from './pnrgov/map.js'
 import { PNRGOV_TABLE } from './pnrgov/table.js'
 import { walkStructure } from './structure.js'
+import type { Finding } from '../transmission/index.js'
 
 export type * from './model.js'
 export { PAXLST_TABLE } from './paxlst/table.js'

@@ -1,12 +1,11 @@
 /**
- * Small accessors over tokenised segments and the one way findings are built in `messages/`.
+ * Small accessors over tokenised segments.
  * Values are trimmed (guide examples themselves carry stray spaces: `DTM+232: 1306212200`,
  * domain.md §2.5) and an empty value reads as null. They read single values and elements through
  * the engine's accessors, so the values of a segment that mapping does not need stay unmaterialised.
  */
-import type { Finding, Segment } from '../edifact/types.js'
+import type { Segment } from '../edifact/types.js'
 import { componentOf, elementCountOf, elementOf } from '../edifact/index.js'
-import { ERRORS, type ErrorId } from '../errors.js'
 
 /** Component `c` of element `e` (both 0-based), trimmed; null when absent or blank. */
 export function val (seg: Segment, e: number, c = 0): string | null {
@@ -43,37 +42,4 @@ export function count (v: string | null): number | null {
     n = n * 10 + c - 48
   }
   return n
-}
-
-export interface FindingAt {
-  /** Message reference (UNH 0062). */
-  message: string
-  group: string | null
-  /** Position in the message, UNH = 1. */
-  segment: number
-  tag: string
-  /** 1-based; null for a segment-level finding. */
-  element?: number | null
-  component?: number | null
-  family: Finding['family']
-  /** Fixed sentence; never a value from the input. Defaults to the catalogue text. */
-  text?: string
-}
-
-/** Builds a finding with the catalogue's CONTRL code; level follows from whether an element is named. */
-export function finding (id: ErrorId, at: FindingAt): Finding {
-  const element = at.element ?? null
-  return {
-    id,
-    code: ERRORS[id].contrl ?? 0,
-    level: element === null ? 'segment' : 'element',
-    message: at.message,
-    group: at.group,
-    segment: at.segment,
-    tag: at.tag,
-    element,
-    component: element === null ? null : (at.component ?? null),
-    text: at.text ?? ERRORS[id].text,
-    family: at.family
-  }
 }

@@ -12,9 +12,9 @@
  * reorder segments inside a traveller group, which is no reason to reject a manifest unless the
  * agreement says so.
  */
-import type { Finding, MessageEnvelope, Segment } from '../edifact/types.js'
+import type { MessageEnvelope, Segment } from '../edifact/types.js'
 import { componentOf } from '../edifact/index.js'
-import { finding } from './segments.js'
+import { finding, type Finding } from '../transmission/index.js'
 
 export type Status = 'M' | 'C'
 

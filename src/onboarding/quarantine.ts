@@ -7,8 +7,8 @@
  */
 import { readdir, readFile, stat, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { PublicFinding } from '../pipeline/types.js'
 import { syncDirectory } from '../forward/directory.js'
+import type { PublicFinding } from '../transmission/index.js'
 
 export interface QuarantineReport {
   transmissionId: string

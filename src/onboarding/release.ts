@@ -10,8 +10,8 @@ import type { Agreement } from '../agreements/schema.js'
 import type { GatewayConfig } from '../config/index.js'
 import { resolveSecret } from '../config/index.js'
 import type { Ledger } from '../ledger/index.js'
-import type { Destination, ForwardTarget } from '../forward/types.js'
-import type { ChannelName } from '../pipeline/types.js'
+import type { ForwardTarget } from '../forward/types.js'
+import type { Destination } from '../transmission/index.js'
 import { createDirectoryTarget } from '../forward/directory.js'
 import { createAmqpTarget } from '../forward/amqp.js'
 import { createMetrics } from '../metrics/index.js'
@@ -21,6 +21,7 @@ import { forwardHeaders, routingKey } from '../pipeline/headers.js'
 import { sha256Hex } from '../intake/transmission.js'
 import { appendAudit } from './stage.js'
 import type { QuarantineEntry, QuarantineStore } from './quarantine.js'
+import type { ChannelName } from '../transmission/index.js'
 
 /** The PIU-facing target of the config, started; the caller closes it. */
 export async function openForwardTarget (config: GatewayConfig, env: NodeJS.ProcessEnv): Promise<ForwardTarget> {

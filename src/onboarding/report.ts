@@ -10,15 +10,14 @@
  */
 import { basename } from 'node:path'
 import type { Agreement } from '../agreements/schema.js'
-import type { Finding } from '../edifact/types.js'
 import { ERRORS } from '../errors.js'
 import { assessTransmission, type Assessment } from '../pipeline/assess.js'
-import { buildReply } from '../pipeline/acknowledge.js'
+import { buildReply } from '../pipeline/index.js'
 import { createAckReferences, toPublicFinding } from '../acknowledge/index.js'
-import type { PublicFinding } from '../pipeline/types.js'
 import { newTransmissionId } from '../intake/transmission.js'
 import { explainCode, positionText } from './explain.js'
 import { addFigures, addMessage, emptyQuality, partSeries, type PartRecord, type QualityFigures } from './quality.js'
+import type { PublicFinding, Finding } from '../transmission/index.js'
 
 export type FileOutcome = 'accepted' | 'accepted_with_warnings' | 'rejected'
 

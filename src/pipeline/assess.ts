@@ -6,18 +6,18 @@
  */
 import type { Agreement } from '../agreements/schema.js'
 import type { ErrorId } from '../errors.js'
-import type { Finding, Interchange } from '../edifact/types.js'
+import type { Interchange } from '../edifact/types.js'
 import type { MessageModel, Part } from '../messages/model.js'
 import type { FlightFacts } from '../messages/index.js'
 import type { Quality } from '../messages/quality.js'
-import type { MessageOutcome } from '../acknowledge/contrl.js'
 import { parseInterchange } from '../edifact/index.js'
+import { envelopeFactsOf } from '../edifact/facts.js'
 import { documentKind, firstFlightFacts, mapMessage, partOf } from '../messages/index.js'
 import { qualityOf } from '../messages/quality.js'
 import { validateModel } from '../validate/schema.js'
 import { agreementFindings, applyStrictness, recipientFindings } from '../validate/agreement.js'
 import { resolveCarrier } from '../intake/carrier.js'
-import type { ExcludedAgreement } from './types.js'
+import type { CheckOutcome, EnvelopeFacts, ExcludedAgreement, Finding } from '../transmission/index.js'
 
 export interface AssessContext {
   receiverIds: readonly string[]
@@ -37,7 +37,7 @@ export interface AssessedMessage {
    * is built so that a worker thread can hand back these few facts instead of every traveller.
    */
   facts: MessageFacts | null
-  outcome: MessageOutcome
+  outcome: CheckOutcome
 }
 
 export interface MessageFacts {
@@ -61,16 +61,18 @@ function factsOf (type: 'PAXLST' | 'PNRGOV', model: MessageModel): MessageFacts 
 
 export interface Assessment {
   interchange: Interchange
+  /** The syntax-neutral envelope facts; null when no envelope could be read. */
+  envelope: EnvelopeFacts | null
   carrier: Agreement | null
   /** Set when no ack can be built: no readable envelope, or no carrier could be chosen. */
   refusal: ErrorId | null
   errors: Finding[]
   warnings: Finding[]
   messages: AssessedMessage[]
-  messageOutcomes: Record<string, MessageOutcome>
+  messageOutcomes: Record<string, CheckOutcome>
   /** The interchange is refused as a whole (UCI 4). */
   interchangeRejected: boolean
-  outcome: 'accepted' | 'accepted_with_warnings' | 'rejected'
+  outcome: CheckOutcome
 }
 
 /**
@@ -83,7 +85,9 @@ export const UNRELIABLE_ERRORS: readonly ErrorId[] = [
 ]
 const UNRELIABLE: ReadonlySet<ErrorId> = new Set(UNRELIABLE_ERRORS)
 
-export function assessTransmission (bytes: Buffer, candidates: readonly Agreement[], ctx: AssessContext, excluded: readonly ExcludedAgreement[] = []): Assessment {
+export function assessTransmission (
+  bytes: Buffer, candidates: readonly Agreement[], ctx: AssessContext, excluded: ReadonlyArray<ExcludedAgreement<Agreement>> = []
+): Assessment {
   // Parse options come from the agreement; with several candidates (a provider) they share one
   // transport, so the first agreement's transport options apply until the sender is known.
   const first = candidates[0]
@@ -93,7 +97,8 @@ export function assessTransmission (bytes: Buffer, candidates: readonly Agreemen
     maxSegments: ctx.limits.maxSegments,
     maxValueLength: ctx.limits.maxValueLength
   })
-  const resolved = resolveCarrier(candidates, ix.unb, excluded)
+  const envelope = envelopeFactsOf(ix)
+  const resolved = resolveCarrier(candidates, envelope?.sender ?? null, excluded)
   const carrier = resolved.carrier
   const findings: Finding[] = [...ix.errors]
   const warnings: Finding[] = [...ix.warnings]
@@ -136,8 +141,8 @@ export function assessTransmission (bytes: Buffer, candidates: readonly Agreemen
   const partial = carrier?.strictness.partial ?? 'interchange'
   const allRejected = interchangeRejected || (anyRejected && partial === 'interchange') || messages.every(m => m.outcome === 'rejected')
   if (allRejected) for (const m of messages) m.outcome = 'rejected'
-  const messageOutcomes: Record<string, MessageOutcome> = {}
+  const messageOutcomes: Record<string, CheckOutcome> = {}
   for (const m of messages) messageOutcomes[m.reference] = m.outcome
   const outcome = allRejected ? 'rejected' : (anyRejected || warnings.length > 0) ? 'accepted_with_warnings' : 'accepted'
-  return { interchange: ix, carrier, refusal, errors, warnings, messages, messageOutcomes, interchangeRejected: allRejected, outcome }
+  return { interchange: ix, envelope, carrier, refusal, errors, warnings, messages, messageOutcomes, interchangeRejected: allRejected, outcome }
 }

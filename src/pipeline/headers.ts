@@ -4,8 +4,8 @@
  * Values are envelope and flight metadata, never traveller data.
  */
 import type { Agreement } from '../agreements/schema.js'
-import type { ChannelName } from './types.js'
 import type { Assessment, AssessedMessage } from './assess.js'
+import type { ChannelName } from '../transmission/index.js'
 
 export interface HeaderFacts {
   channel: ChannelName
@@ -20,7 +20,7 @@ export interface HeaderFacts {
 /**
  * Minutes from receipt to scheduled departure. The message gives local time at the airport
  * without a zone; it is read as UTC, so the figure is exact for UTC airports and otherwise off by
- * the airport's offset (README "Timeliness").
+ * the airport's offset (docs/channels.md "What the PIU receives").
  */
 export function minutesBeforeDeparture (scheduled: string | null, receivedAt: Date): number | null {
   if (scheduled === null) return null

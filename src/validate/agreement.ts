@@ -6,8 +6,9 @@
  * about into warnings (architecture invariant 6: nothing hard-coded that an agreement varies).
  */
 import type { Agreement } from '../agreements/schema.js'
-import type { Finding, Interchange, UnbFacts } from '../edifact/types.js'
-import { finding } from '../edifact/tokenizer.js'
+import type { Interchange, UnbFacts } from '../edifact/types.js'
+import { finding, type Finding } from '../transmission/index.js'
+import type { ErrorId } from '../errors.js'
 
 // UNB element positions (ISO 9735-2): S001=1, S002=2, S003=3, S004=4, 0020=5, …, 0035=11.
 const UNB_SENDER = 2
@@ -30,7 +31,7 @@ export function agreementVersion (type: string, version: string): string {
  * A finding on the UNB (interchange position 1). S002/S003/S004 are composites whose first
  * component (0004, 0010, 0017) is the one at fault; 0035 is a simple element: no component.
  */
-function unbFinding (id: Parameters<typeof finding>[0], element: number): Finding {
+function unbFinding (id: ErrorId, element: number): Finding {
   return finding(id, { level: 'interchange', segment: 1, tag: 'UNB', element, component: element === UNB_TEST ? null : 1 })
 }
 

@@ -9,9 +9,9 @@
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
 import addFormats from 'ajv-formats'
-import type { Finding } from '../edifact/types.js'
 import { ERRORS } from '../errors.js'
 import type { PaxlstModel, PnrgovModel } from '../messages/model.js'
+import type { Finding } from '../transmission/index.js'
 import paxlstSchema from './schemas/paxlst.json' with { type: 'json' }
 import pnrgovSchema from './schemas/pnrgov.json' with { type: 'json' }
 

@@ -1,7 +1,8 @@
 import t from 'tap'
 import { buildAckres, type AckresOptions } from '../../src/acknowledge/ackres.js'
 import type { AckSubject } from '../../src/acknowledge/contrl.js'
-import type { Finding, MessageEnvelope, UnbFacts } from '../../src/edifact/types.js'
+import type { MessageEnvelope, UnbFacts } from '../../src/edifact/types.js'
+import type { Finding } from '../../src/transmission/index.js'
 
 function unb (over: Partial<UnbFacts> = {}): UnbFacts {
   return {

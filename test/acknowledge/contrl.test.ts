@@ -1,6 +1,7 @@
 import t from 'tap'
 import { buildContrl, type AckSubject, type ContrlOptions } from '../../src/acknowledge/contrl.js'
-import type { Finding, MessageEnvelope, UnbFacts } from '../../src/edifact/types.js'
+import type { MessageEnvelope, UnbFacts } from '../../src/edifact/types.js'
+import type { Finding } from '../../src/transmission/index.js'
 
 function unb (over: Partial<UnbFacts> = {}): UnbFacts {
   return {

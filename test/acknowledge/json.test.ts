@@ -1,6 +1,7 @@
 import t from 'tap'
 import { buildJsonAck, summarizeMessages, toPublicFinding } from '../../src/acknowledge/json.js'
-import type { Finding, MessageEnvelope, UnbFacts } from '../../src/edifact/types.js'
+import type { MessageEnvelope, UnbFacts } from '../../src/edifact/types.js'
+import type { Finding } from '../../src/transmission/index.js'
 
 const unb: UnbFacts = {
   syntax: 'UNOA:4',
@@ -39,7 +40,7 @@ t.test('the interfaces.md shape', async t => {
   const ack = buildJsonAck({
     transmissionId: 'tx-1',
     outcome: 'rejected',
-    unb,
+    envelope: unb,
     messages: [{ reference: 'PAX001', type: 'PAXLST', version: 'D:05B', outcome: 'rejected' }],
     errors: [untCount],
     warnings: [],
@@ -60,12 +61,12 @@ t.test('the interfaces.md shape', async t => {
 })
 
 t.test('no UNB, no ack, duplicate flag', async t => {
-  const ack = buildJsonAck({ transmissionId: 'tx-2', outcome: 'duplicate', unb: null, messages: [], errors: [], warnings: [untCount], ackText: null })
+  const ack = buildJsonAck({ transmissionId: 'tx-2', outcome: 'duplicate', envelope: null, messages: [], errors: [], warnings: [untCount], ackText: null })
   t.equal(ack.interchange, null)
   t.equal(ack.ack, null)
   t.equal(ack.duplicate, true)
   t.same(ack.warnings, [toPublicFinding(untCount)])
-  t.equal(buildJsonAck({ transmissionId: 'x', outcome: 'accepted', unb, messages: [], errors: [], warnings: [], ackText: null, duplicate: true }).duplicate, true)
+  t.equal(buildJsonAck({ transmissionId: 'x', outcome: 'accepted', envelope: unb, messages: [], errors: [], warnings: [], ackText: null, duplicate: true }).duplicate, true)
 })
 
 t.test('summarizeMessages', async t => {

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { decideAck, type AckFacts } from '../../src/acknowledge/policy.js'
 import type { Agreement } from '../../src/agreements/schema.js'
-import type { Outcome } from '../../src/errors.js'
+import type { Outcome } from '../../src/transmission/index.js'
 
 type A = Pick<Agreement, 'messages' | 'ackWhen'>
 

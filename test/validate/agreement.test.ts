@@ -3,13 +3,14 @@
 // turning a family's findings into warnings or errors.
 import t from 'tap'
 import { writeInterchange, type MessageSpec } from '../../src/edifact/writer.js'
-import { parseInterchange, type Finding } from '../../src/edifact/index.js'
-import { finding } from '../../src/edifact/tokenizer.js'
+import { parseInterchange } from '../../src/edifact/index.js'
+import { finding } from '../../src/transmission/index.js'
 import { validateAgreement } from '../../src/agreements/store.js'
 import type { Agreement } from '../../src/agreements/schema.js'
 import { agreementFindings, agreementVersion, applyStrictness, recipientFindings } from '../../src/validate/agreement.js'
 import { assessTransmission } from '../../src/pipeline/assess.js'
 import { paxlst, paxlstMessage } from '../helpers/edi.js'
+import type { Finding } from '../../src/transmission/index.js'
 
 const FP = Array(32).fill('AB').join(':')
 

@@ -17,7 +17,8 @@ import type { Ledger } from '../../ledger/index.js'
 import type { Agreement } from '../../agreements/schema.js'
 import { isGatewayError } from '../../errors.js'
 import { createIdentityCache } from './identity.js'
-import { clientErrorHandler, problemOf, sendProblem } from './problem.js'
+import { clientErrorHandler, problemOf, sendProblem } from '../../http/problem.js'
+import { sizeLimitOf } from '../../intake/limits.js'
 import { registerRoutes } from './routes.js'
 import { monitorHandshakes, rotateTicketKeys, secureContextOptions } from './tls.js'
 
@@ -167,8 +168,7 @@ export function createHttpsChannel (deps: ChannelDeps & { ledger: Ledger }): Htt
     // body is checked again in the route once read (it is bounded by the global limit meanwhile).
     app.addHook('preParsing', async (req, reply, payload) => {
       const declared = Number(req.headers['content-length'] ?? NaN)
-      const own = Math.min(...candidatesOf(req).map(c => c.limits.maxMessageBytes ?? config.limits.maxMessageBytes))
-      if (Number.isFinite(declared) && declared > own) {
+      if (Number.isFinite(declared) && declared > sizeLimitOf(candidatesOf(req), config.limits)) {
         reply.header('Connection', 'close')
         await sendProblem(reply, 'GW_ERR_INTAKE_TOO_LARGE')
       }
@@ -193,7 +193,7 @@ export function createHttpsChannel (deps: ChannelDeps & { ledger: Ledger }): Htt
         info: { title: 'Carrier connectivity gateway: carrier API', version: '1.0.0', description: 'Mutual TLS required: the client certificate identifies the carrier.' }
       }
     })
-    registerRoutes(app, { pipeline: deps.pipeline, ledger: deps.ledger, maxMessageBytes: config.limits.maxMessageBytes, maxConcurrent: config.limits.maxConcurrent, candidatesOf })
+    registerRoutes(app, { pipeline: deps.pipeline, ledger: deps.ledger, maxMessageBytes: config.limits.maxMessageBytes, candidatesOf })
     app.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger())
   })()
 

@@ -8,13 +8,12 @@ import type { Ledger, LedgerRow } from '../../ledger/index.js'
 import type { ExcludedAgreement, Pipeline, TransmissionResult } from '../../pipeline/types.js'
 import type { Agreement } from '../../agreements/schema.js'
 import type { ErrorId } from '../../errors.js'
-import { sendProblem } from './problem.js'
+import { sendProblem } from '../../http/problem.js'
 
 export interface RouteDeps {
   pipeline: Pipeline
   ledger: Ledger
   maxMessageBytes: number
-  maxConcurrent: number
   candidatesOf: (req: FastifyRequest) => readonly Agreement[]
 }
 
@@ -64,7 +63,6 @@ function view (row: LedgerRow): Record<string, unknown> {
 const transmissionSchema = { type: 'object', additionalProperties: true, properties: { transmissionId: { type: 'string' }, outcome: { type: 'string' } } }
 
 export function registerRoutes (app: FastifyInstance<Server>, deps: RouteDeps): void {
-  let active = 0
   app.post('/v1/transmissions', {
     bodyLimit: deps.maxMessageBytes,
     schema: {
@@ -76,17 +74,16 @@ export function registerRoutes (app: FastifyInstance<Server>, deps: RouteDeps): 
   }, async (req, reply) => {
     const body = req.body as Buffer | undefined
     if (!Buffer.isBuffer(body) || body.length === 0) return sendProblem(reply, 'GW_ERR_INTAKE_EMPTY_BODY')
-    const candidates = deps.candidatesOf(req)
-    const own = Math.min(...candidates.map(c => c.limits.maxMessageBytes ?? deps.maxMessageBytes))
-    if (body.length > own) return sendProblem(reply, 'GW_ERR_INTAKE_TOO_LARGE')
-    if (active >= deps.maxConcurrent) return sendProblem(reply, 'GW_ERR_INTAKE_OVERLOADED', 503, 5)
-    active++
-    try {
-      const r = await deps.pipeline.process({ channel: 'https', bytes: body, candidates, excluded: req.excludedCarriers ?? [], receivedAt: new Date(req.receivedAt ?? Date.now()), sourceRef: req.id })
-      return sendResult(req, reply, r)
-    } finally {
-      active--
-    }
+    // Size and concurrency limits are the pipeline's admission, the same for every channel.
+    const r = await deps.pipeline.process({
+      channel: 'https',
+      bytes: body,
+      candidates: deps.candidatesOf(req),
+      excluded: req.excludedCarriers ?? [],
+      receivedAt: new Date(req.receivedAt ?? Date.now()),
+      sourceRef: req.id
+    })
+    return sendResult(req, reply, r)
   })
 
   app.get('/v1/transmissions/:id', {

@@ -8,6 +8,7 @@ import { posix } from 'node:path'
 import type { Agreement } from '../../agreements/schema.js'
 import type { GatewayConfig } from '../../config/index.js'
 import { GatewayError } from '../../errors.js'
+import { sizeLimitOf } from '../../intake/limits.js'
 
 export interface SftpSettings {
   carrier: string
@@ -64,7 +65,7 @@ export function sftpSettingsOf (agreement: Agreement, config: GatewayConfig): Sf
     pollMs: Math.round((s.pollSeconds ?? 30) * 1000),
     staleMs: Math.round((s.staleClaimMinutes ?? 30) * 60_000),
     maxInFlight: s.maxInFlight ?? 4,
-    maxMessageBytes: agreement.limits.maxMessageBytes ?? config.limits.maxMessageBytes
+    maxMessageBytes: sizeLimitOf([agreement], config.limits)
   }
 }
 

@@ -9,9 +9,6 @@ import type { Logger } from 'pino'
 import type { Agreement } from '../../agreements/schema.js'
 import type { Metrics } from '../../metrics/index.js'
 import type { Pipeline, TransmissionResult } from '../../pipeline/types.js'
-import { buildJsonAck } from '../../acknowledge/index.js'
-import { finding } from '../../edifact/tokenizer.js'
-import { newTransmissionId } from '../../intake/transmission.js'
 import type { SftpSettings } from './settings.js'
 import type { SftpSession } from './session.js'
 import { isNoSuchFile } from './session.js'
@@ -30,23 +27,11 @@ export interface FileContext {
 /** Where the file ended: moved/deleted, back in the inbox, still in processing, or taken by another instance. */
 export type Settled = 'done' | 'rejected' | 'returned' | 'left' | 'lost'
 
+const EMPTY = Buffer.alloc(0)
+
 export interface FileOutcome {
   settled: Settled
   retryAfterSeconds: number | null
-}
-
-function tooLargeAck (limit: number): { transmissionId: string, body: string } {
-  const transmissionId = newTransmissionId()
-  const json = buildJsonAck({
-    transmissionId,
-    outcome: 'rejected',
-    unb: null,
-    messages: [],
-    errors: [finding('GW_ERR_INTAKE_TOO_LARGE', { level: 'interchange' })],
-    warnings: [],
-    ackText: null
-  })
-  return { transmissionId, body: JSON.stringify({ ...json, limitBytes: limit }) }
 }
 
 async function finish (ctx: FileContext, session: SftpSession, path: string, source: string, folder: 'done' | 'rejected'): Promise<string> {
@@ -65,7 +50,7 @@ async function finish (ctx: FileContext, session: SftpSession, path: string, sou
  */
 export async function processClaimed (ctx: FileContext, session: SftpSession, name: string): Promise<FileOutcome> {
   const s = ctx.settings
-  const { metrics, logger } = ctx
+  const { metrics } = ctx
   const carrier = s.carrier
   const path = remoteJoin(s.processing, name)
   const source = originalName(name)
@@ -81,18 +66,16 @@ export async function processClaimed (ctx: FileContext, session: SftpSession, na
     return { settled: 'lost', retryAfterSeconds: null }
   }
 
-  if (read.tooLarge) {
-    // Refused before the pipeline, as HTTPS answers 413: a JSON error ack, the file to rejected/.
-    const ack = tooLargeAck(s.maxMessageBytes)
-    metrics.refusals.inc({ channel: 'sftp', reason: 'GW_ERR_INTAKE_TOO_LARGE' })
-    if (s.ackDir !== null) await writeAckFile(session, s.ackDir, source, 'json', ack.body)
-    const target = await finish(ctx, session, path, source, 'rejected')
-    metrics.sftpFiles.inc({ carrier, action: 'rejected' })
-    logger.warn({ carrier, file: source, transmissionId: ack.transmissionId, size: read.size, limit: s.maxMessageBytes, target }, 'SFTP file over the size limit; moved to rejected')
-    return { settled: 'rejected', retryAfterSeconds: null }
-  }
-
-  const result = await ctx.pipeline.process({ channel: 'sftp', bytes: read.bytes, candidates: [ctx.agreement()], receivedAt, sourceRef: source })
+  // A file over the size limit is not downloaded: admission refuses it by the size the server reported.
+  const result = await ctx.pipeline.process({
+    channel: 'sftp',
+    bytes: read.bytes ?? EMPTY,
+    size: read.tooLarge ? read.size : undefined,
+    candidates: [ctx.agreement()],
+    receivedAt,
+    sourceRef: source
+  })
+  if (read.tooLarge && result.refusal?.id === 'GW_ERR_INTAKE_TOO_LARGE') return await settleTooLarge(ctx, session, name, result, read.size)
   return await settleResult(ctx, session, name, result)
 }
 
@@ -137,4 +120,20 @@ async function settleResult (ctx: FileContext, session: SftpSession, name: strin
   metrics.sftpFiles.inc({ carrier, action: folder })
   logger.info({ ...base, target, ack: ackFile }, 'SFTP file settled')
   return { settled: folder, retryAfterSeconds: null }
+}
+
+/**
+ * Refused for its size, as HTTPS answers 413: a JSON error ack naming the limit (the refusal's
+ * finding, docs/channels.md "SFTP channel"), and the file to rejected/.
+ */
+async function settleTooLarge (ctx: FileContext, session: SftpSession, name: string, r: TransmissionResult, size: number): Promise<FileOutcome> {
+  const s = ctx.settings
+  const source = originalName(name)
+  const ack = JSON.stringify({ ...r.json, limitBytes: s.maxMessageBytes })
+  if (s.ackDir !== null) await writeAckFile(session, s.ackDir, source, 'json', ack)
+  const target = await finish(ctx, session, remoteJoin(s.processing, name), source, 'rejected')
+  ctx.metrics.sftpFiles.inc({ carrier: s.carrier, action: 'rejected' })
+  ctx.logger.warn({ carrier: s.carrier, file: source, transmissionId: r.transmissionId, size, limit: s.maxMessageBytes, target },
+    'SFTP file over the size limit; moved to rejected')
+  return { settled: 'rejected', retryAfterSeconds: null }
 }

@@ -4,13 +4,14 @@
  * where a qualifier names the owner unambiguously (DTM 329 birth, LOC 91 issuing State) it wins
  * over the placement, so a reordered traveller group still maps correctly.
  */
-import type { Finding, MessageEnvelope, Segment } from '../../edifact/types.js'
+import type { MessageEnvelope, Segment } from '../../edifact/types.js'
 import type { ErrorId } from '../../errors.js'
 import { civilOf, civilOfDate, edifactDate, type CivilDate, type YearRule } from '../dates.js'
 import type { PaxlstDocumentType, PaxlstModel, PaxlstTraveller, ReportingParty, TravelDocument, TravellerRole } from '../model.js'
-import { comps, count, finding, val } from '../segments.js'
+import { comps, count, val } from '../segments.js'
 import { LEVEL0 } from '../structure.js'
 import { ITINERARY_QUALIFIERS, legsOf, splitFlightId, type Point, type TransportGroup } from './flight.js'
+import { finding, type Finding } from '../../transmission/index.js'
 
 // Maps, not object literals: a code such as `constructor` must not find an inherited property.
 const DOCUMENT_TYPES = new Map<string, PaxlstDocumentType>([

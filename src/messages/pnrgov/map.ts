@@ -4,15 +4,16 @@
  * (EQN); each Gr.1 (SRC) is one PNR with its locators (RCI), travellers (Gr.2 TIF + SSR DOCS) and
  * itinerary (Gr.5 TVL/TRA/RPI). History (Gr.10–12), non-air (Gr.9) and LTS are not mapped.
  */
-import type { Finding, MessageEnvelope, Segment } from '../../edifact/types.js'
+import type { MessageEnvelope, Segment } from '../../edifact/types.js'
 import { elementCountOf, elementOf } from '../../edifact/index.js'
 import type { ErrorId } from '../../errors.js'
 import { civilOf, civilOfDate, padisDateTime, type CivilDate } from '../dates.js'
 import type { DocsDocument, ItinerarySegment, Pnr, PnrTraveller, PnrgovModel } from '../model.js'
-import { count, finding, isEmptySegment, val } from '../segments.js'
+import { count, isEmptySegment, val } from '../segments.js'
 import { LEVEL0 } from '../structure.js'
 import { parseDocs } from './docs.js'
 import { readTvl } from './tvl.js'
+import { finding, type Finding } from '../../transmission/index.js'
 
 /** A DOCS read inside one PNR, assigned to its traveller when the PNR ends. */
 interface DocsRef {
