@@ -1,6 +1,6 @@
 /**
- * Part 1 of issue 11: parsing throughput on the largest real sample, a generated 150-passenger
- * PAXLST and a generated 5 MB PNRGOV push, side by side with the machine's ceiling (a bare scan
+ * Parsing throughput on the largest real sample (when the samples folder is there, bench/paths.ts),
+ * a generated 150-passenger PAXLST and a generated 5 MB PNRGOV push, side by side with the machine's ceiling (a bare scan
  * for the segment terminator) and the peer (the `edifact` npm package tokenizing the same bytes).
  *
  * Every contender starts from the same Buffer: the tokenizer and the peer both decode it to a
@@ -36,7 +36,7 @@ const { Parser } = require('edifact') as { Parser: new () => PeerParser }
 
 export interface ParseInput { name: string, bytes: Buffer }
 
-/** The largest file in the samples folder (the shared folder sits beside the repository). */
+/** The largest file in the samples folder; null when the folder is absent (the figures are optional). */
 export function largestSample (dir = SAMPLES): ParseInput | null {
   let best: { file: string, size: number } | null = null
   let files: string[]
@@ -111,8 +111,10 @@ export interface ParseBenchOptions extends ThroughputOptions {
   passengers?: number
   /** Size of the generated PNRGOV push. @default 5_000_000 */
   pnrgovBytes?: number
-  /** Include the largest real sample. @default true */
+  /** Include the largest real sample when the samples folder exists. @default true */
   sample?: boolean
+  /** Inputs measured first, before the generated ones (the smoke test passes a fixture). */
+  inputs?: ParseInput[]
 }
 
 export interface ParseResult {
@@ -206,7 +208,7 @@ export function benchParseInput (input: ParseInput, opts: ParseBenchOptions = {}
 }
 
 export function parseInputs (opts: ParseBenchOptions = {}): ParseInput[] {
-  const inputs: ParseInput[] = []
+  const inputs: ParseInput[] = [...(opts.inputs ?? [])]
   if (opts.sample !== false) {
     const s = largestSample()
     if (s !== null) inputs.push(s)

@@ -3,7 +3,7 @@
  * from the build in `dist/bench/*.js` (`npm run bench`).
  */
 import { existsSync } from 'node:fs'
-import { dirname, join } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 
 function findRoot (from: string): string {
   let dir = from
@@ -17,8 +17,13 @@ function findRoot (from: string): string {
 
 export const ROOT = findRoot(import.meta.dirname)
 export const CERTS = join(ROOT, 'certs-example')
-/** The shared samples sit beside the repository (`../shared/samples`); BENCH_SAMPLES overrides. */
-export const SAMPLES = process.env.BENCH_SAMPLES ?? join(ROOT, '..', 'shared', 'samples')
+/**
+ * The real samples, optional (docs/testing.md "Conformance tier"): BENCH_SAMPLES, else the first
+ * folder CARRIER_GATEWAY_SAMPLES names (`:`-separated, relative to the repository root; default
+ * the samples folder beside the repository). When it does not exist the benchmark measures generated traffic only.
+ */
+export const SAMPLES = process.env.BENCH_SAMPLES ??
+  resolve(ROOT, (process.env.CARRIER_GATEWAY_SAMPLES ?? '').split(':').find(p => p.trim() !== '') ?? join('..', 'shared', 'samples'))
 export const RESULTS = join(ROOT, 'bench', 'results')
 
 /** A sibling benchmark module as a path a child process can run: `.ts` under tests, `.js` built. */

@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { stringify } from 'yaml'
 import { createAgreementStore, type AgreementSet } from '../../src/agreements/store.js'
 import type { ConfigProblem } from '../../src/config/index.js'
+import { waitUntil } from '../helpers/wait.js'
 
 const FP = Array(32).fill('AB').join(':')
 type Doc = Record<string, unknown>
@@ -26,11 +27,7 @@ function setup (t: Test): { dir: string, write: (name: string, doc: Doc | string
 
 /** Polls until `check` holds (watch events and their debounce take a moment), or fails after 5 s. */
 async function until (check: () => boolean): Promise<boolean> {
-  for (let i = 0; i < 250; i++) {
-    if (check()) return true
-    await new Promise(resolve => setTimeout(resolve, 20))
-  }
-  return check()
+  return await waitUntil(check, 5000)
 }
 
 t.test('reload picks up a valid change and tells the listeners', async t => {

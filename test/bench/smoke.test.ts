@@ -2,10 +2,10 @@
 // "a smoke run of each benchmark with tiny sizes may be in the tests"). Nothing here asserts a
 // speed: performance is measured by `npm run bench`, never by a test (style.md "Tests").
 import t from 'tap'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { SAMPLES } from '../../bench/paths.js'
+import { fixture } from '../fixtures/index.js'
 import { parseInterchange } from '../../src/edifact/index.js'
 import { mapMessage } from '../../src/messages/index.js'
 import { validateModel } from '../../src/validate/schema.js'
@@ -45,13 +45,16 @@ t.test('generated traffic is valid, fictional and stampable', async t => {
 })
 
 t.test('parse benchmark: every contender on tiny inputs', async t => {
-  const { results, rows } = benchParse({ passengers: 3, pnrgovBytes: 20_000, runs: 2, runMs: 5, warmupMs: 0 })
-  t.equal(results.length, 3, 'largest real sample, PAXLST, PNRGOV')
+  // A fixture stands in for the largest real sample: it too carries a C1 byte under UNOA.
+  const multipart = fixture('paxlst-d02b-multipart-first.edi')
+  const inputs = [{ name: 'fixture paxlst-d02b-multipart-first.edi', bytes: multipart }]
+  const { results, rows } = benchParse({ inputs, sample: false, passengers: 3, pnrgovBytes: 20_000, runs: 2, runMs: 5, warmupMs: 0 })
+  t.equal(results.length, 3, 'fixture, PAXLST, PNRGOV')
   for (const r of results) {
     for (const k of ['bare', 'tokenize', 'parseInterchange', 'full'] as const) t.ok((r.mbps[k]?.median ?? 0) > 0, `${r.input}: ${k}`)
     t.ok(r.mbps.peer !== null, `${r.input}: the peer tokenized it (${r.peerError ?? 'as is'})`)
   }
-  t.match(results[0].peerError ?? '', /C1 byte/, 'the real sample needs its C1 byte replaced for the peer')
+  t.match(results[0].peerError ?? '', /C1 byte/, 'the fixture needs its C1 byte replaced for the peer')
   t.ok(rows.some(r => r.name === 'ratio tokenizer / peer' && r.figure !== null))
   const pax = paxlst({ passengers: 2 })
   const sep = parseInterchange(pax).separators
@@ -62,7 +65,7 @@ t.test('parse benchmark: every contender on tiny inputs', async t => {
   // npm run bench measures each contender in a fresh process (bench/parse-child.ts).
   const dir = mkdtempSync(join(tmpdir(), 'cg-bench-smoke-'))
   t.teardown(() => rmSync(dir, { recursive: true, force: true }))
-  writeFileSync(join(dir, 'sample.edi'), readFileSync(join(SAMPLES, 'paxlst-gtas-multipart-first-part.edi')))
+  writeFileSync(join(dir, 'sample.edi'), multipart)
   const isolated = measureIsolated('peer', join(dir, 'sample.edi'), { runs: 2, runMs: 5, warmupMs: 0 })
   t.equal(isolated.rates.length, 2, 'two runs measured in the child')
   t.match(isolated.note ?? '', /C1 byte/)

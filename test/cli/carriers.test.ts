@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { parse, stringify } from 'yaml'
 import { buildGateway, exampleAgreement, fingerprintOf, tmpDir, testConfig, CERTS } from '../helpers/gateway.js'
 import { fixture } from '../fixtures/index.js'
+import { waitUntil } from '../helpers/wait.js'
 import { runCli, type CliRun } from '../helpers/cli.js'
 
 const cli = async (args: string[], env: NodeJS.ProcessEnv = { USER: 'tester' }): Promise<CliRun> => await runCli(args, env)
@@ -140,6 +141,6 @@ t.test('show reads the last transmission per type from the ledger; a running gat
 
   t.equal((await cli(['carriers', 'set-stage', 'ZZ', 'suspended', '--reason', 'test of reload', '--config', config])).code, 0)
   // The gateway's file watcher applies it without a restart (architecture.md "Carrier onboarding").
-  for (let i = 0; i < 100 && gateway.agreements.current().byCode('ZZ')?.stage !== 'suspended'; i++) await new Promise(resolve => setTimeout(resolve, 50))
+  await waitUntil(() => gateway.agreements.current().byCode('ZZ')?.stage === 'suspended', 5000, 50)
   t.equal(gateway.agreements.current().byCode('ZZ')?.stage, 'suspended')
 })

@@ -7,14 +7,15 @@ import { readFileSync } from 'node:fs'
 import { createHash } from 'node:crypto'
 import { join } from 'node:path'
 import type { GetMessage } from 'amqplib'
-import { buildGateway, exampleAgreement, SAMPLES } from '../helpers/gateway.js'
+import { buildGateway, exampleAgreement } from '../helpers/gateway.js'
+import { fixture } from '../fixtures/index.js'
 import { call } from '../helpers/https-client.js'
 import { EXAMPLE_HEADERS } from '../helpers/edi.js'
 import { amqpForward, piuBroker } from '../helpers/piu-queue.js'
 import { parseInterchange } from '../../src/edifact/index.js'
 
 const EXAMPLE = readFileSync(join(import.meta.dirname, '..', '..', 'examples', 'xa-paxlst.edi'))
-const SAMPLE = readFileSync(join(SAMPLES, 'paxlst-wcoig-ex5-1-single-sector-pax.edi'))
+const SAMPLE = fixture('paxlst-d15b-pax.edi')
 /** The body the PIU gets: the interchange from UNA/UNB to the UNZ terminator, nothing after it. */
 const interchangeOf = (bytes: Buffer): Buffer => bytes.subarray(0, bytes.lastIndexOf(0x27) + 1)
 const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex')
@@ -57,7 +58,7 @@ t.test('the example PAXLST is published persistent with its properties and heade
   t.notOk(/SPECIMEN|X0000001/.test(logs.text()), 'no passenger value in any log line')
 })
 
-t.test('a real sample (WCO/IATA PAXLST example 5.1) reaches the queue byte for byte', async t => {
+t.test('a D15B list from another carrier (fixture, UNG/UNE, one line) reaches the queue byte for byte', async t => {
   const piu = await piuBroker(t)
   const { gateway } = await buildGateway(t, {
     config: { identity: { receiverIds: ['GOVPIU', 'CUSTOMS'] }, forward: amqpForward(piu.names) },
@@ -83,8 +84,8 @@ t.test('a real sample (WCO/IATA PAXLST example 5.1) reaches the queue byte for b
     'x-sender': 'ZZAIRLINE',
     'x-interchange-ref': '000000001',
     'x-flight': 'ZZ123',
-    'x-departure': 'SYD',
-    'x-arrival': 'HNL',
+    'x-departure': 'ZZA',
+    'x-arrival': 'ZZB',
     'x-content-sha256': sha256(body),
     'x-message-count': '1'
   })

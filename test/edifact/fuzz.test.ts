@@ -1,19 +1,20 @@
 /**
- * Property test over mutated real samples: whatever the bytes, parseInterchange returns (never
- * throws), stays within its limits, and no finding carries a value from the input.
+ * Property test over mutated fixtures (test/fixtures: every syntax case, plus generated PAXLST and
+ * PNRGOV): whatever the bytes, parseInterchange returns (never throws), stays within its limits,
+ * and no finding carries a value from the input.
  */
 import t from 'tap'
 import fc from 'fast-check'
-import { readdirSync, readFileSync } from 'node:fs'
 import { ERRORS } from '../../src/errors.js'
-import { parseInterchange, REASONS, type Finding, type ParseOptions } from '../../src/edifact/index.js'
+import { parseInterchange, REASONS, type ParseOptions } from '../../src/edifact/index.js'
+import { allFixtures, generated } from '../fixtures/index.js'
+import type { Finding } from '../../src/transmission/index.js'
 
 // `npm run fuzz` raises the run count (FUZZ_RUNS) and picks a fresh seed (FUZZ_SEED) for a long search.
 const RUNS = Number(process.env.FUZZ_RUNS ?? 300)
 const SEED = Number(process.env.FUZZ_SEED ?? 20250114)
 
-const DIR = new URL('../../../shared/samples/', import.meta.url)
-const SAMPLES = readdirSync(DIR).filter((f) => f !== 'SOURCES.md').map((f) => readFileSync(new URL(f, DIR)))
+const CORPUS = [...allFixtures().map((f) => f.bytes), generated.paxlst(3), generated.pnrgov(2)]
 const SERVICE = [...":+'?*-$#\"\\.\r\n"].map((c) => c.charCodeAt(0))
 
 type Op =
@@ -86,8 +87,8 @@ function clean (f: Finding): boolean {
 
 t.test('parseInterchange never throws, stays bounded and never echoes input in findings', async (t) => {
   let runs = 0
-  fc.assert(fc.property(fc.nat(SAMPLES.length - 1), fc.array(op, { minLength: 1, maxLength: 4 }), options, (which, ops, opts) => {
-    const input = ops.reduce(apply, SAMPLES[which])
+  fc.assert(fc.property(fc.nat(CORPUS.length - 1), fc.array(op, { minLength: 1, maxLength: 4 }), options, (which, ops, opts) => {
+    const input = ops.reduce(apply, CORPUS[which])
     const started = process.hrtime.bigint()
     const r = parseInterchange(input, opts)
     const ms = Number(process.hrtime.bigint() - started) / 1e6

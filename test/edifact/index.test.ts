@@ -1,15 +1,15 @@
 import t from 'tap'
-import { readdirSync, readFileSync } from 'node:fs'
 import { parseInterchange, tokenize, type Segment, type Separators } from '../../src/edifact/index.js'
 
-const DIR = new URL('../../../shared/samples/', import.meta.url)
-const FILES = readdirSync(DIR).filter((f) => f !== 'SOURCES.md')
+import { fixture, fixtureNames } from '../fixtures/index.js'
+
+const FILES = fixtureNames()
 const MINI = "UNA:+.? 'UNB+UNOA:4+S+R+250114:0630+1'UNH+1+PAXLST:D:05B:UN:IATA'BGM+745'UNT+3+1'UNZ+1+1'"
 
 t.test('segment offsets point into body, and tokenize(body) reproduces the segments', async (t) => {
   for (const file of FILES) {
     for (const opts of [{}, { typeB: true, unaRepair: true }]) {
-      const r = parseInterchange(readFileSync(new URL(file, DIR)), opts)
+      const r = parseInterchange(fixture(file), opts)
       const body = r.body.toString('latin1')
       const segments = r.messages.flatMap((m) => m.segments)
       t.ok(segments.every((s) => body.startsWith(s.tag, s.offset)), `${file} offsets`)

@@ -16,7 +16,6 @@ export interface TeardownHost { teardown: (fn: () => unknown) => void }
 export const amqpUrl = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672'
 export const pgUrl = process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 export const CERTS = join(import.meta.dirname, '..', '..', 'certs-example')
-export const SAMPLES = join(import.meta.dirname, '..', '..', '..', 'shared', 'samples')
 
 export function fingerprintOf (name: string): string {
   const line = readFileSync(join(CERTS, 'fingerprints.txt'), 'utf8').split('\n').find(l => l.startsWith(`${name} `))
@@ -109,14 +108,8 @@ export function clientTls (name = 'xa-client'): { cert: Buffer, key: Buffer, ca:
   return { cert: readFileSync(join(CERTS, `${name}.crt`)), key: readFileSync(join(CERTS, `${name}.key`)), ca: readFileSync(join(CERTS, 'ca.crt')) }
 }
 
-/** Resolves when `check` holds; rejects with `what` after `ms` (a hang guard, not a timing assertion). */
-export async function waitFor (what: string, check: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`)
-    await new Promise(resolve => setTimeout(resolve, 20))
-  }
-}
+/** Resolves when `check` holds; rejects with `what` after `ms` (test/helpers/wait.ts). */
+export { waitFor } from './wait.js'
 
 /** A metric's current value summed over the label sets matching `labels` (0 when absent). */
 export async function metricValue (gateway: Gateway, name: string, labels: Record<string, string> = {}): Promise<number> {

@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto'
 import { connect, type Channel, type ChannelModel, type GetMessage } from 'amqplib'
 import { amqpUrl, type TeardownHost } from './gateway.js'
+import { waitFor } from './wait.js'
 
 export { amqpUrl }
 
@@ -25,13 +26,9 @@ export interface PiuBroker {
   channel: Channel
 }
 
-export const until = async (cond: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000, stepMs = 25): Promise<void> => {
-  const end = Date.now() + timeoutMs
-  while (!await cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for: ${what}`)
-    await new Promise(resolve => setTimeout(resolve, stepMs))
-  }
-}
+/** waitFor (test/helpers/wait.ts) with the condition first, as the broker tests call it. */
+export const until = async (cond: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000, stepMs = 25): Promise<void> =>
+  await waitFor(what, cond, timeoutMs, stepMs)
 
 /** A fresh topology name set; the gateway declares it on connect, teardown deletes it. */
 export async function piuBroker (t: TeardownHost): Promise<PiuBroker> {

@@ -2,7 +2,8 @@ import t from 'tap'
 import { existsSync, readFileSync, readdirSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { connect } from 'amqplib'
-import { buildGateway, amqpUrl, exampleAgreement, SAMPLES } from '../helpers/gateway.js'
+import { buildGateway, amqpUrl, exampleAgreement } from '../helpers/gateway.js'
+import { fixture } from '../fixtures/index.js'
 import { createDirectoryQuarantine, errorCodes, validQuarantineId } from '../../src/onboarding/quarantine.js'
 import { createAmqpQuarantine } from '../../src/onboarding/quarantine-amqp.js'
 import { openForwardTarget, planRelease, releaseTransmission } from '../../src/onboarding/release.js'
@@ -10,7 +11,7 @@ import { readAudit } from '../../src/onboarding/stage.js'
 import type { Gateway } from '../../src/app.js'
 
 const ZZ = exampleAgreement({ code: 'ZZ', name: 'Zed Air', stage: 'testing', senderIds: ['ZZAIRLINE'] })
-const REJECTED = readFileSync(join(SAMPLES, 'paxlst-wcoig-ex5-2-crew.edi')) // UNT count wrong: CONTRL 29
+const REJECTED = fixture('paxlst-d15b-crew-bad-count.edi') // UNT count wrong: CONTRL 29
 const PASSENGER_VALUES = ['CLARK', 'MICHAEL', 'KAANAPALI', 'MB140241', '720907']
 
 async function quarantineOne (gateway: Gateway, receivedAt = new Date()): Promise<string> {
@@ -30,7 +31,7 @@ t.test('directory quarantine: list, get, purge; ids checked; never the payload',
   t.match(e, { id, carrier: 'ZZ', channel: 'https', routingKey: 'quarantine.paxlst.ZZ', bytes: REJECTED.length })
   t.same(errorCodes(e!), [29])
   t.equal(e?.report?.errors[0].tag, 'UNT')
-  t.equal(e?.headers['x-interchange-ref'], 'QF00321')
+  t.equal(e?.headers['x-interchange-ref'], '000000002')
   const shown = JSON.stringify(list)
   for (const v of PASSENGER_VALUES) t.notOk(shown.includes(v), `no ${v} in the entries`)
   t.equal(await store.get('../../etc/passwd'), null)
@@ -77,7 +78,7 @@ t.test('release: production for a live carrier unless the UNB test indicator is 
   const live = gateway.agreements.current().byCode('ZZ')!
   const entry = (await store.get(id))!
   t.equal(planRelease(gateway.config, live, entry, REJECTED, 'a', new Date()).destination, 'production')
-  const testFlag = Buffer.from(REJECTED.toString('latin1').replace("+QF00321'", "+QF00321++++++1'"), 'latin1')
+  const testFlag = Buffer.from(REJECTED.toString('latin1').replace("+000000002'", "+000000002++++++1'"), 'latin1')
   t.match(planRelease(gateway.config, live, entry, testFlag, 'a', new Date()), { destination: 'test', routingKey: 'test.paxlst.ZZ' })
   const target = await openForwardTarget(gateway.config, {})
   t.teardown(async () => { await target.close() })

@@ -1,14 +1,12 @@
 import t from 'tap'
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { validateAgreement } from '../../src/agreements/store.js'
 import { certify, type ConformanceReport } from '../../src/onboarding/report.js'
 import { renderText, ackLines } from '../../src/onboarding/render-text.js'
 import { escapeHtml, renderHtml } from '../../src/onboarding/render-html.js'
 import { explainCode, groupFindings, positionText } from '../../src/onboarding/explain.js'
+import { fixture, fixturePath } from '../fixtures/index.js'
 
-const SAMPLES = join(import.meta.dirname, '..', '..', '..', 'shared', 'samples')
-const PASSENGER_VALUES = ['WILLIAMS', 'DONALD', 'MB140241', '720907', 'TYR123', 'SLEAFORD', 'CLARK', 'KAANAPALI', 'DAVIDSON']
+const PASSENGER_VALUES = ['TESTER', 'ALPHA', 'BRAVO', 'X0000001', 'X0000002', '800101', '750505', '1 TEST STREET', 'TESTVILLE', 'ZZ1 1ZZ', 'TEST ROAD', '0000 000 0002', 'UNIFORM', 'VICTOR', 'X0000014', '01JAN80']
 
 function report (name = 'Zed <Air> & "Co"'): ConformanceReport {
   const v = validateAgreement({
@@ -19,7 +17,7 @@ function report (name = 'Zed <Air> & "Co"'): ConformanceReport {
     messages: { PAXLST: { versions: ['D15B'] } },
     channels: { https: { certificates: [`sha256/${Array(32).fill('CD').join(':')}`] } }
   }, '/c/ZZ.yaml')
-  const files = ['paxlst-wcoig-ex5-1-single-sector-pax.edi', 'paxlst-wcoig-ex5-2-crew.edi'].map(n => ({ name: join(SAMPLES, n), bytes: readFileSync(join(SAMPLES, n)) }))
+  const files = ['paxlst-d15b-pax.edi', 'paxlst-d15b-crew-bad-count.edi'].map(n => ({ name: fixturePath(n), bytes: fixture(n) }))
   return certify(v.agreement!, files, { receiverIds: ['CUSTOMS'], senderId: 'GOVPIU', limits: { maxSegments: 1000, maxValueLength: 512, maxParts: 99 } })
 }
 
@@ -27,8 +25,8 @@ t.test('text report: verdict, per-file outcome, findings in words, figures, ack 
   const text = renderText(report('Zed Air'))
   t.match(text, /^Conformance report for ZZ \(Zed Air\), stage testing/)
   t.match(text, /2 files: 1 accepted, 0 accepted with warnings, 1 rejected: NOT PASSED/)
-  t.match(text, /File 2: paxlst-wcoig-ex5-2-crew\.edi \(\d+ bytes\): REJECTED/)
-  t.match(text, /\[29\] message PAX001, segment 21 \(UNT\), element 1: UNT segment count does not match/)
+  t.match(text, /File 2: paxlst-d15b-crew-bad-count\.edi \(\d+ bytes\): REJECTED/)
+  t.match(text, /\[29\] message PAX001, segment 19 \(UNT\), element 1: UNT segment count does not match/)
   t.match(text, /29 = control count does not match number of instances received/)
   t.match(text, /with document number: 100% \(2 of 2\)/)
   t.match(text, /\n {4}UNH\+1\+CONTRL:D:3:UN'\n/, 'one ack segment per line')
@@ -44,7 +42,7 @@ t.test('HTML report: self-contained, escaped, figures present, no passenger valu
   t.notOk(html.includes('<Air>'))
   t.match(html, /NOT PASSED/)
   t.match(html, /<th>with document number<\/th><td class="n">100% \(2 of 2\)<\/td>/)
-  t.match(html, /<td class="n">29<\/td><td>message PAX001, segment 21 \(UNT\), element 1<\/td>/)
+  t.match(html, /<td class="n">29<\/td><td>message PAX001, segment 19 \(UNT\), element 1<\/td>/)
   t.match(html, /<pre>UNA:\+\.\? &#39;\nUNB\+UNOA:4\+GOVPIU\+ZZAIRLINE/, 'ack text escaped, one segment per line')
   // Every tag that opens closes (a rough well-formedness check of our own markup).
   for (const tag of ['table', 'tr', 'section', 'pre', 'h2', 'h3', 'p']) {

@@ -1,18 +1,19 @@
-// Property test over the HTTP route (issue 10 "fuzzing"): mutated real samples and random bytes,
+// Property test over the HTTP route (issue 10 "fuzzing"): mutated fixtures (test/fixtures) and random bytes,
 // POSTed over real mutual TLS, always get an outcome with its documented status and shape, never
 // a 5xx, never an echo of a passenger value from the input; the listener keeps serving. The run
 // count is small here; `FUZZ_RUNS`/`FUZZ_SEED` raise it for a release check.
 import t from 'tap'
 import fc from 'fast-check'
-import { readdirSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { buildGateway, exampleAgreement, SAMPLES } from '../helpers/gateway.js'
+import { buildGateway, exampleAgreement } from '../helpers/gateway.js'
+import { allFixtures } from '../fixtures/index.js'
 import { call, type Response } from '../helpers/https-client.js'
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 60)
 const SEED = Number(process.env.FUZZ_SEED ?? 20251129)
 
-const inputs = readdirSync(SAMPLES).filter(f => /\.(edi|txt)$/.test(f)).sort().map(f => readFileSync(join(SAMPLES, f)))
+const inputs = allFixtures().map(f => f.bytes)
 const EXAMPLE = readFileSync(join(import.meta.dirname, '..', '..', 'examples', 'xa-paxlst.edi'))
 const corpus = [EXAMPLE, ...inputs]
 

@@ -6,6 +6,7 @@ import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { connect, type ChannelModel, type ConfirmChannel, type ConsumeMessage, type Message, type Options } from 'amqplib'
 import { exampleAgreement, amqpUrl, type Built, type TeardownHost } from '../../helpers/gateway.js'
+import { waitFor } from '../../helpers/wait.js'
 import { createAmqpBridge, type AmqpBridge, type BridgeOptions } from '../../../src/channels/amqp/index.js'
 import { createLogger } from '../../../src/logger.js'
 import type { Pipeline, TransmissionInput, TransmissionResult } from '../../../src/pipeline/types.js'
@@ -144,11 +145,7 @@ export async function carrierSide (t: TeardownHost, q: QueueNames = queueNames()
 
 /** Waits until `fn` is true (polling); throws with `what` after `ms`. */
 export async function until (fn: () => boolean | Promise<boolean>, what: string, ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms
-  while (!(await fn())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise(resolve => setTimeout(resolve, 25))
-  }
+  await waitFor(what, fn, ms, 25)
 }
 
 /** Forwarded interchanges the directory target wrote (`*.edi`) in a folder. */

@@ -1,15 +1,15 @@
 /**
- * Facts of every real sample in ../shared/samples (provenance and defects: SOURCES.md), asserted
+ * Facts of every real sample in the core samples folder (provenance and defects: its SOURCES.md), asserted
  * through `parseInterchange`: separators, envelope ids, messages, parts, segment counts, what the
  * transport layer stripped, and the exact CONTRL codes (0085) of each defect.
  */
 import t, { type Test } from 'tap'
-import { readdirSync, readFileSync } from 'node:fs'
-import { adviceString, parseInterchange, type Finding, type Interchange, type ParseOptions, type Stripped } from '../../src/edifact/index.js'
+import { adviceString, parseInterchange, type Interchange, type ParseOptions } from '../../src/edifact/index.js'
 import { checkCharset } from '../../src/edifact/charset.js'
+import { SAMPLES, readSample, sampleNames } from './samples.js'
+import type { Finding, Stripped } from '../../src/transmission/index.js'
 
-const DIR = new URL('../../../shared/samples/', import.meta.url)
-const read = (file: string, opts: ParseOptions = {}): Interchange => parseInterchange(readFileSync(new URL(file, DIR)), opts)
+const read = (file: string, opts: ParseOptions = {}): Interchange => parseInterchange(readSample(file), opts)
 const tested = new Set<string>()
 
 /** Findings other than character-set ones, as "code ID tag element" (ids without the prefix). */
@@ -375,6 +375,6 @@ cusres('cusres-astra-iapi-unsolicited-132-sire.edi', 'NIAC', 'MU', '156931252653
 cusres('cusres-astra-iapi-312-carrier-reply-sire.edi', 'MU', 'NIAC', '1569312526531', '15693125265312', 'CUSRES:D:05B:UN', 13, noPart, 3, ['12 INVALID_VALUE UNB 4'])
 
 t.test('every sample file has a test', async (t) => {
-  const files = readdirSync(DIR).filter((f) => f !== 'SOURCES.md').sort()
+  const files = sampleNames(SAMPLES)
   t.same(files.filter((f) => !tested.has(f)), [])
 })

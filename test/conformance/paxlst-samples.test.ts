@@ -1,21 +1,20 @@
 /**
- * Every real PAXLST sample in ../shared/samples, parsed by the edifact engine and mapped: the facts
+ * Every real PAXLST sample in the core samples folder, parsed by the edifact engine and mapped: the facts
  * each one contains (SOURCES.md), and the findings its deviations deserve.
  */
 import t, { type Test } from 'tap'
-import { readFileSync, readdirSync } from 'node:fs'
 import { parseInterchange } from '../../src/edifact/index.js'
-import type { Finding } from '../../src/edifact/types.js'
 import { documentKind, firstFlightFacts, mapMessage, partOf, type PaxlstModel } from '../../src/messages/index.js'
+import { readSample, sampleNames } from './samples.js'
+import type { Finding } from '../../src/transmission/index.js'
 
-const SAMPLES = new URL('../../../shared/samples/', import.meta.url)
 const receivedAt = new Date('2025-01-01T00:00:00Z')
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/
 
 interface Mapped { model: PaxlstModel, findings: Finding[], part: ReturnType<typeof partOf>, parserErrors: string[] }
 
 function load (file: string, options: { typeB?: boolean, unaRepair?: boolean } = {}): Mapped {
-  const ic = parseInterchange(readFileSync(new URL(file, SAMPLES)), options)
+  const ic = parseInterchange(readSample(file), options)
   if (ic.messages.length !== 1) throw new Error(`${file}: one message expected`)
   const env = ic.messages[0]
   const r = mapMessage(env, { receivedAt })
@@ -223,6 +222,6 @@ sample('paxlst-astra-iapi-request-sire.edi', async t => {
 })
 
 t.test('every PAXLST sample is covered', async t => {
-  const files = readdirSync(SAMPLES).filter(f => f.startsWith('paxlst-'))
+  const files = sampleNames().filter(f => f.startsWith('paxlst-'))
   t.same(files.filter(f => !covered.has(f)), [])
 })

@@ -1,22 +1,21 @@
 /**
- * Every real PNRGOV sample in ../shared/samples, parsed by the edifact engine and mapped: push
+ * Every real PNRGOV sample in the core samples folder, parsed by the edifact engine and mapped: push
  * type, flight, PNR counts and locators, SSR DOCS fields (asserted by presence and format, never
  * printed), and the findings their deviations deserve.
  */
 import t, { type Test } from 'tap'
-import { readFileSync, readdirSync } from 'node:fs'
 import { parseInterchange } from '../../src/edifact/index.js'
-import type { Finding } from '../../src/edifact/types.js'
 import { documentKind, firstFlightFacts, mapMessage, partOf, type DocsDocument, type PnrgovModel } from '../../src/messages/index.js'
+import { readSample, sampleNames } from './samples.js'
+import type { Finding } from '../../src/transmission/index.js'
 
-const SAMPLES = new URL('../../../shared/samples/', import.meta.url)
 const receivedAt = new Date('2025-01-01T00:00:00Z')
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/
 
 interface Mapped { model: PnrgovModel, findings: Finding[], part: ReturnType<typeof partOf>, parserErrors: string[] }
 
 function parse (file: string, options: { typeB?: boolean, unaRepair?: boolean } = {}): ReturnType<typeof parseInterchange> {
-  return parseInterchange(readFileSync(new URL(file, SAMPLES)), options)
+  return parseInterchange(readSample(file), options)
 }
 
 function load (file: string, options: { typeB?: boolean, unaRepair?: boolean } = {}): Mapped {
@@ -173,6 +172,6 @@ sample('pnrgov-gtas-badformat.txt', async t => {
 })
 
 t.test('every PNRGOV sample is covered', async t => {
-  const files = readdirSync(SAMPLES).filter(f => f.startsWith('pnrgov-'))
+  const files = sampleNames().filter(f => f.startsWith('pnrgov-'))
   t.same(files.filter(f => !covered.has(f)), [])
 })

@@ -5,12 +5,10 @@
 // Independently of the pins: every ack reads back clean with our own engine, and every position a
 // finding reports points at a segment with the tag it names.
 import t from 'tap'
-import { readFileSync, readdirSync } from 'node:fs'
-import { join } from 'node:path'
-import { SAMPLES } from '../helpers/gateway.js'
 import { inspectBytes, permissiveAgreement } from '../../src/cli/report.js'
 import { configFrom } from '../../src/config/index.js'
 import { parseInterchange } from '../../src/edifact/index.js'
+import { readSample, sampleNames } from './samples.js'
 
 const EXPECTED: Record<string, { outcome: string, ack: string[] | null }> = {
   'contrl-nordea-via-emcken-release-char.edi': { outcome: 'rejected', ack: null },
@@ -44,13 +42,13 @@ const EXPECTED: Record<string, { outcome: string, ack: string[] | null }> = {
   'pnrgov-gtas-v13-example.edi': { outcome: 'rejected', ack: ['RFF+TN:491873609401', 'ERC+28', 'RFF+ACW:1', 'ERC+29'] }
 }
 
-const files = readdirSync(SAMPLES).filter(f => !f.endsWith('.md')).sort()
+const files = sampleNames()
 
 t.same(files, Object.keys(EXPECTED).sort(), 'every sample has a pinned expectation')
 
 for (const file of files) {
   t.test(file, async t => {
-    const bytes = readFileSync(join(SAMPLES, file))
+    const bytes = readSample(file)
     const unb = parseInterchange(bytes).unb
     const config = configFrom({ identity: { receiverIds: [unb?.recipient !== undefined && unb.recipient !== '' ? unb.recipient : 'GOVPIU'] } })
     const { report, assessment } = inspectBytes(file, bytes, permissiveAgreement(bytes), config, new Date('2025-01-01T00:00:00Z'))
