@@ -61,7 +61,7 @@ export async function declareTopology (ch: ConfirmChannel, o: Pick<AmqpTargetOpt
 /** The socket under an amqplib connection, destroyed when a close handshake cannot be waited for. */
 function destroySocket (c: ChannelModel, why: string): void {
   const stream = (c.connection as unknown as { stream?: { destroy: (err?: Error) => void } }).stream
-  stream?.destroy(new Error(why))
+  stream?.destroy(new GatewayError('GW_ERR_FORWARD_CONNECTION_LOST', why))
 }
 
 const unavailable = (why: string, cause?: unknown): GatewayError =>

@@ -6,9 +6,10 @@
 import { parentPort } from 'node:worker_threads'
 import { checkTransmission, compactChecked } from './check.js'
 import { toWire, type WireJob, type WireReply } from './check-wire.js'
+import { GatewayError } from '../errors.js'
 
 const port = parentPort
-if (port === null) throw new Error('check-worker must run as a worker thread')
+if (port === null) throw new GatewayError('GW_ERR_INTERNAL_NOT_A_WORKER')
 
 port.on('message', (job: WireJob) => {
   let reply: WireReply

@@ -17,6 +17,7 @@ import { handleDelivery } from './consumer.js'
 import { checkQueueOn, createAttemptCounter, ensureDeadLetterQueue } from './poison.js'
 import { confirmedPublisher, type ConfirmedPublisher } from './reply.js'
 import type { BridgeOptions } from './options.js'
+import { GatewayError } from '../../errors.js'
 
 export type BridgeState = 'connecting' | 'consuming' | 'paused' | 'down' | 'stopped'
 
@@ -41,10 +42,6 @@ export interface CarrierBridgeDeps {
 export function connectionKey (a: Agreement): string {
   const c = a.channels.amqp
   return c === undefined ? '' : JSON.stringify([c.url, c.queue, c.replyQueue, c.prefetch])
-}
-
-class MissingQueueError extends Error {
-  override readonly name = 'MissingQueueError'
 }
 
 interface Session {
@@ -163,7 +160,7 @@ export function createCarrierBridge (initial: Agreement, deps: CarrierBridgeDeps
     for (const name of [queue, replyQueue]) {
       if (await checkQueueOn(conn, name) === null) {
         log.error({ queue: name }, 'carrier queue does not exist on the carrier broker; the carrier must declare it (retrying)')
-        throw new MissingQueueError(`queue ${name} does not exist`)
+        throw new GatewayError('GW_ERR_AMQP_QUEUE_MISSING', `queue ${name}`)
       }
     }
     const ch = await conn.createConfirmChannel()
@@ -180,7 +177,7 @@ export function createCarrierBridge (initial: Agreement, deps: CarrierBridgeDeps
     session = s
     await reconcile()
     // A consumer that could not start fails the setup, so the retry backs off instead of spinning.
-    if (!stopping && agreement.stage !== 'suspended' && s.consumerTag === null) throw new Error('the consumer could not be started')
+    if (!stopping && agreement.stage !== 'suspended' && s.consumerTag === null) throw new GatewayError('GW_ERR_AMQP_CONSUMER_FAILED')
     pollLag().catch(() => {})
   }
 

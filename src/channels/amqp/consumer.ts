@@ -19,7 +19,8 @@ import type { Agreement } from '../../agreements/schema.js'
 import type { Metrics } from '../../metrics/index.js'
 import type { Pipeline, TransmissionResult } from '../../pipeline/types.js'
 import { deadLetterHeaders, dlqName, type AttemptCounter } from './poison.js'
-import { correlationOf, PublishFailed, replyFor, replyOptions, replyRoute, replyToIgnored, type ConfirmedPublisher } from './reply.js'
+import { correlationOf, replyFor, replyOptions, replyRoute, replyToIgnored, type ConfirmedPublisher } from './reply.js'
+import { isGatewayError } from '../../errors.js'
 
 export interface DeliveryContext {
   /** The carrier's agreement as it is now (reloads replace it). */
@@ -140,7 +141,7 @@ export async function handleDelivery (ctx: DeliveryContext, msg: ConsumeMessage)
     } catch (err) {
       // Unacked, the resend is answered as a duplicate with the same ack: the reply is not lost.
       ctx.logger.warn({ ...log(msg), transmissionId: result.transmissionId, err: { message: (err as Error).message } }, 'reply not confirmed; delivery requeued')
-      if (err instanceof PublishFailed && err.unroutable) ctx.replyQueueMissing()
+      if (isGatewayError(err, 'GW_ERR_AMQP_REPLY_UNROUTABLE')) ctx.replyQueueMissing()
       await requeue(null)
       return
     }

@@ -17,6 +17,7 @@
 import type { ConfirmChannel, ConsumeMessage, Options } from 'amqplib'
 import type { Agreement } from '../../agreements/schema.js'
 import type { TransmissionResult } from '../../pipeline/types.js'
+import { GatewayError } from '../../errors.js'
 
 export interface Reply {
   body: Buffer
@@ -72,21 +73,11 @@ export function replyRoute (agreement: Agreement): string {
   return (agreement.channels.amqp as NonNullable<Agreement['channels']['amqp']>).replyQueue
 }
 
-export class PublishFailed extends Error {
-  override readonly name = 'PublishFailed'
-  /** The broker returned the message: no queue of that name (the carrier deleted its reply queue). */
-  readonly unroutable: boolean
-  constructor (message: string, unroutable = false) {
-    super(message)
-    this.unroutable = unroutable
-  }
-}
-
 export interface ConfirmedPublisher {
   /**
    * Publishes to the default exchange with `routingKey` = queue name; resolves once the broker
-   * confirmed it. Rejects with PublishFailed on a nack, an unroutable return, a closed channel or
-   * no confirm within the timeout.
+   * confirmed it. Rejects with GW_ERR_AMQP_REPLY_UNROUTABLE when the broker returned it (no queue of
+   * that name), GW_ERR_AMQP_REPLY_UNCONFIRMED on a nack, a closed channel or no confirm in time.
    */
   toQueue (queue: string, body: Buffer, options: Options.Publish): Promise<void>
 }
@@ -112,14 +103,14 @@ export function confirmedPublisher (ch: ConfirmChannel, confirmTimeoutMs: number
           clearTimeout(timer)
           const wasReturned = returned.delete(token)
           if (err !== null) reject(err)
-          else if (wasReturned) reject(new PublishFailed(`queue ${queue} does not exist; the broker returned the message`, true))
+          else if (wasReturned) reject(new GatewayError('GW_ERR_AMQP_REPLY_UNROUTABLE', `queue ${queue}`))
           else resolve()
         }
-        const timer = setTimeout(() => finish(new PublishFailed('no broker confirm in time')), confirmTimeoutMs)
+        const timer = setTimeout(() => finish(new GatewayError('GW_ERR_AMQP_REPLY_UNCONFIRMED', 'no broker confirm in time')), confirmTimeoutMs)
         try {
-          ch.publish('', queue, body, opts, (err: unknown) => finish(err == null ? null : new PublishFailed('the broker refused the publish (nack) or the channel closed')))
+          ch.publish('', queue, body, opts, (err: unknown) => finish(err == null ? null : new GatewayError('GW_ERR_AMQP_REPLY_UNCONFIRMED', 'nack or channel closed')))
         } catch (err) {
-          finish(new PublishFailed(`publish failed: ${(err as Error).message}`))
+          finish(new GatewayError('GW_ERR_AMQP_REPLY_UNCONFIRMED', 'publish failed', { cause: err }))
         }
       })
     }

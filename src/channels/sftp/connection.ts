@@ -2,11 +2,13 @@
  * One SFTP session to a carrier's server (ssh2-sftp-client over ssh2): our own TCP socket with
  * Nagle off (`setNoDelay(true)`: every SFTP request is a small packet awaiting a reply) and TCP
  * keepalive, SSH keepalive on top, and the server's host key checked against the agreement's
- * pinned fingerprint before any credential is sent (issue 5: refuse on mismatch).
+ * pinned fingerprint before any credential is sent (docs/channels.md "SFTP channel": refuse on mismatch).
  */
 import { createHash } from 'node:crypto'
 import net from 'node:net'
+import type { EventEmitter } from 'node:events'
 import SftpClient from 'ssh2-sftp-client'
+import { GatewayError, isGatewayError, type ErrorId } from '../../errors.js'
 import { SftpSession } from './session.js'
 
 /** `SHA256:<base64 without padding>` of the raw host key: the form `ssh-keygen -l` and OpenSSH print. */
@@ -21,18 +23,49 @@ function samePrint (a: string, b: string): boolean {
 
 export type ConnectFailure = 'host_key_mismatch' | 'auth_failed' | 'unreachable' | 'timeout' | 'protocol'
 
-/** Why a session could not be opened; the message names no secret. */
-export class SftpConnectError extends Error {
-  readonly reason: ConnectFailure
-  /** The fingerprint the server presented, when the handshake got that far. */
-  readonly presented: string | null
+const FAILURE_IDS: Readonly<Record<ConnectFailure, ErrorId>> = {
+  host_key_mismatch: 'GW_ERR_SFTP_HOST_KEY_MISMATCH',
+  auth_failed: 'GW_ERR_SFTP_AUTH_FAILED',
+  unreachable: 'GW_ERR_SFTP_UNREACHABLE',
+  timeout: 'GW_ERR_SFTP_TIMEOUT',
+  protocol: 'GW_ERR_SFTP_PROTOCOL'
+}
 
-  constructor (reason: ConnectFailure, message: string, presented: string | null = null) {
-    super(message)
-    this.name = 'SftpConnectError'
-    this.reason = reason
-    this.presented = presented
-  }
+/** Why a session could not be opened, as a catalogue error; `detail` names no secret. */
+function connectError (reason: ConnectFailure, detail: string, presented: string | null = null): GatewayError {
+  return new GatewayError(FAILURE_IDS[reason], detail, { facts: { reason, presented } })
+}
+
+/** The reason label of an SFTP failure for metrics, logs and the probe: read from its catalogue id. */
+const REASONS: Partial<Record<ErrorId, string>> = {
+  GW_ERR_SFTP_HOST_KEY_MISMATCH: 'host_key_mismatch',
+  GW_ERR_SFTP_AUTH_FAILED: 'auth_failed',
+  GW_ERR_SFTP_UNREACHABLE: 'unreachable',
+  GW_ERR_SFTP_TIMEOUT: 'timeout',
+  GW_ERR_SFTP_PROTOCOL: 'protocol',
+  GW_ERR_SFTP_SESSION_CLOSED: 'session_closed',
+  GW_ERR_SFTP_FOLDER_MISSING: 'folder_missing',
+  GW_ERR_CONFIG_SECRET_MISSING: 'secret_missing'
+}
+
+export function sftpFailureReason (err: unknown): string {
+  return (isGatewayError(err) ? REASONS[err.id] : undefined) ?? 'session_failed'
+}
+
+/** The host key the server presented before the failure, when the handshake got that far. */
+export function presentedHostKey (err: unknown): string | null {
+  const presented = isGatewayError(err) ? err.facts.presented : null
+  return typeof presented === 'string' ? presented : null
+}
+
+/**
+ * ssh2 marks what failed by the error's `level` (ssh2 lib/client.js); ssh2-sftp-client rewraps
+ * the error without it, so the level is read on the ssh2 client itself.
+ */
+function failureOfLevel (level: string | undefined): ConnectFailure {
+  if (level === 'client-authentication') return 'auth_failed'
+  if (level === 'client-timeout') return 'timeout'
+  return 'protocol'
 }
 
 export interface ConnectOptions {
@@ -54,9 +87,9 @@ export interface ConnectOptions {
 function openSocket (host: string, port: number, timeoutMs: number): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
     const sock = net.connect({ host, port })
-    const fail = (err: SftpConnectError) => { sock.destroy(); reject(err) }
-    const onError = (err: NodeJS.ErrnoException) => fail(new SftpConnectError('unreachable', `cannot connect to ${host}:${port} (${err.code ?? err.message})`))
-    sock.setTimeout(timeoutMs, () => fail(new SftpConnectError('timeout', `no TCP connection to ${host}:${port} within ${timeoutMs} ms`)))
+    const fail = (err: GatewayError) => { sock.destroy(); reject(err) }
+    const onError = (err: NodeJS.ErrnoException) => fail(connectError('unreachable', `${host}:${port} (${err.code ?? 'socket error'})`))
+    sock.setTimeout(timeoutMs, () => fail(connectError('timeout', `no TCP connection to ${host}:${port} within ${timeoutMs} ms`)))
     sock.once('error', onError)
     sock.once('connect', () => {
       sock.removeListener('error', onError)
@@ -68,7 +101,7 @@ function openSocket (host: string, port: number, timeoutMs: number): Promise<net
   })
 }
 
-/** Opens a session or throws SftpConnectError. */
+/** Opens a session or throws a GW_ERR_SFTP_* catalogue error. */
 export async function connectSftp (opts: ConnectOptions): Promise<SftpSession> {
   const readyTimeout = opts.readyTimeoutMs ?? 10_000
   const sock = await openSocket(opts.host, opts.port, readyTimeout)
@@ -84,6 +117,9 @@ export async function connectSftp (opts: ConnectOptions): Promise<SftpSession> {
   // Global listeners: ssh2-sftp-client's defaults print to the console; we only need to know.
   const client = new SftpClient(opts.name ?? 'carrier-gateway', { error: markClosed, end: markClosed, close: markClosed })
   sock.once('close', markClosed)
+  let level: string | undefined
+  const ssh = (client as unknown as { client: EventEmitter }).client
+  ssh.on('error', (err: { level?: string }) => { level ??= err.level })
   try {
     const sftp = await client.connect({
       sock,
@@ -106,18 +142,15 @@ export async function connectSftp (opts: ConnectOptions): Promise<SftpSession> {
     sftp.on('close', markClosed)
     // A protocol error on the SFTP channel must not become an unhandled 'error' event: drop the session.
     sftp.on('error', () => { markClosed(); sock.destroy() })
-    if (closed) throw new SftpConnectError('protocol', 'the session closed while opening')
+    if (closed) throw connectError('protocol', 'the session closed while opening')
     return new SftpSession(client, sftp, sock, presented ?? '', fn => {
       if (closed) queueMicrotask(fn)
       else onClosed.push(fn)
     }, () => closed)
   } catch (err) {
     sock.destroy()
-    if (err instanceof SftpConnectError) throw err
-    if (mismatch) throw new SftpConnectError('host_key_mismatch', 'the server host key does not match the pinned fingerprint', presented)
-    const message = (err as Error).message ?? String(err)
-    if (/authentication methods failed|authentication/i.test(message)) throw new SftpConnectError('auth_failed', 'authentication refused by the server', presented)
-    if (/timed out/i.test(message)) throw new SftpConnectError('timeout', 'SSH handshake timed out', presented)
-    throw new SftpConnectError('protocol', `SSH session could not be opened: ${message.replace(/^[a-zA-Z]+: /, '')}`, presented)
+    if (isGatewayError(err)) throw err
+    if (mismatch) throw connectError('host_key_mismatch', `${opts.host}:${opts.port}`, presented)
+    throw connectError(failureOfLevel(level), `${opts.host}:${opts.port}`, presented)
   }
 }

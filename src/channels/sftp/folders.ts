@@ -3,6 +3,7 @@
  * `processing/` would otherwise make every claim look lost ("No such file"), and a missing
  * `done/` would strand claimed files. Also what `carrier-gateway probe` reports.
  */
+import { GatewayError } from '../../errors.js'
 import type { SftpSettings } from './settings.js'
 import type { SftpSession } from './session.js'
 
@@ -36,12 +37,8 @@ export async function inspectFolders (session: SftpSession, s: SftpSettings): Pr
   return out
 }
 
-export class FolderMissingError extends Error {
-  readonly reason = 'folder_missing'
-}
-
-/** Throws FolderMissingError naming every folder that is missing or not a folder. */
+/** Throws GW_ERR_SFTP_FOLDER_MISSING naming every folder that is missing or not a folder. */
 export async function requireFolders (session: SftpSession, s: SftpSettings): Promise<void> {
   const bad = (await inspectFolders(session, s)).filter(f => !f.directory)
-  if (bad.length > 0) throw new FolderMissingError(`folders missing on the server: ${bad.map(f => `${f.role} ${f.path}`).join(', ')}`)
+  if (bad.length > 0) throw new GatewayError('GW_ERR_SFTP_FOLDER_MISSING', bad.map(f => `${f.role} ${f.path}`).join(', '))
 }

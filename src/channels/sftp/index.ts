@@ -11,7 +11,7 @@ import type { Agreement } from '../../agreements/schema.js'
 import { startCarrierPoller, type CarrierPoller } from './poller.js'
 import { sftpSettingsOf } from './settings.js'
 
-export { hostKeyFingerprint, connectSftp, SftpConnectError } from './connection.js'
+export { hostKeyFingerprint, connectSftp, presentedHostKey, sftpFailureReason } from './connection.js'
 export { sftpSettingsOf, type SftpSettings } from './settings.js'
 
 interface Running {

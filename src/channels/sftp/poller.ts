@@ -8,11 +8,10 @@ import type { Logger } from 'pino'
 import type { Agreement } from '../../agreements/schema.js'
 import type { ChannelDeps } from '../channel.js'
 import { resolveSecret, resolveSecretBytes, isSecretRef } from '../../config/index.js'
-import { isGatewayError } from '../../errors.js'
 import type { SftpSettings } from './settings.js'
 import type { SftpSession } from './session.js'
 import { isNoSuchFile } from './session.js'
-import { connectSftp, SftpConnectError } from './connection.js'
+import { connectSftp, presentedHostKey, sftpFailureReason } from './connection.js'
 import { requireFolders } from './folders.js'
 import { claim, reclaim, stampClaim } from './claim.js'
 import { StaleClaims } from './stale.js'
@@ -122,17 +121,14 @@ export function startCarrierPoller (deps: ChannelDeps, agreement: Agreement, set
   }
 
   function reportFailure (err: unknown): void {
-    const reason = err instanceof SftpConnectError
-      ? err.reason
-      : isGatewayError(err, 'GW_ERR_CONFIG_SECRET_MISSING') ? 'secret_missing' : (err as { reason?: string }).reason ?? 'session_failed'
-    const message = (err as Error).message
+    const reason = sftpFailureReason(err)
     if (reason === 'host_key_mismatch') {
       metrics.sftpHostKeyMismatch.inc({ carrier })
-      logger.error({ carrier, host: s.host, port: s.port, pinned: s.hostKey, presented: (err as SftpConnectError).presented }, 'SFTP server host key does not match the pinned key; connection refused')
+      logger.error({ carrier, host: s.host, port: s.port, pinned: s.hostKey, presented: presentedHostKey(err) }, 'SFTP server host key does not match the pinned key; connection refused')
       return
     }
     // Repeats of the same failure are logged at growing intervals (the backoff), not every poll.
-    const record = { carrier, host: s.host, port: s.port, reason, failures, err: { message } }
+    const record = { carrier, host: s.host, port: s.port, reason, failures, err }
     if (reason !== lastFailure || (failures & (failures - 1)) === 0) logger.warn(record, 'SFTP poll failed; backing off')
     else logger.debug(record, 'SFTP poll failed; backing off')
     lastFailure = reason

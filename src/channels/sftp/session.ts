@@ -7,6 +7,7 @@
 import type net from 'node:net'
 import type SftpClient from 'ssh2-sftp-client'
 import type { SFTPWrapper, Stats } from 'ssh2'
+import { GatewayError } from '../../errors.js'
 
 /** SSH_FXP_STATUS codes (draft-ietf-secsh-filexfer-02 §7). */
 export const FX_NO_SUCH_FILE = 2
@@ -63,11 +64,11 @@ export class SftpSession {
    * stays up is cut after `OP_TIMEOUT_MS`, failing every request pending on it.
    */
   private call<T> (fn: (cb: (err: Error | null | undefined, value?: T) => void) => void): Promise<T> {
-    if (!this.alive()) return Promise.reject(new Error('SFTP session closed'))
+    if (!this.alive()) return Promise.reject(new GatewayError('GW_ERR_SFTP_SESSION_CLOSED'))
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.sock.destroy()
-        reject(new Error(`SFTP request unanswered for ${OP_TIMEOUT_MS} ms; session dropped`))
+        reject(new GatewayError('GW_ERR_SFTP_TIMEOUT', `request unanswered for ${OP_TIMEOUT_MS} ms; session dropped`))
       }, OP_TIMEOUT_MS)
       fn((err, value) => {
         clearTimeout(timer)

@@ -10,7 +10,7 @@ import { connect as amqpConnect } from 'amqplib'
 import { configFileFrom, loadConfig, resolveSecret, resolveSecretBytes, isSecretRef } from '../../config/index.js'
 import { loadAgreementDir } from '../../agreements/store.js'
 import type { Agreement } from '../../agreements/schema.js'
-import { connectSftp, SftpConnectError } from '../../channels/sftp/connection.js'
+import { connectSftp, presentedHostKey, sftpFailureReason } from '../../channels/sftp/connection.js'
 import { inspectFolders, type FolderReport } from '../../channels/sftp/folders.js'
 import { globToRegExp, isTemporaryName } from '../../channels/sftp/names.js'
 import { sftpSettingsOf } from '../../channels/sftp/settings.js'
@@ -62,10 +62,11 @@ async function probeSftp (agreement: Agreement, config: ReturnType<typeof loadCo
       name: `probe-${s.carrier}`
     })
   } catch (err) {
-    const reason = err instanceof SftpConnectError ? err.reason : 'secret_missing'
+    const reason = sftpFailureReason(err)
     out.error = { reason, message: (err as Error).message }
-    if (err instanceof SftpConnectError && err.presented !== null) {
-      out.hostKey.presented = err.presented
+    const presented = presentedHostKey(err)
+    if (presented !== null) {
+      out.hostKey.presented = presented
       out.hostKey.matches = reason !== 'host_key_mismatch'
     }
     return out
