@@ -96,7 +96,7 @@ export async function createGateway (opts: GatewayOptions): Promise<Gateway> {
     relayIntervalMs: config.spool.relayIntervalMs,
     onRelayed: id => {
       ledger.update(id, { status: 'acknowledged', forwardedAt: new Date().toISOString() })
-        .catch(err => logger.warn({ transmissionId: id, err: { message: (err as Error).message } }, 'ledger update after relay failed'))
+        .catch(err => logger.warn({ transmissionId: id, err }, 'ledger update after relay failed'))
     }
   })
   const checker = createChecker({
@@ -125,7 +125,7 @@ export async function createGateway (opts: GatewayOptions): Promise<Gateway> {
   const shutdown = async (): Promise<void> => {
     stopHousekeeping?.()
     agreements.close()
-    for (const c of [...channels].reverse()) await c.stop().catch(err => logger.error({ err: { message: (err as Error).message } }, 'channel stop failed'))
+    for (const c of [...channels].reverse()) await c.stop().catch(err => logger.error({ err }, 'channel stop failed'))
     await admin?.close()
     // Channels have settled what was in flight, so no check is waiting for a worker any more.
     await checker.close()

@@ -57,7 +57,7 @@ export function startHousekeeping (deps: { config: GatewayConfig, agreements: Ag
       if (rows + files > 0) logger.info({ rows, files }, 'retention purge')
     }
   }
-  const run = (): void => { tick().catch(err => logger.warn({ err: { message: (err as Error).message } }, 'housekeeping failed')) }
+  const run = (): void => { tick().catch(err => logger.warn({ err }, 'housekeeping failed')) }
   run()
   const timer = setInterval(run, everyMs)
   timer.unref()

@@ -33,7 +33,7 @@ export async function runServer (configFile: string): Promise<void> {
       logger.info('stopped')
       process.exit(0)
     }, err => {
-      logger.error({ err: { message: (err as Error).message } }, 'shutdown failed')
+      logger.error({ err }, 'shutdown failed')
       process.exit(1)
     })
   }

@@ -15,6 +15,7 @@ import type { AgreementStore } from '../agreements/store.js'
 import type { Ledger, LedgerRow } from '../ledger/index.js'
 import type { Metrics } from '../metrics/index.js'
 import { carrierOverview, type CarrierOverview } from './carriers.js'
+import { escapeHtml } from '../http/html.js'
 
 export const REFRESH_SECONDS = 30
 /** Certificates closer than this to expiry are flagged (the alert in monitoring/ uses the same). */
@@ -142,11 +143,8 @@ export async function buildStatus (deps: StatusDeps, now = Date.now()): Promise<
 
 // ── rendering ───────────────────────────────────────────────────────────────────────────────
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
 /** Agreement names and references are carrier-supplied text: always escaped. */
-function esc (v: unknown): string {
-  return String(v).replace(/[&<>"']/g, ch => ESCAPES[ch])
-}
+const esc = escapeHtml
 
 function ago (iso: string, now: number): string {
   const s = Math.max(0, Math.round((now - Date.parse(iso)) / 1000))

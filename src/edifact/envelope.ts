@@ -128,13 +128,14 @@ function readUnh (seg: Segment, group: string | null, errors: Finding[]): Messag
  * traffic often gets them wrong and the agreement decides whether that rejects (domain §1.5).
  */
 function checkTrailer (seg: Segment, counted: number, reference: string, ids: [ErrorId, ErrorId], where: Partial<Finding>, errors: Finding[]): void {
-  const at = (id: ErrorId, element: number): void => {
-    errors.push(finding(id, { ...where, tag: seg.tag, element, family: 'controlCounts' }))
+  const at = (id: ErrorId, element: number, expected?: string): void => {
+    errors.push(finding(id, { ...where, tag: seg.tag, element, family: 'controlCounts', expected }))
   }
   const declared = val(seg, 0)
   if (declared === '') at('GW_ERR_EDIFACT_MISSING', 1)
   else if (!/^\d{1,10}$/.test(declared)) at('GW_ERR_EDIFACT_INVALID_VALUE', 1)
-  else if (Number(declared) !== counted) at(ids[0], 1)
+  // The count the gateway made is structure, not passenger data (docs/acknowledgements.md "Expected values").
+  else if (Number(declared) !== counted) at(ids[0], 1, String(counted))
   const ref = val(seg, 1)
   if (ref === '') at('GW_ERR_EDIFACT_MISSING', 2)
   else if (ref !== reference) at(ids[1], 2)

@@ -118,7 +118,7 @@ export function createAmqpTarget (o: AmqpTargetOptions, metrics: Metrics, logger
 
   async function connectOnce (): Promise<void> {
     const c = await connect(withHeartbeat(o.url, o.heartbeatSeconds), { noDelay: true, timeout: o.connectTimeoutMs })
-    c.on('error', err => logger.warn({ err: { message: err.message } }, 'PIU broker connection error'))
+    c.on('error', err => logger.warn({ err }, 'PIU broker connection error'))
     c.on('close', () => { if (conn === c) { logger.warn('PIU broker connection closed'); dropped('broker connection closed') } })
     c.on('blocked', reason => {
       if (conn !== c) return
@@ -135,7 +135,7 @@ export function createAmqpTarget (o: AmqpTargetOptions, metrics: Metrics, logger
     const deadline = setTimeout(() => destroySocket(c, 'broker did not finish opening in time'), o.connectTimeoutMs)
     try {
       const channel = await c.createConfirmChannel()
-      channel.on('error', err => logger.warn({ err: { message: err.message } }, 'PIU broker channel error'))
+      channel.on('error', err => logger.warn({ err }, 'PIU broker channel error'))
       channel.on('close', () => { if (ch === channel) { dropped('broker channel closed'); c.close().catch(() => {}) } })
       channel.on('return', (msg: { properties: { messageId?: unknown } }) => {
         if (typeof msg.properties.messageId === 'string') returned.add(msg.properties.messageId)
@@ -159,7 +159,7 @@ export function createAmqpTarget (o: AmqpTargetOptions, metrics: Metrics, logger
   async function open (): Promise<void> {
     if (closing || ch !== null) return
     opening ??= connectOnce().catch(err => {
-      logger.warn({ err: { message: (err as Error).message }, attempt }, 'PIU broker unreachable; retrying')
+      logger.warn({ err, attempt }, 'PIU broker unreachable; retrying')
       setState()
       scheduleReconnect()
     }).finally(() => { opening = null })

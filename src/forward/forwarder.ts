@@ -67,7 +67,7 @@ export function createForwarder (deps: ForwarderDeps): Forwarder {
         // Only a damaged disk gets here (writes are atomic): the carrier was acknowledged, so an
         // operator must look at the file. It is kept, renamed aside, and no longer blocks the rest.
         metrics.forwardFailures.inc({ reason: 'spool_unreadable' })
-        logger.error({ file: name, err: { message: (err as Error).message } }, 'spooled file unreadable; set aside as *.corrupt for an operator')
+        logger.error({ file: name, err }, 'spooled file unreadable; set aside as *.corrupt for an operator')
         await spool.setAside(name).catch(() => {})
       }
     }
@@ -108,7 +108,7 @@ export function createForwarder (deps: ForwarderDeps): Forwarder {
   const tick = (): void => {
     updateMetrics()
     if (state.closed) return
-    if (spool.stats().files > 0 && target.available()) drain().catch(err => logger.error({ err: { message: (err as Error).message } }, 'spool relay failed'))
+    if (spool.stats().files > 0 && target.available()) drain().catch(err => logger.error({ err }, 'spool relay failed'))
     // Only a write tells whether the spool can take one (root ignores permission bits; a full
     // disk or a folder replaced by a file shows only then): probe while the spool is needed.
     if (!probing && (!target.available() || !spool.writable())) {
@@ -130,12 +130,12 @@ export function createForwarder (deps: ForwarderDeps): Forwarder {
       } catch (err) {
         // Not fatal: transmissions still go to the target; readiness reports the spool, and the
         // probe makes the folder again once it can be.
-        logger.error({ spool: spool.path, err: { message: (err as Error).message } }, 'spool folder unusable at start')
+        logger.error({ spool: spool.path, err }, 'spool folder unusable at start')
       }
       await target.start()
       updateMetrics()
       // A crash leaves files in the spool: drain at start, then keep draining.
-      drain().catch(err => logger.error({ err: { message: (err as Error).message } }, 'spool relay failed'))
+      drain().catch(err => logger.error({ err }, 'spool relay failed'))
       timer = setInterval(tick, deps.relayIntervalMs)
       timer.unref()
     },
@@ -147,7 +147,7 @@ export function createForwarder (deps: ForwarderDeps): Forwarder {
           return 'target'
         } catch (err) {
           metrics.forwardFailures.inc({ reason: isGatewayError(err) ? err.id : 'publish_failed' })
-          logger.warn({ err: { message: (err as Error).message }, transmissionId: item.transmissionId }, 'forward target failed; spooling')
+          logger.warn({ err, transmissionId: item.transmissionId }, 'forward target failed; spooling')
         }
       }
       try {

@@ -8,10 +8,7 @@ import type { ConformanceReport, FileReport, ReportFinding } from './report.js'
 import { TRAVELLER_FIELDS, share, type QualityFigures } from './quality.js'
 import { OUTCOME_WORDS, ackLines, partText } from './render-text.js'
 import { groupFindings } from './explain.js'
-
-export function escapeHtml (value: unknown): string {
-  return String(value).replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string)
-}
+import { escapeHtml } from '../http/html.js'
 
 const STYLE = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2em auto;max-width:70em;padding:0 1em;color:#1b1f24}

@@ -27,17 +27,30 @@ export function agreementVersion (type: string, version: string): string {
   return type === 'PNRGOV' ? version.replace(':', '.') : version.replace(':', '')
 }
 
+/** `D05B` → `D:05B`, `13.1` → `13:1`: an agreed version as the carrier writes it in UNH S009 (0052:0054). */
+export function unhVersion (type: string, agreed: string): string {
+  return type === 'PNRGOV' ? agreed.replace('.', ':') : agreed.replace(/^([A-Z])(?=[0-9])/, '$1:')
+}
+
 /**
  * A finding on the UNB (interchange position 1). S002/S003/S004 are composites whose first
  * component (0004, 0010, 0017) is the one at fault; 0035 is a simple element: no component.
  */
-function unbFinding (id: ErrorId, element: number): Finding {
-  return finding(id, { level: 'interchange', segment: 1, tag: 'UNB', element, component: element === UNB_TEST ? null : 1 })
+function unbFinding (id: ErrorId, element: number, expected?: string): Finding {
+  return finding(id, { level: 'interchange', segment: 1, tag: 'UNB', element, component: element === UNB_TEST ? null : 1, expected })
+}
+
+/**
+ * The agreed values a carrier must match, for `expected` (docs/acknowledgements.md "Expected values"):
+ * ids and versions from the gateway's config and the carrier's own agreement, never what was sent.
+ */
+function oneOf (values: readonly string[]): string {
+  return values.join(' | ')
 }
 
 /** Interchange-level checks that depend only on the UNB (used before the carrier is known too). */
 export function recipientFindings (unb: UnbFacts, receiverIds: readonly string[]): Finding[] {
-  return receiverIds.includes(unb.recipient) ? [] : [unbFinding('GW_ERR_EDIFACT_RECIPIENT_UNKNOWN', UNB_RECIPIENT)]
+  return receiverIds.includes(unb.recipient) ? [] : [unbFinding('GW_ERR_EDIFACT_RECIPIENT_UNKNOWN', UNB_RECIPIENT, oneOf(receiverIds))]
 }
 
 export function agreementFindings (ix: Interchange, agreement: Agreement, ctx: AgreementContext): Finding[] {
@@ -45,7 +58,7 @@ export function agreementFindings (ix: Interchange, agreement: Agreement, ctx: A
   const unb = ix.unb
   if (unb === null) return out
   out.push(...recipientFindings(unb, ctx.receiverIds))
-  if (!agreement.senderIds.includes(unb.sender)) out.push(unbFinding('GW_ERR_EDIFACT_SENDER_UNKNOWN', UNB_SENDER))
+  if (!agreement.senderIds.includes(unb.sender)) out.push(unbFinding('GW_ERR_EDIFACT_SENDER_UNKNOWN', UNB_SENDER, oneOf(agreement.senderIds)))
   if (agreement.maxAgeHours !== null && unb.preparedAt !== null) {
     // UNB date/time carries no zone; API practice is UTC (domain §2), so it is read as UTC.
     const prepared = Date.parse(`${unb.preparedAt}Z`)
@@ -68,9 +81,10 @@ export function agreementFindings (ix: Interchange, agreement: Agreement, ctx: A
     }
     const agreed = agreement.messages[m.type]
     if (agreed === undefined) {
-      out.push(finding('GW_ERR_MESSAGE_TYPE_NOT_AGREED', { ...at, component: 1 }))
+      const types = Object.keys(agreement.messages)
+      out.push(finding('GW_ERR_MESSAGE_TYPE_NOT_AGREED', { ...at, component: 1, expected: types.length > 0 ? oneOf(types) : undefined }))
     } else if (!(agreed.versions as readonly string[]).includes(agreementVersion(m.type, m.version))) {
-      out.push(finding('GW_ERR_MESSAGE_VERSION_NOT_AGREED', { ...at, component: 2 }))
+      out.push(finding('GW_ERR_MESSAGE_VERSION_NOT_AGREED', { ...at, component: 2, expected: oneOf(agreed.versions.map(v => unhVersion(m.type, v))) }))
     }
     if (m.part.sequence !== null && m.part.sequence > ctx.maxParts) {
       out.push(finding('GW_ERR_MESSAGE_TOO_MANY_PARTS', { ...at, element: 4, component: 1 }))

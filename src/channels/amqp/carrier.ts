@@ -113,7 +113,7 @@ export function createCarrierBridge (initial: Agreement, deps: CarrierBridgeDeps
       },
       blameAfterMs: options.heartbeatSeconds * 1000,
       pauseBeforeRequeue
-    }, msg).catch(err => log.error({ err: { message: (err as Error).message } }, 'delivery handling failed'))
+    }, msg).catch(err => log.error({ err }, 'delivery handling failed'))
     inFlight.add(p)
     p.then(() => inFlight.delete(p), () => inFlight.delete(p))
   }
@@ -147,7 +147,7 @@ export function createCarrierBridge (initial: Agreement, deps: CarrierBridgeDeps
             setState('paused')
           }
         } catch (err) {
-          log.warn({ err: { message: (err as Error).message } }, 'consumer change failed; reconnecting')
+          log.warn({ err }, 'consumer change failed; reconnecting')
           connection?.restart('consumer change failed')
         }
       } while (again)
@@ -165,7 +165,7 @@ export function createCarrierBridge (initial: Agreement, deps: CarrierBridgeDeps
     }
     const ch = await conn.createConfirmChannel()
     const s: Session = { conn, ch, publisher: confirmedPublisher(ch, options.confirmTimeoutMs), open: true, consumerTag: null, dlqReady: false }
-    ch.on('error', (err: Error) => log.warn({ err: { message: err.message } }, 'carrier broker channel error'))
+    ch.on('error', (err: Error) => log.warn({ err }, 'carrier broker channel error'))
     ch.on('close', () => {
       s.open = false
       if (session === s) { session = null; if (!stopping) setState('down') }
@@ -198,7 +198,7 @@ export function createCarrierBridge (initial: Agreement, deps: CarrierBridgeDeps
         url = resolveSecret(amqp().url)
       } catch (err) {
         // A missing secret stops this carrier only (never the gateway or the other carriers).
-        log.error({ err: { message: (err as Error).message } }, 'carrier broker URL cannot be resolved; bridge not started')
+        log.error({ err }, 'carrier broker URL cannot be resolved; bridge not started')
         setState('down')
         return
       }

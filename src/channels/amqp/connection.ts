@@ -89,11 +89,11 @@ export function createReconnectingConnection (o: ReconnectOptions): Reconnecting
     try {
       c = await connect(withHeartbeat(o.url, o.heartbeatSeconds), { noDelay: true, timeout: o.connectTimeoutMs, clientProperties: { connection_name: o.name } })
     } catch (err) {
-      o.logger.warn({ host, attempt, err: { message: (err as Error).message } }, 'carrier broker unreachable; retrying')
+      o.logger.warn({ host, attempt, err }, 'carrier broker unreachable; retrying')
       schedule()
       return
     }
-    c.on('error', (err: Error) => o.logger.warn({ host, err: { message: err.message } }, 'carrier broker connection error'))
+    c.on('error', (err: Error) => o.logger.warn({ host, err }, 'carrier broker connection error'))
     c.on('close', () => {
       if (conn === c && !closing) o.logger.warn({ host }, 'carrier broker connection closed; reconnecting')
       lost(c)
@@ -106,7 +106,7 @@ export function createReconnectingConnection (o: ReconnectOptions): Reconnecting
       attempt = 0
       if (closing) await c.close().catch(() => {})
     } catch (err) {
-      o.logger.warn({ host, attempt, err: { message: (err as Error).message } }, 'carrier bridge setup failed; retrying')
+      o.logger.warn({ host, attempt, err }, 'carrier bridge setup failed; retrying')
       lost(c)
       await c.close().catch(() => { /* already closed */ })
     }

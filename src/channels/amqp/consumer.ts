@@ -63,7 +63,7 @@ export async function handleDelivery (ctx: DeliveryContext, msg: ConsumeMessage)
       else ctx.channel.ack(msg)
     } catch (err) {
       // The channel closed in between: the broker redelivers, which is safe (dedupe).
-      ctx.logger.info({ ...log(msg), err: { message: (err as Error).message } }, 'delivery could not be settled; the broker redelivers')
+      ctx.logger.info({ ...log(msg), err }, 'delivery could not be settled; the broker redelivers')
       return
     }
     ctx.metrics.bridgeDeliveries.inc({ carrier, action: how === 'ack' ? 'acked' : how === 'requeue' ? 'requeued' : 'dead_lettered' })
@@ -91,7 +91,7 @@ export async function handleDelivery (ctx: DeliveryContext, msg: ConsumeMessage)
         headers: deadLetterHeaders(msg, reason, carrier, amqp.queue, redeliveries)
       })
     } catch (err) {
-      ctx.logger.error({ ...log(msg), dlq: dlqName(amqp.queue), err: { message: (err as Error).message } }, 'poison message could not be dead-lettered; requeued')
+      ctx.logger.error({ ...log(msg), dlq: dlqName(amqp.queue), err }, 'poison message could not be dead-lettered; requeued')
       settle('requeue')
       return
     }
@@ -113,7 +113,7 @@ export async function handleDelivery (ctx: DeliveryContext, msg: ConsumeMessage)
     })
   } catch (err) {
     // process() never throws by contract; if it did, nothing was acknowledged and a retry is safe.
-    ctx.logger.error({ ...log(msg), err: { message: (err as Error).message } }, 'pipeline failed on a delivery; requeued')
+    ctx.logger.error({ ...log(msg), err }, 'pipeline failed on a delivery; requeued')
     result = null
   }
   if (!ctx.open()) {
@@ -140,7 +140,7 @@ export async function handleDelivery (ctx: DeliveryContext, msg: ConsumeMessage)
       await ctx.publisher.toQueue(replyRoute(agreement), reply.body, replyOptions(msg, result, reply, new Date()))
     } catch (err) {
       // Unacked, the resend is answered as a duplicate with the same ack: the reply is not lost.
-      ctx.logger.warn({ ...log(msg), transmissionId: result.transmissionId, err: { message: (err as Error).message } }, 'reply not confirmed; delivery requeued')
+      ctx.logger.warn({ ...log(msg), transmissionId: result.transmissionId, err }, 'reply not confirmed; delivery requeued')
       if (isGatewayError(err, 'GW_ERR_AMQP_REPLY_UNROUTABLE')) ctx.replyQueueMissing()
       await requeue(null)
       return

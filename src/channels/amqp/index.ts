@@ -54,7 +54,7 @@ export function createAmqpBridge (deps: ChannelDeps, overrides: Partial<BridgeOp
   }
 
   const reconcile = (agreements: readonly Agreement[]): Promise<void> => {
-    chain = chain.then(() => apply(agreements)).catch(err => log.error({ err: { message: (err as Error).message } }, 'AMQP bridge reload failed'))
+    chain = chain.then(() => apply(agreements)).catch(err => log.error({ err }, 'AMQP bridge reload failed'))
     return chain
   }
 

@@ -48,7 +48,7 @@ export function createSftpChannel (deps: ChannelDeps): Channel {
       try {
         settings = sftpSettingsOf(agreement, deps.config)
       } catch (err) {
-        logger.error({ carrier: code, err: { message: (err as Error).message } }, 'SFTP agreement settings unusable; not polling')
+        logger.error({ carrier: code, err }, 'SFTP agreement settings unusable; not polling')
         if (existing !== undefined) { pollers.delete(code); retire(existing.poller).catch(() => {}) }
         continue
       }

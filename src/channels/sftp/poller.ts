@@ -143,7 +143,7 @@ export function startCarrierPoller (deps: ChannelDeps, agreement: Agreement, set
     } catch (err) {
       if (!open.alive()) throw err
       if (isNoSuchFile(err)) return
-      logger.error({ carrier, file: name, err: { message: (err as Error).message, code: (err as { code?: unknown }).code } }, 'SFTP file could not be settled; left in processing for stale-claim recovery')
+      logger.error({ carrier, file: name, err }, 'SFTP file could not be settled; left in processing for stale-claim recovery')
     } finally {
       inFlight.delete(name)
     }
@@ -193,7 +193,7 @@ export function startCarrierPoller (deps: ChannelDeps, agreement: Agreement, set
         } catch (err) {
           if (!open.alive()) throw err
           // Permission denied and the like: the file stays in the inbox; the operator must see it.
-          logger.warn({ carrier, file: job.name, err: { message: (err as Error).message, code: (err as { code?: unknown }).code } }, 'SFTP claim refused by the server')
+          logger.warn({ carrier, file: job.name, err }, 'SFTP claim refused by the server')
           return
         }
         if (claimed !== 'claimed') {
@@ -208,7 +208,7 @@ export function startCarrierPoller (deps: ChannelDeps, agreement: Agreement, set
           if (!open.alive()) throw err
           // Without it the claim keeps the carrier's mtime and may be judged stale early: the
           // ledger still answers a second take-up as a duplicate, so processing goes on.
-          logger.warn({ carrier, file: job.name, err: { message: (err as Error).message } }, 'SFTP could not set the claimed file mtime')
+          logger.warn({ carrier, file: job.name, err }, 'SFTP could not set the claimed file mtime')
         }
         if (!stamped) {
           metrics.sftpFiles.inc({ carrier, action: 'lost_claim' })
@@ -259,7 +259,7 @@ export function startCarrierPoller (deps: ChannelDeps, agreement: Agreement, set
   }
 
   const running = loop().catch(err => {
-    logger.error({ carrier, err: { message: (err as Error).message } }, 'SFTP poller ended unexpectedly')
+    logger.error({ carrier, err }, 'SFTP poller ended unexpectedly')
   })
 
   return {

@@ -99,7 +99,7 @@ async function settleResult (ctx: FileContext, session: SftpSession, name: strin
       return { settled: 'returned', retryAfterSeconds: r.retryAfterSeconds }
     } catch (err) {
       if (isNoSuchFile(err)) return { settled: 'lost', retryAfterSeconds: r.retryAfterSeconds }
-      logger.warn({ ...base, err: { message: (err as Error).message } }, 'SFTP file could not be returned to the inbox; left in processing for stale-claim recovery')
+      logger.warn({ ...base, err }, 'SFTP file could not be returned to the inbox; left in processing for stale-claim recovery')
       return { settled: 'left', retryAfterSeconds: r.retryAfterSeconds }
     }
   }
