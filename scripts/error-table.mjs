@@ -1,8 +1,10 @@
 #!/usr/bin/env node
-// Prints the error catalogue as the Markdown table the README carries (run after `npm run build`):
+// Prints the error catalogue as the Markdown table docs/errors.md carries (run after `npm run build`):
 //   node scripts/error-table.mjs
-// test/errors.test.ts checks that every id is documented in the README.
+// test/errors.test.ts checks that every id is documented there, with its severity.
 const { ERRORS } = await import('../dist/src/errors.js')
-console.log('| id | HTTP | CONTRL | outcome | meaning |')
-console.log('| --- | --- | --- | --- | --- |')
-for (const [id, d] of Object.entries(ERRORS)) console.log(`| \`${id}\` | ${d.http} | ${d.contrl ?? '—'} | ${d.outcome} | ${d.text} |`)
+console.log('| id | HTTP | CONTRL | outcome | severity | meaning |')
+console.log('| --- | --- | --- | --- | --- | --- |')
+for (const [id, d] of Object.entries(ERRORS)) {
+  console.log(`| \`${id}\` | ${d.http} | ${d.contrl ?? '—'} | ${d.outcome} | ${d.severity} | ${d.text} |`)
+}

@@ -42,7 +42,6 @@ export const ERRORS = Object.freeze({
   // ── config and agreements (start-up / reload; never reach a carrier) ──────────────────────────
   GW_ERR_CONFIG_INVALID: own('config', 'configuration is invalid'),
   GW_ERR_CONFIG_SECRET_MISSING: own('config', 'a secret reference could not be resolved'),
-  GW_ERR_CONFIG_FILE_UNREADABLE: own('config', 'a file named in the configuration cannot be read'),
   GW_ERR_AGREEMENT_INVALID: own('config', 'carrier agreement is invalid'),
 
   // ── intake: identity, limits, transport ───────────────────────────────────────────────────────
@@ -93,7 +92,6 @@ export const ERRORS = Object.freeze({
   GW_ERR_EDIFACT_INVALID_VALUE: def(400, 12, 'rejected', 'invalid value'),
   GW_ERR_EDIFACT_TOO_LONG: def(400, 39, 'rejected', 'data element too long'),
   GW_ERR_EDIFACT_TOO_MANY_SEGMENTS: def(413, 18, 'rejected', 'the interchange has more segments than allowed'),
-  GW_ERR_EDIFACT_TRAILING_SEPARATOR: def(400, 45, 'rejected', 'trailing separator'),
   GW_ERR_EDIFACT_TOO_MANY_CONSTITUENTS: def(400, 16, 'rejected', 'too many data elements or components'),
   GW_ERR_EDIFACT_TERMINATOR_MISSING: def(400, 13, 'rejected', 'the final segment terminator is missing'),
   GW_ERR_EDIFACT_HARNESS_MACRO: def(400, 21, 'rejected', 'the file contains unexpanded test-harness macros'),
@@ -140,8 +138,8 @@ export const ERRORS = Object.freeze({
   GW_ERR_FORWARD_CONNECTION_LOST: own('transient', 'the connection to the PIU broker was lost'),
 
   // ── onboarding: the officer's tooling ─────────────────────────────────────────────────────────
-  GW_ERR_ONBOARDING_STAGE_CHANGE: own('input', 'the stage change is not allowed'),
-  GW_ERR_ONBOARDING_EXISTS: own('input', 'the file to be written already exists'),
+  GW_ERR_ONBOARDING_STAGE_CHANGE: own('input', 'the stage cannot be changed'),
+  GW_ERR_ONBOARDING_EXISTS: own('input', 'the agreement file already exists; not overwritten'),
   GW_ERR_ONBOARDING_CA_MISMATCH: own('config', 'the issued certificate does not verify against ca.cert (ca.key and ca.cert do not match)'),
   GW_ERR_ONBOARDING_RELEASE: own('input', 'the quarantined transmission cannot be released'),
 

@@ -11,6 +11,7 @@ import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
+import { GatewayError } from '../errors.js'
 
 const run = promisify(execFile)
 
@@ -107,7 +108,7 @@ export async function issueClientCertificate (o: IssueOptions): Promise<Issued> 
     const certPem = await readFile(join(work, 'client.crt'))
     // A certificate the CA's key did not sign is useless to the carrier: check before handing out.
     const ca = new X509Certificate(await readFile(o.caCertFile))
-    if (!new X509Certificate(certPem).verify(ca.publicKey)) throw new Error('the issued certificate does not verify against ca.cert (ca.key and ca.cert do not match)')
+    if (!new X509Certificate(certPem).verify(ca.publicKey)) throw new GatewayError('GW_ERR_ONBOARDING_CA_MISMATCH')
     await writeFile(keyFile, await readFile(newKey), { mode: 0o600 })
     await chmod(keyFile, 0o600)
     await writeFile(certFile, certPem)

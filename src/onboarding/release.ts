@@ -22,6 +22,7 @@ import { sha256Hex } from '../intake/transmission.js'
 import { appendAudit } from './stage.js'
 import type { QuarantineEntry, QuarantineStore } from './quarantine.js'
 import type { ChannelName } from '../transmission/index.js'
+import { GatewayError } from '../errors.js'
 
 /** The PIU-facing target of the config, started; the caller closes it. */
 export async function openForwardTarget (config: GatewayConfig, env: NodeJS.ProcessEnv): Promise<ForwardTarget> {
@@ -35,7 +36,7 @@ export async function openForwardTarget (config: GatewayConfig, env: NodeJS.Proc
   await t.start()
   if (!t.available()) {
     await t.close()
-    throw new Error('the PIU broker (forward.amqp.url) cannot be reached')
+    throw new GatewayError('GW_ERR_FORWARD_UNAVAILABLE', 'the PIU broker (forward.amqp.url) cannot be reached')
   }
   return t
 }
@@ -85,7 +86,7 @@ export async function releaseTransmission (d: ReleaseDeps, id: string, reason: s
   await d.store.take(id, async (entry, body) => {
     const carrier = d.agreements.find(a => a.code === entry.carrier)
     if (carrier === undefined) {
-      throw new ReleaseError(`no agreement for carrier ${entry.carrier ?? '(unknown)'}: the destination (test or production) cannot be decided`)
+      throw new GatewayError('GW_ERR_ONBOARDING_RELEASE', `no agreement for carrier ${entry.carrier ?? '(unknown)'}: the destination (test or production) cannot be decided`)
     }
     const plan = planRelease(d.config, carrier, entry, body, by, now)
     await d.target.publish({ transmissionId: id, destination: plan.destination, routingKey: plan.routingKey, body, headers: plan.headers, timestamp: entry.receivedAt !== null ? new Date(entry.receivedAt) : now })
@@ -103,5 +104,3 @@ export async function releaseTransmission (d: ReleaseDeps, id: string, reason: s
   })
   return result
 }
-
-export class ReleaseError extends Error {}

@@ -11,6 +11,7 @@ import { join } from 'node:path'
 import { parse } from 'yaml'
 import { loadAgreementDir, validateAgreement } from '../agreements/store.js'
 import type { ConfigProblem } from '../config/index.js'
+import { GatewayError } from '../errors.js'
 
 export interface ScaffoldCertificate {
   fingerprint: string
@@ -150,11 +151,14 @@ function safeList (dir: string): string[] {
 /** Writes the new agreement without ever replacing an existing file (link fails on EEXIST). */
 export function writeNewAgreement (dir: string, code: string, text: string): string {
   const file = join(dir, `${code}.yaml`)
-  if (existsSync(join(dir, `${code}.yml`))) throw Object.assign(new Error(`${join(dir, `${code}.yml`)} already exists`), { code: 'EEXIST' })
+  if (existsSync(join(dir, `${code}.yml`))) throw new GatewayError('GW_ERR_ONBOARDING_EXISTS', join(dir, `${code}.yml`))
   const tmp = join(dir, `.${code}.yaml.${process.pid}.tmp`)
   writeFileSync(tmp, text, { flag: 'wx', mode: 0o644 })
   try {
     linkSync(tmp, file)
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new GatewayError('GW_ERR_ONBOARDING_EXISTS', file)
+    throw err
   } finally {
     unlinkSync(tmp)
   }

@@ -12,6 +12,7 @@ import { dirname, join } from 'node:path'
 import { isMap, isScalar, parse, parseDocument } from 'yaml'
 import { validateAgreement } from '../agreements/store.js'
 import { problemText } from '../config/index.js'
+import { GatewayError } from '../errors.js'
 
 export const STAGES = ['testing', 'live', 'suspended'] as const
 export type Stage = typeof STAGES[number]
@@ -62,17 +63,15 @@ export async function readAudit (file: string, carrier?: string): Promise<AuditE
   return out
 }
 
-export class StageError extends Error {}
-
 export interface StageChange { file: string, from: string, to: Stage, changed: boolean }
 
 /** Rewrites `stage:` in the agreement file, keeping comments; validates before replacing. */
 export async function changeStage (file: string, to: Stage): Promise<StageChange> {
   const text = await readFile(file, 'utf8')
   const doc = parseDocument(text)
-  if (doc.errors.length > 0 || !isMap(doc.contents)) throw new StageError(`${file} is not a valid YAML agreement; fix it first (carrier-gateway check-config)`)
+  if (doc.errors.length > 0 || !isMap(doc.contents)) throw new GatewayError('GW_ERR_ONBOARDING_STAGE_CHANGE', `${file} is not a valid YAML agreement; fix it first (carrier-gateway check-config)`)
   const node = doc.get('stage', true)
-  if (!isScalar(node) || node.range == null) throw new StageError(`${file} has no stage: value to change; fix it first (carrier-gateway check-config)`)
+  if (!isScalar(node) || node.range == null) throw new GatewayError('GW_ERR_ONBOARDING_STAGE_CHANGE', `${file} has no stage: value to change; fix it first (carrier-gateway check-config)`)
   const from = String(node.value)
   if (from === to) return { file, from, to, changed: false }
   // Splice the new value over the old one's exact source range: every other byte of the file
@@ -84,7 +83,7 @@ export async function changeStage (file: string, to: Stage): Promise<StageChange
   if (pad !== null) rest = ' '.repeat(Math.max(1, pad[1].length - (to.length - (end - start)))) + rest.slice(pad[1].length)
   const next = text.slice(0, start) + to + rest
   const checked = validateAgreement(parse(next), file)
-  if (checked.problems.length > 0) throw new StageError(`the agreement would not be valid; nothing changed:\n${checked.problems.map(p => `  ${problemText(p)}`).join('\n')}`)
+  if (checked.problems.length > 0) throw new GatewayError('GW_ERR_ONBOARDING_STAGE_CHANGE', `the agreement would not be valid; nothing changed:\n${checked.problems.map(p => `  ${problemText(p)}`).join('\n')}`)
   await replaceText(file, next)
   return { file, from, to, changed: true }
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { parse, stringify } from 'yaml'
 import { loadAgreementDir, validateAgreement } from '../../src/agreements/store.js'
 import { checkScaffold, scaffoldAgreement, writeNewAgreement, type ScaffoldOptions } from '../../src/onboarding/scaffold.js'
+import { isGatewayError } from '../../src/errors.js'
 
 const FP = `sha256/${Array(32).fill('AB').join(':')}`
 const FP2 = `sha256/${Array(32).fill('01').join(':')}`
@@ -63,14 +64,24 @@ t.test('checkScaffold: own problems, and a sender id clash with an agreement sha
   t.same(readdirSync(d).sort(), ['BAD.yaml', 'XB.yaml'], 'checking writes nothing into the folder')
 })
 
+/** The catalogue id `fn` throws, or null when it does not throw. */
+function refusal (fn: () => unknown): string | null {
+  try {
+    fn()
+    return null
+  } catch (err) {
+    return isGatewayError(err) ? err.id : String(err)
+  }
+}
+
 t.test('writeNewAgreement never overwrites', async t => {
   const d = dir(t)
   const file = writeNewAgreement(d, 'XA', 'first\n')
   t.equal(readFileSync(file, 'utf8'), 'first\n')
-  t.throws(() => writeNewAgreement(d, 'XA', 'second\n'), { code: 'EEXIST' })
+  t.equal(refusal(() => writeNewAgreement(d, 'XA', 'second\n')), 'GW_ERR_ONBOARDING_EXISTS')
   t.equal(readFileSync(file, 'utf8'), 'first\n')
   writeFileSync(join(d, 'XC.yml'), 'x')
-  t.throws(() => writeNewAgreement(d, 'XC', 'y'), { code: 'EEXIST' }, 'a .yml twin counts')
+  t.equal(refusal(() => writeNewAgreement(d, 'XC', 'y')), 'GW_ERR_ONBOARDING_EXISTS', 'a .yml twin counts')
   t.same(readdirSync(d).sort(), ['XA.yaml', 'XC.yml'], 'no temporary file left behind')
   t.equal(loadAgreementDir(d).agreements.length, 0)
 })

@@ -13,11 +13,12 @@ import { certFacts } from '../../onboarding/certs.js'
 import { certificateViews, listText, showText } from '../../onboarding/carriers-view.js'
 import { openExistingLedger } from '../../onboarding/ledger.js'
 import { checkScaffold, scaffoldAgreement, writeNewAgreement, type ScaffoldCertificate } from '../../onboarding/scaffold.js'
-import { STAGES, StageError, appendAudit, auditLogPath, changeStage, readAudit, replaceText, type Stage } from '../../onboarding/stage.js'
+import { STAGES, appendAudit, auditLogPath, changeStage, readAudit, replaceText, type Stage } from '../../onboarding/stage.js'
 import { parse as parseOptions, subcommandError } from '../args.js'
 import { officerName } from '../officer.js'
 import { SPECS } from '../spec.js'
 import { EXIT_OK, EXIT_RUNTIME, EXIT_USAGE, UsageError, print, type CliIo } from '../io.js'
+import { isGatewayError, type GatewayError } from '../../errors.js'
 
 const SUB = SPECS.carriers.subcommands
 const usageOf = (sub: keyof typeof SUB): string => `usage: ${SUB[sub].usage.join('\n')}`
@@ -149,9 +150,10 @@ async function add (args: string[], io: CliIo): Promise<number> {
   try {
     writeNewAgreement(config.carriers, code, text)
   } catch (err) {
+    const exists = isGatewayError(err, 'GW_ERR_ONBOARDING_EXISTS')
     const e = err as NodeJS.ErrnoException
-    print(io.stderr, e.code === 'EEXIST' ? `carriers add: ${file} already exists; not overwritten` : `carriers add: cannot write ${file} (${e.code ?? e.message})`)
-    return e.code === 'EEXIST' ? EXIT_USAGE : EXIT_RUNTIME
+    print(io.stderr, exists ? `carriers add: ${file} already exists; not overwritten` : `carriers add: cannot write ${file} (${e.code ?? e.message})`)
+    return exists ? EXIT_USAGE : EXIT_RUNTIME
   }
   const written = parse(text) as { channels: { sftp?: { privateKey: string }, amqp?: { url: string } } }
   const unresolved = [['channels.sftp.privateKey', written.channels.sftp?.privateKey], ['channels.amqp.url', written.channels.amqp?.url]]
@@ -194,9 +196,10 @@ async function setStage (args: string[], io: CliIo): Promise<number> {
   try {
     change = await changeStage(file, stage as Stage)
   } catch (err) {
-    // A StageError is the agreement file's own problem (fix it first); anything else is the disk.
-    print(io.stderr, `carriers set-stage: ${err instanceof StageError ? err.message : (err as Error).message}`)
-    return err instanceof StageError ? EXIT_USAGE : EXIT_RUNTIME
+    // A refused stage change is the agreement file's own problem (fix it first); anything else is the disk.
+    const refused = isGatewayError(err, 'GW_ERR_ONBOARDING_STAGE_CHANGE')
+    print(io.stderr, `carriers set-stage: ${refused ? (err as GatewayError).detail : (err as Error).message}`)
+    return refused ? EXIT_USAGE : EXIT_RUNTIME
   }
   if (!change.changed) {
     print(io.stdout, `${code} is already in stage ${stage}; nothing changed`)

@@ -10,10 +10,10 @@ import { loadAgreementDir } from '../../agreements/store.js'
 import { createDirectoryQuarantine, errorCodes, validQuarantineId, type QuarantineEntry, type QuarantineStore } from '../../onboarding/quarantine.js'
 import { auditLogPath } from '../../onboarding/stage.js'
 import { openExistingLedger } from '../../onboarding/ledger.js'
-import { ReleaseError, openForwardTarget, releaseTransmission } from '../../onboarding/release.js'
+import { openForwardTarget, releaseTransmission } from '../../onboarding/release.js'
 import { explainCode, groupFindings } from '../../onboarding/explain.js'
 import { table } from '../../onboarding/carriers-view.js'
-import { isGatewayError } from '../../errors.js'
+import { isGatewayError, type GatewayError } from '../../errors.js'
 import { parse, subcommandError } from '../args.js'
 import { officerName } from '../officer.js'
 import { SPECS } from '../spec.js'
@@ -147,9 +147,10 @@ async function release (config: GatewayConfig, store: QuarantineStore, id: strin
     print(io.stdout, `released ${id} to ${r.destination} (${r.routingKey}) by ${by}; ${ledgerNote}; recorded in ${auditLogPath(config.carriers)}`)
     return EXIT_OK
   } catch (err) {
-    print(io.stderr, `quarantine release: ${err instanceof ReleaseError ? err.message : `failed (${(err as Error).message})`}; it stays in quarantine`)
-    // A ReleaseError is a carrier without an agreement (unknown carrier); the rest is the target or the disk.
-    return err instanceof ReleaseError ? EXIT_USAGE : EXIT_RUNTIME
+    // A refused release is a carrier without an agreement (unknown carrier); the rest is the target or the disk.
+    const refused = isGatewayError(err, 'GW_ERR_ONBOARDING_RELEASE')
+    print(io.stderr, `quarantine release: ${refused ? (err as GatewayError).detail : `failed (${(err as Error).message})`}; it stays in quarantine`)
+    return refused ? EXIT_USAGE : EXIT_RUNTIME
   } finally {
     await target.close()
     await access.ledger?.close()
