@@ -13,7 +13,7 @@ import type { Ledger } from './ledger/index.js'
 import type { Metrics } from './metrics/index.js'
 import { overdueFlags } from './agreements/expect.js'
 
-export async function purgeQuarantineFolder (path: string, retentionHours: number, now = Date.now()): Promise<number> {
+async function purgeQuarantineFolder (path: string, retentionHours: number, now = Date.now()): Promise<number> {
   let removed = 0
   const names = await readdir(path).catch(() => [] as string[])
   for (const name of names) {
@@ -30,7 +30,13 @@ export async function purgeQuarantineFolder (path: string, retentionHours: numbe
  * `observed`: client certificate notAfter by fingerprint as seen in TLS handshakes, used for pinned
  * certificates whose agreement states no notAfter (the agreement's date wins when both exist).
  */
-export async function refreshCarrierGauges (agreements: AgreementStore, ledger: Ledger, metrics: Metrics, now = Date.now(), observed: ReadonlyMap<string, Date> = new Map()): Promise<void> {
+/**
+ * `startedAt`: the gateway's start; a carrier that never sent is not overdue until its
+ * `maxSilenceMinutes` have passed since then (src/agreements/expect.ts, docs/metrics.md "Expected traffic").
+ */
+export async function refreshCarrierGauges (
+  agreements: AgreementStore, ledger: Ledger, metrics: Metrics, now = Date.now(), observed: ReadonlyMap<string, Date> = new Map(), startedAt = 0
+): Promise<void> {
   metrics.carrierStage.reset()
   metrics.certificateExpiry.reset()
   metrics.overdue.reset()
@@ -40,16 +46,17 @@ export async function refreshCarrierGauges (agreements: AgreementStore, ledger: 
       const notAfter = c.notAfter !== null ? Date.parse(c.notAfter) : observed.get(c.fingerprint)?.getTime()
       if (notAfter !== undefined) metrics.certificateExpiry.set({ carrier: a.code, fingerprint: c.fingerprint.slice(0, 23) }, notAfter / 1000)
     }
-    const flags = overdueFlags(a, await ledger.lastByType(a.code), now)
+    const flags = overdueFlags(a, await ledger.lastByType(a.code), now, startedAt)
     for (const [type, overdue] of Object.entries(flags)) metrics.overdue.set({ carrier: a.code, type }, overdue ? 1 : 0)
   }
 }
 
-export function startHousekeeping (deps: { config: GatewayConfig, agreements: AgreementStore, ledger: Ledger, metrics: Metrics, logger: Logger, observedExpiries?: () => ReadonlyMap<string, Date> }, everyMs = 30_000): () => void {
+export function startHousekeeping (deps: { config: GatewayConfig, agreements: AgreementStore, ledger: Ledger, metrics: Metrics, logger: Logger, observedExpiries?: () => ReadonlyMap<string, Date>, startedAt?: number }, everyMs = 30_000): () => void {
   const { config, agreements, ledger, metrics, logger } = deps
+  const startedAt = deps.startedAt ?? Date.now()
   let lastPurge = 0
   const tick = async (): Promise<void> => {
-    await refreshCarrierGauges(agreements, ledger, metrics, Date.now(), deps.observedExpiries?.() ?? new Map())
+    await refreshCarrierGauges(agreements, ledger, metrics, Date.now(), deps.observedExpiries?.() ?? new Map(), startedAt)
     if (Date.now() - lastPurge > 3_600_000) {
       lastPurge = Date.now()
       const rows = await ledger.purge(config.ledger.retentionDays)

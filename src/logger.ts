@@ -10,7 +10,7 @@ import { pino, type Logger, type DestinationStream } from 'pino'
 /** Keys that hold a secret or a URL that may embed one (amqp://user:password@host). */
 const SECRET_KEYS = ['authorization', 'cookie', 'password', 'passphrase', 'privateKey', 'token', 'secret', 'url', 'apiKey']
 
-export const REDACT_PATHS = [
+const REDACT_PATHS = [
   'req.headers.authorization', 'req.headers.cookie', 'headers.authorization', 'headers.cookie',
   ...SECRET_KEYS,
   ...SECRET_KEYS.map(k => `*.${k}`),

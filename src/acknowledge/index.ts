@@ -3,11 +3,8 @@ import type { AckMessage } from '../transmission/index.js'
  * Acknowledgement stage: policy (whether and what), CONTRL, ACKRES and JSON builders.
  */
 
-export { decideAck, RESPONSE_TYPES, type AckDecision, type AckFacts } from './policy.js'
-export {
-  buildContrl, findingHomes, messageRejected,
-  type AckSubject, type BuiltAck, type ContrlOptions, type FindingHomes, type SubjectGroup
-} from './contrl.js'
+export { decideAck, type AckDecision, type AckFacts } from './policy.js'
+export { buildContrl, type AckSubject, type BuiltAck, type ContrlOptions, type FindingHomes, type SubjectGroup } from './contrl.js'
 export { buildAckres, SEGMENTS_ACKS_READ, type AckresOptions } from './ackres.js'
 export { buildJsonAck, summarizeMessages, toPublicFinding, type JsonAckInput } from './json.js'
 

@@ -18,8 +18,12 @@ export interface JsonAckInput {
   duplicate?: boolean
 }
 
+/**
+ * The public form of a finding. `expected` is carried only when the finding has one: an agreed id,
+ * version or the gateway's own count (docs/acknowledgements.md "Expected values"); the found value never is.
+ */
 export function toPublicFinding (f: Finding): PublicFinding {
-  return {
+  const p: PublicFinding = {
     code: f.code,
     level: f.level,
     message: f.message,
@@ -30,6 +34,8 @@ export function toPublicFinding (f: Finding): PublicFinding {
     text: f.text,
     id: f.id
   }
+  if (f.expected !== undefined) p.expected = f.expected
+  return p
 }
 
 /** Message summaries for the ack from the parsed envelopes and their outcomes (default accepted). */

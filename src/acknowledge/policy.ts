@@ -34,7 +34,7 @@ export interface AckFacts {
 }
 
 /** Message types that are themselves responses and are never acknowledged. */
-export const RESPONSE_TYPES: ReadonlySet<string> = new Set(['CONTRL', 'ACKRES', 'CUSRES'])
+const RESPONSE_TYPES: ReadonlySet<string> = new Set(['CONTRL', 'ACKRES', 'CUSRES'])
 
 type AckKindAgreement = Pick<Agreement, 'messages' | 'ackWhen'>
 

@@ -23,6 +23,8 @@ export interface AdminDeps {
   logger: Logger
   /** Readiness with the reason for each part, for /health/ready. */
   readiness: () => { ready: boolean, checks: Record<string, boolean> }
+  /** When the gateway started (ms); carriers that never sent are "no traffic yet" until their grace passes. @default createAdmin time */
+  startedAt?: number
   /** Extra routes (status page) registered by other modules. */
   extend?: (app: FastifyInstance) => Promise<void>
 }
@@ -67,6 +69,7 @@ function isAdminPath (routeUrl: string | undefined, rawUrl: string): boolean {
 
 export function createAdmin (deps: AdminDeps): AdminServer {
   const { config, ledger, metrics } = deps
+  const startedAt = deps.startedAt ?? Date.now()
   const app = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }) })
   const token = config.admin.token === null ? null : resolveSecret(config.admin.token)
   let listening = false
@@ -97,7 +100,14 @@ export function createAdmin (deps: AdminDeps): AdminServer {
     metrics.ledgerRows.set(await ledger.size().catch(() => -1))
     return await reply.type(metrics.registry.contentType).send(await metrics.registry.metrics())
   })
-  app.get('/admin/carriers', async () => ({ carriers: await carrierOverview(deps.agreements.current().all, ledger) }))
+  app.get('/admin/carriers', async () => ({ carriers: await carrierOverview(deps.agreements.current().all, ledger, Date.now(), startedAt) }))
+  // One ledger row (metadata only, invariant 4): what the status page's failures list links to.
+  app.get('/admin/transmissions/:id', {
+    schema: { params: { type: 'object', properties: { id: { type: 'string', pattern: '^[0-9A-Za-z-]{1,64}$' } }, required: ['id'] } }
+  }, async (req, reply) => {
+    const row = await ledger.get((req.params as { id: string }).id)
+    return row === null ? await sendProblem(reply, 'GW_ERR_INTAKE_NO_ROUTE') : row
+  })
   app.get('/admin/transmissions', {
     schema: {
       querystring: {

@@ -26,12 +26,12 @@ const Certificate = Type.Union([
 const PaxlstVersion = Type.Union(['D02B', 'D05B', 'D12B', 'D15B'].map(v => Type.Literal(v)))
 const PnrgovVersion = Type.String({ pattern: '^1[0-7]\\.1$', errorMessage: 'must be a PNRGOV version from 10.1 to 17.1' })
 
-export const HttpsChannelSchema = Type.Object({
+const HttpsChannelSchema = Type.Object({
   certificates: Type.Array(Certificate, { minItems: 1 }),
   allowFrom: Type.Array(Type.String(), { default: [] })
 }, { additionalProperties: false })
 
-export const SftpChannelSchema = Type.Object({
+const SftpChannelSchema = Type.Object({
   host: Type.String({ minLength: 1 }),
   port: Type.Integer({ minimum: 1, maximum: 65535, default: 22 }),
   username: Type.String({ minLength: 1 }),
@@ -50,7 +50,7 @@ export const SftpChannelSchema = Type.Object({
   maxInFlight: Type.Integer({ minimum: 1, default: 4 })
 }, { additionalProperties: false })
 
-export const AmqpChannelSchema = Type.Object({
+const AmqpChannelSchema = Type.Object({
   url: Type.String({ minLength: 1, description: 'env:NAME or file:PATH, or an amqp:// URL' }),
   queue: Type.String({ minLength: 1 }),
   replyQueue: Type.String({ minLength: 1 }),

@@ -186,7 +186,7 @@ export interface ReloadChanges {
  * What a reload changed, for the log (docs/agreements.md): codes and field names, with
  * values only for the enumerations in SHOWN_FIELDS, never a certificate, address or secret reference.
  */
-export function reloadChanges (before: readonly Agreement[], after: readonly Agreement[]): ReloadChanges {
+function reloadChanges (before: readonly Agreement[], after: readonly Agreement[]): ReloadChanges {
   const old = new Map(before.map(a => [a.code, a]))
   const now = new Map(after.map(a => [a.code, a]))
   const changed: ReloadChanges['changed'] = []

@@ -123,7 +123,7 @@ export function humanReport (r: InspectReport): string {
     lines.push(`  message ${m.reference}  ${m.type} ${m.version}  ${m.outcome}${flight}${what}${part.sequence !== null ? `  part ${part.sequence}${part.final === true ? ' (last)' : ''}` : ''}`)
   }
   for (const [label, list] of [['error', r.errors], ['warning', r.warnings]] as const) {
-    for (const f of list) lines.push(`  ${label.padEnd(7)} ${String(f.code).padStart(2)}  ${position(f)}: ${f.text}`)
+    for (const f of list) lines.push(`  ${label.padEnd(7)} ${String(f.code).padStart(2)}  ${position(f)}: ${f.text}${f.expected !== undefined ? `; expected ${f.expected}` : ''}`)
   }
   lines.push(r.ack === null ? '  ack: none due' : `  ack:\n${segmentLines(r.ack).map(l => `    ${l}`).join('\n')}`)
   return lines.join('\n')

@@ -12,7 +12,7 @@ import { compileChecker, deepFreeze, problemText, type ConfigProblem } from './v
 
 export type { GatewayConfig } from './schema.js'
 export { resolveSecret, resolveSecretBytes, isSecretRef } from './secrets.js'
-export { problemText, deepFreeze, type ConfigProblem } from './validate.js'
+export { problemText, type ConfigProblem } from './validate.js'
 
 export const DEFAULT_CONFIG_FILE = 'config/gateway.yaml'
 /** The schema's default for `carriers`. */

@@ -10,13 +10,13 @@
 export const LEVEL_A = 1
 export const LOWER_CASE = 2
 /** Printable ASCII in neither class above, except '$'. */
-export const OTHER_ASCII = 4
+const OTHER_ASCII = 4
 /** '$' alone: it may start an unexpanded harness macro `$(`, which is looked for value by value. */
 export const DOLLAR = 8
 /** 0xa0–0xff, the G1 half of ISO 8859. */
-export const HIGH_LATIN = 16
+const HIGH_LATIN = 16
 /** ESC, the ISO 2022 code extension character (UNOX). */
-export const ESCAPE = 32
+const ESCAPE = 32
 /** Other C0 and C1 controls, DEL, and anything above 0xff. */
 export const CONTROL = 64
 /** Not a class: marks a service character in a copy of CLASS_OF (the tokenizer's one lookup per character). */

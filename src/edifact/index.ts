@@ -15,7 +15,7 @@ import type { Finding, Stripped } from '../transmission/index.js'
 export type { GroupFacts, Interchange, MessageEnvelope, Segment, Separators, UnbFacts } from './types.js'
 export { tokenize, REASONS, type TokenizeOptions } from './tokenizer.js'
 export { componentOf, elementCountOf, elementOf } from './tape.js'
-export { adviceString, defaultSeparators, isSupportedSyntax } from './una.js'
+export { adviceString, defaultSeparators } from './una.js'
 export { preparedAt } from './envelope.js'
 
 /** How to read one transmission; set per channel and carrier agreement. */

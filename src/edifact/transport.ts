@@ -154,7 +154,7 @@ export function unterminatedEnd (text: string, at: number, original: string | nu
 }
 
 /** First CR or LF at or after `from`, or -1. */
-export function nextLineBreak (text: string, from: number): number {
+function nextLineBreak (text: string, from: number): number {
   for (let i = from; i < text.length; i++) {
     const c = text.charCodeAt(i)
     if (c === 0x0d || c === 0x0a) return i

@@ -39,13 +39,13 @@ export interface AmqpTargetOptions {
   connectTimeoutMs: number
 }
 
-export function withHeartbeat (url: string, seconds: number): string {
+function withHeartbeat (url: string, seconds: number): string {
   if (/[?&]heartbeat=/.test(url)) return url
   return `${url}${url.includes('?') ? '&' : '?'}heartbeat=${seconds}`
 }
 
 /** Declares exchange, queues and bindings; idempotent. */
-export async function declareTopology (ch: ConfirmChannel, o: Pick<AmqpTargetOptions, 'exchange' | 'queue' | 'testQueue' | 'quarantineQueue' | 'queueType' | 'quarantineRetentionHours'>): Promise<void> {
+async function declareTopology (ch: ConfirmChannel, o: Pick<AmqpTargetOptions, 'exchange' | 'queue' | 'testQueue' | 'quarantineQueue' | 'queueType' | 'quarantineRetentionHours'>): Promise<void> {
   await ch.assertExchange(o.exchange, 'topic', { durable: true })
   const args = { 'x-queue-type': o.queueType }
   await ch.assertQueue(o.queue, { durable: true, arguments: args })

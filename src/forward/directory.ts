@@ -35,7 +35,7 @@ export interface DirectoryTargetOptions {
   quarantinePath: string
 }
 
-export function properties (item: ForwardItem): Record<string, unknown> {
+function properties (item: ForwardItem): Record<string, unknown> {
   return {
     messageId: item.transmissionId,
     routingKey: item.routingKey,

@@ -24,7 +24,7 @@ export interface ProblemExtras {
   errors?: PublicFinding[]
 }
 
-export const PROBLEM_TYPE = 'application/problem+json'
+const PROBLEM_TYPE = 'application/problem+json'
 
 export function problemOf (id: ErrorId, status = ERRORS[id].http, extras: ProblemExtras = {}): Problem {
   return {

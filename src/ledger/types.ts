@@ -93,8 +93,8 @@ export const COLUMNS: ReadonlyArray<{ readonly field: keyof LedgerRow, readonly 
   ['releasedAt', 'released_at', 'instant'], ['releasedBy', 'released_by', 'text']
 ] as const).map(([field, column, kind]) => ({ field, column, kind }))
 
-export const DEFAULT_LIST_LIMIT = 100
-export const MAX_LIST_LIMIT = 10000
+const DEFAULT_LIST_LIMIT = 100
+const MAX_LIST_LIMIT = 10000
 /** countsSince label for rows not yet given an outcome. */
 export const PENDING_OUTCOME = 'pending'
 

@@ -26,7 +26,7 @@ const MONTHS = new Map<string, number>([
 ])
 
 /** Years ahead of the reference an expiry date may lie before the earlier century is chosen. */
-export const EXPIRY_YEARS_AHEAD = 20
+const EXPIRY_YEARS_AHEAD = 20
 
 function isDigits (s: string, from: number, to: number): boolean {
   if (to > s.length) return false
@@ -48,7 +48,7 @@ function daysInMonth (year: number, month: number): number {
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31
 }
 
-export function isValidDate (year: number, month: number, day: number): boolean {
+function isValidDate (year: number, month: number, day: number): boolean {
   return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month)
 }
 
@@ -86,7 +86,7 @@ function pad4 (n: number): string {
   return n < 10 ? '000' + n : n < 100 ? '00' + n : n < 1000 ? '0' + n : String(n)
 }
 
-export function isoDate (d: CivilDate): string {
+function isoDate (d: CivilDate): string {
   return `${pad4(d.year)}-${pad2(d.month)}-${pad2(d.day)}`
 }
 

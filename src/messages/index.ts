@@ -12,9 +12,8 @@ import { walkStructure } from './structure.js'
 import type { Finding } from '../transmission/index.js'
 
 export type * from './model.js'
-export { PAXLST_TABLE } from './paxlst/table.js'
-export { PNRGOV_TABLE } from './pnrgov/table.js'
-export { walkStructure, LEVEL0, type MessageTable, type Entry, type WalkResult } from './structure.js'
+
+export { type MessageTable, type Entry, type WalkResult } from './structure.js'
 export { qualityOf, type Quality, type PaxlstQuality, type PnrgovQuality } from './quality.js'
 
 export type MappedType = 'PAXLST' | 'PNRGOV'

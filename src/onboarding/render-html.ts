@@ -4,9 +4,9 @@
  * meta forbids loading any). Everything interpolated is HTML-escaped; the report itself holds only
  * counts, codes, positions and envelope ids (invariant 4).
  */
-import type { ConformanceReport, FileReport, ReportFinding } from './report.js'
+import type { ConformanceReport, FileReport, FixItem, ReportFinding } from './report.js'
 import { TRAVELLER_FIELDS, share, type QualityFigures } from './quality.js'
-import { OUTCOME_WORDS, ackLines, partText } from './render-text.js'
+import { OUTCOME_WORDS, ackLines, parameterRows, partText } from './render-text.js'
 import { groupFindings } from './explain.js'
 import { escapeHtml } from '../http/html.js'
 
@@ -37,7 +37,7 @@ function qualityTable (q: QualityFigures): string {
 
 function findingsTable (title: string, list: readonly ReportFinding[]): string {
   if (list.length === 0) return `<h3>${escapeHtml(title)}: none</h3>`
-  const rows = groupFindings(list).map(({ first: f, position, count }) => `<tr><td class="n">${escapeHtml(f.code)}</td><td>${escapeHtml(position)}</td><td>${escapeHtml(f.text)}${count > 1 ? ` (&times;${count})` : ''}</td><td>${escapeHtml(f.meaning)}<br><span class="muted">${escapeHtml(f.advice)}</span></td><td class="muted">${escapeHtml(f.id)}</td></tr>`)
+  const rows = groupFindings(list).map(({ first: f, position, count }) => `<tr><td class="n">${escapeHtml(f.code)}</td><td>${escapeHtml(position)}</td><td>${escapeHtml(f.text)}${count > 1 ? ` (&times;${count})` : ''}${f.expected !== undefined ? `<br>expected: <code>${escapeHtml(f.expected)}</code>` : ''}</td><td>${escapeHtml(f.meaning)}<br><span class="muted">${escapeHtml(f.advice)}</span></td><td class="muted">${escapeHtml(f.id)}</td></tr>`)
   return `<h3>${escapeHtml(title)} (${list.length})</h3><table><tr><th>code</th><th>position</th><th>finding</th><th>what the code means</th><th>id</th></tr>${rows.join('')}</table>`
 }
 
@@ -54,11 +54,21 @@ function fileSection (f: FileReport, n: number): string {
       `<tr><td>${escapeHtml(m.reference)}</td><td>${escapeHtml(m.type)}</td><td>${escapeHtml(m.version)}</td><td>${escapeHtml(partText(m.part))}</td><td>${outcome(m.outcome)}</td></tr>`).join('')}</table>`)
   }
   parts.push(findingsTable('Errors', f.errors), findingsTable('Warnings', f.warnings))
-  parts.push('<h3>Data quality</h3>', qualityTable(f.quality))
   parts.push(f.ack !== null
     ? `<h3>Acknowledgement the carrier would get (${escapeHtml(f.ack.kind)})</h3><pre>${escapeHtml(ackLines(f.ack.text).join('\n'))}</pre>`
     : `<h3>Acknowledgement</h3><p>${escapeHtml(f.ackNote ?? 'none')}</p>`)
-  return `<section>${parts.join('\n')}</section>`
+  parts.push('<h3>Data quality</h3>', qualityTable(f.quality))
+  return `<section id="file-${n}">${parts.join('\n')}</section>`
+}
+
+function fixTable (list: readonly FixItem[], files: readonly FileReport[]): string {
+  if (list.length === 0) return '<h2>Files that need fixing: none</h2>'
+  const rows = list.map(x => {
+    const n = files.findIndex(f => f.file === x.file) + 1
+    const where = x.position === null ? '' : `[${escapeHtml(x.code)}] ${escapeHtml(x.position)}: `
+    return `<tr><td>${escapeHtml(x.file)}</td><td>${outcome(x.outcome)}</td><td>${where}${escapeHtml(x.fix)}${x.more > 0 ? ` <span class="muted">(+${x.more} more, see file ${n})</span>` : ''}</td></tr>`
+  })
+  return `<h2>Files that need fixing (${list.length})</h2><table><tr><th>file</th><th>outcome</th><th>first fix</th></tr>${rows.join('')}</table>`
 }
 
 export function renderHtml (r: ConformanceReport): string {
@@ -70,12 +80,15 @@ export function renderHtml (r: ConformanceReport): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Conformance report ${escapeHtml(r.carrier.code)}</title><style>${STYLE}</style></head><body>
 <h1>Conformance report: ${escapeHtml(r.carrier.code)} ${escapeHtml(r.carrier.name)}</h1>
-<p class="muted">Agreement stage ${escapeHtml(r.carrier.stage)}; generated ${escapeHtml(r.generatedAt)} by carrier-gateway certify. The report holds counts, codes and positions only, no passenger data.</p>
+<p class="muted">Report <strong>${escapeHtml(r.id)}</strong>; agreement stage ${escapeHtml(r.carrier.stage)}; generated ${escapeHtml(r.generatedAt)} by carrier-gateway certify. The report holds counts, codes and positions only, no passenger data.</p>
 <p class="verdict ${s.passed ? 'pass' : 'fail'}">${s.passed ? 'PASSED' : 'NOT PASSED'}: ${s.files} file${s.files === 1 ? '' : 's'}, ${s.accepted} accepted, ${s.acceptedWithWarnings} accepted with warnings, ${s.rejected} rejected</p>
+${fixTable(r.toFix, r.files)}
+<h2>Agreement parameters the interchanges must match</h2>
+<table>${parameterRows(r.agreement).map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('')}</table>
+${r.files.map((f, i) => fileSection(f, i + 1)).join('\n')}
 <h2>Data quality over all files</h2>
 ${qualityTable(r.quality)}
 <table><tr><th>message series (multi-part manifests)</th><td class="n">${ser.total}</td></tr><tr><th>complete (final part and no gap)</th><td class="n">${ser.complete}</td></tr><tr><th>incomplete</th><td class="n">${ser.incomplete}</td></tr></table>
-${r.files.map((f, i) => fileSection(f, i + 1)).join('\n')}
 </body></html>
 `
 }

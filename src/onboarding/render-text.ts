@@ -1,8 +1,9 @@
 /**
- * The conformance report for the terminal. Same content as the JSON and HTML forms: outcomes,
- * the ack, findings by position with their code in words, and data-quality figures (counts only).
+ * The conformance report for the terminal. Same content and order as the JSON and HTML forms
+ * (docs/onboarding.md "Certify"): the files that need fixing with the first fix each, the agreement
+ * parameters to match, then per file the findings and the ack, then data-quality figures (counts only).
  */
-import type { ConformanceReport, FileReport, ReportFinding } from './report.js'
+import type { AgreementParameters, ConformanceReport, FileReport, FixItem, ReportFinding } from './report.js'
 import { TRAVELLER_FIELDS, share, type QualityFigures } from './quality.js'
 import { groupFindings } from './explain.js'
 
@@ -23,6 +24,7 @@ function findingLines (label: string, list: readonly ReportFinding[]): string[] 
   for (const g of groupFindings(list)) {
     const f = g.first
     out.push(`    [${f.code}] ${g.position}: ${f.text}${g.count > 1 ? ` (×${g.count})` : ''}`)
+    if (f.expected !== undefined) out.push(`         expected: ${f.expected}`)
     out.push(`         ${f.code} = ${f.meaning}; ${f.advice} (${f.id})`)
   }
   return out
@@ -66,21 +68,56 @@ function fileLines (f: FileReport, n: number): string[] {
   if (f.stripped.length > 0) out.push(`  transport material removed: ${f.stripped.map(s => `${s.kind} (${s.bytes} bytes)`).join(', ')}`)
   for (const m of f.messages) out.push(`  message ${m.reference}: ${m.type} ${m.version}, ${partText(m.part)}, ${OUTCOME_WORDS[m.outcome] ?? m.outcome}`)
   out.push(...findingLines('errors', f.errors), ...findingLines('warnings', f.warnings))
-  out.push('  data quality:', ...qualityLines(f.quality, '    '))
   if (f.ack !== null) {
     out.push(`  ack the carrier would get (${f.ack.kind}, ${f.ack.contentType}):`)
     out.push(...ackLines(f.ack.text).map(l => `    ${l}`))
   } else {
     out.push(`  ${f.ackNote ?? 'no ack'}`)
   }
+  out.push('  data quality:', ...qualityLines(f.quality, '    '))
   return out
+}
+
+/** "where: what to change" for one file of the summary. */
+export function fixText (x: FixItem): string {
+  const where = x.position === null ? '' : `[${x.code ?? ''}] ${x.position}: `
+  return `${where}${x.fix}${x.more > 0 ? ` (+${x.more} more)` : ''}`
+}
+
+function fixLines (list: readonly FixItem[]): string[] {
+  if (list.length === 0) return ['Files that need fixing: none']
+  const out = [`Files that need fixing (${list.length}):`]
+  for (const x of list) out.push(`  ${x.file}: ${OUTCOME_WORDS[x.outcome]}`, `    first fix: ${fixText(x)}`)
+  return out
+}
+
+/** The agreed values, as name/value pairs; the HTML form shows the same rows. */
+export function parameterRows (p: AgreementParameters): Array<[string, string]> {
+  return [
+    ['stage', p.stage],
+    ['UNB sender id (S002), one of', p.senderIds.join(', ')],
+    ['UNB recipient id (S003), one of', p.receiverIds.join(', ')],
+    ...p.messages.map((m): [string, string] => [`${m.type} versions (UNH S009)`, `${m.versions.join(', ')}; ack ${m.ack}`]),
+    ['acks sent', p.ackWhen],
+    ['UNB test indicator (0035)', p.acceptTest ? 'accepted' : 'not accepted'],
+    ['maximum age of UNB date/time', p.maxAgeHours === null ? 'none' : `${p.maxAgeHours} h`],
+    ['channels', p.channels.join(', ')]
+  ]
 }
 
 export function renderText (r: ConformanceReport): string {
   const s = r.summary
+  const rows = parameterRows(r.agreement)
+  const width = Math.max(...rows.map(([k]) => k.length))
   const out = [
     `Conformance report for ${r.carrier.code} (${r.carrier.name}), stage ${r.carrier.stage}; generated ${r.generatedAt}`,
+    `Report ${r.id}`,
     `${s.files} file${s.files === 1 ? '' : 's'}: ${s.accepted} accepted, ${s.acceptedWithWarnings} accepted with warnings, ${s.rejected} rejected: ${s.passed ? 'PASSED' : 'NOT PASSED'}`,
+    '',
+    ...fixLines(r.toFix),
+    '',
+    'Agreement parameters the interchanges must match:',
+    ...rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`),
     ''
   ]
   r.files.forEach((f, i) => out.push(...fileLines(f, i + 1), ''))

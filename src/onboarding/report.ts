@@ -1,5 +1,5 @@
 /**
- * The conformance report of `carrier-gateway certify` (issue 8): every file run through exactly
+ * The conformance report of `carrier-gateway certify` (docs/onboarding.md "Certify"): every file run through exactly
  * the checks the gateway applies for that carrier (assessTransmission with its agreement: versions,
  * strictness, sender ids, the gateway's receiver ids and limits), the ack the carrier would get,
  * every finding with its position and its code in words, and data-quality figures.
@@ -8,6 +8,7 @@
  * from inside a segment (architecture.md invariant 4), so it can be mailed to the carrier and kept.
  * Ack texts qualify: CONTRL/ACKRES echo envelope references and positions, never data.
  */
+import { createHash } from 'node:crypto'
 import { basename } from 'node:path'
 import type { Agreement } from '../agreements/schema.js'
 import { ERRORS } from '../errors.js'
@@ -18,6 +19,7 @@ import { newTransmissionId } from '../intake/transmission.js'
 import { explainCode, positionText } from './explain.js'
 import { addFigures, addMessage, emptyQuality, partSeries, type PartRecord, type QualityFigures } from './quality.js'
 import type { PublicFinding, Finding } from '../transmission/index.js'
+import { unhVersion } from '../validate/agreement.js'
 
 export type FileOutcome = 'accepted' | 'accepted_with_warnings' | 'rejected'
 
@@ -46,10 +48,43 @@ export interface FileReport {
   quality: QualityFigures
 }
 
+/** One line of "files that need fixing": the file, its outcome and the first thing to change. */
+export interface FixItem {
+  file: string
+  outcome: FileOutcome
+  /** CONTRL code of the first finding, null for a transport refusal. */
+  code: number | null
+  position: string | null
+  /** What to change first, in words, with the expected value when the gateway has one. */
+  fix: string
+  /** Findings in the file beyond the first (errors, or warnings when there is no error). */
+  more: number
+}
+
+/** What the carrier's interchanges must match (docs/onboarding.md "Certify"): agreed data only. */
+export interface AgreementParameters {
+  stage: string
+  /** UNB sender ids (S002 0004) the carrier may use. */
+  senderIds: string[]
+  /** UNB recipient ids (S003 0010) of this gateway (identity.receiverIds). */
+  receiverIds: string[]
+  /** Agreed message types, their versions as written in UNH S009 (D:05B, 13:1) and the ack each gets. */
+  messages: Array<{ type: string, versions: string[], ack: string }>
+  ackWhen: string
+  acceptTest: boolean
+  maxAgeHours: number | null
+  channels: string[]
+}
+
 export interface ConformanceReport {
   report: 'conformance'
+  /** `CR-<yyyymmdd>-<8 hex>`: date and a hash of carrier, time and file contents, to quote in mail. */
+  id: string
   generatedAt: string
   carrier: { code: string, name: string, stage: string }
+  agreement: AgreementParameters
+  /** Files that would not be accepted cleanly, rejected first, each with its first fix. */
+  toFix: FixItem[]
   summary: { files: number, accepted: number, acceptedWithWarnings: number, rejected: number, passed: boolean }
   /** Over all files: traveller figures, PNRs, and multi-part series completeness. */
   quality: QualityFigures & { series: { total: number, complete: number, incomplete: number } }
@@ -111,6 +146,48 @@ export function certifyFile (agreement: Agreement, name: string, bytes: Buffer, 
   return { report, parts }
 }
 
+function withExpected (text: string, f: PublicFinding): string {
+  return f.expected === undefined ? text : `${text} (expected: ${f.expected})`
+}
+
+/** The first fix of a file: its refusal, else its first error, else its first warning; null when clean. */
+export function firstFix (f: FileReport): FixItem | null {
+  if (f.refusal !== null) {
+    return { file: f.file, outcome: f.outcome, code: null, position: null, fix: `refused at the transport: ${f.refusal.text} (${f.refusal.id})`, more: f.errors.length }
+  }
+  const list = f.errors.length > 0 ? f.errors : f.warnings
+  const first = list[0]
+  if (first === undefined) return f.outcome === 'accepted' ? null : { file: f.file, outcome: f.outcome, code: null, position: null, fix: 'see the file section', more: 0 }
+  return { file: f.file, outcome: f.outcome, code: first.code, position: first.position, fix: withExpected(first.advice, first), more: list.length - 1 }
+}
+
+export function agreementParameters (agreement: Agreement, receiverIds: readonly string[]): AgreementParameters {
+  const messages: AgreementParameters['messages'] = []
+  for (const type of ['PAXLST', 'PNRGOV'] as const) {
+    const m = agreement.messages[type]
+    if (m !== undefined) messages.push({ type, versions: m.versions.map(v => unhVersion(type, v)), ack: m.ack })
+  }
+  return {
+    stage: agreement.stage,
+    senderIds: [...agreement.senderIds],
+    receiverIds: [...receiverIds],
+    messages,
+    ackWhen: agreement.ackWhen,
+    acceptTest: agreement.acceptTest,
+    maxAgeHours: agreement.maxAgeHours,
+    channels: Object.keys(agreement.channels).filter(k => (agreement.channels as Record<string, unknown>)[k] !== undefined)
+  }
+}
+
+/** `CR-20261203-1a2b3c4d`: the same inputs at the same moment give the same id. */
+export function reportId (code: string, generatedAt: string, files: ReadonlyArray<{ name: string, bytes: Buffer }>): string {
+  const h = createHash('sha256').update(`${code}\n${generatedAt}\n`)
+  for (const f of files) h.update(`${basename(f.name)}\n`).update(createHash('sha256').update(f.bytes).digest())
+  return `CR-${generatedAt.slice(0, 10).replace(/-/g, '')}-${h.digest('hex').slice(0, 8)}`
+}
+
+const FIX_ORDER: Readonly<Record<FileOutcome, number>> = { rejected: 0, accepted_with_warnings: 1, accepted: 2 }
+
 /** Runs every file and aggregates the figures; `passed` is false when any file would be rejected. */
 export function certify (agreement: Agreement, files: ReadonlyArray<{ name: string, bytes: Buffer }>, ctx: CertifyContext): ConformanceReport {
   const now = ctx.now ?? new Date()
@@ -125,10 +202,16 @@ export function certify (agreement: Agreement, files: ReadonlyArray<{ name: stri
     addFigures(total, r.report.quality)
   }
   const count = (o: FileOutcome): number => reports.filter(r => r.outcome === o).length
+  const generatedAt = now.toISOString()
+  const toFix = reports.map(firstFix).filter((x): x is FixItem => x !== null)
+  toFix.sort((a, b) => FIX_ORDER[a.outcome] - FIX_ORDER[b.outcome])
   return {
     report: 'conformance',
-    generatedAt: now.toISOString(),
+    id: reportId(agreement.code, generatedAt, files),
+    generatedAt,
     carrier: { code: agreement.code, name: agreement.name, stage: agreement.stage },
+    agreement: agreementParameters(agreement, ctx.receiverIds),
+    toFix,
     summary: {
       files: reports.length,
       accepted: count('accepted'),

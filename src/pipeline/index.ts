@@ -1,6 +1,6 @@
 export { createPipeline, type PipelineDeps } from './pipeline.js'
 export { createChecker, type Checker, type CheckerOptions } from './check-pool.js'
 export { checkTransmission, type Checked, type CheckJob } from './check.js'
-export { assessTransmission, type Assessment, type AssessContext, type AssessedMessage } from './assess.js'
+export { type Assessment, type AssessContext, type AssessedMessage } from './assess.js'
 export { buildReply, type BuiltReply } from './reply.js'
 export type * from './types.js'

@@ -47,12 +47,8 @@ export interface EnvelopeFacts {
   messages: EnvelopeMessage[]
 }
 
-/** The dedupe key of docs/architecture.md invariant 2, from the facts and the resolved carrier. */
+/** The dedupe key of docs/architecture.md invariant 2: the resolved carrier and three envelope facts. */
 export interface DedupeKey { carrier: string, sender: string, reference: string, preparedAt: string }
-
-export function dedupeKeyOfFacts (carrier: string, facts: EnvelopeFacts): DedupeKey {
-  return { carrier, sender: facts.sender, reference: facts.reference, preparedAt: facts.preparedAt }
-}
 
 /** Ledger form of the parts, e.g. ["1:C", "2:F"]: sequence and C(ontinued) or F(inal). */
 export function partLabels (messages: readonly EnvelopeMessage[]): string[] {

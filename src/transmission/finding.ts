@@ -37,7 +37,7 @@ export interface Finding {
 export type FindingAt = Partial<Omit<Finding, 'id' | 'code' | 'level'>> & { level?: FindingLevel }
 
 /** ISO 9735 0085 code 18, "Unspecified error": for a catalogue entry without a CONTRL code. */
-export const UNSPECIFIED_ERROR = 18
+const UNSPECIFIED_ERROR = 18
 
 /**
  * The one way to make a finding: catalogue code and text, positions from `at`. Without an explicit

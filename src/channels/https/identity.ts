@@ -53,7 +53,7 @@ export function addressAllowed (address: string | undefined, cidrs: readonly str
 }
 
 /** Maps a verified peer certificate to the agreements it may act for. */
-export function identify (socket: TLSSocket, set: AgreementSet): PeerIdentity {
+function identify (socket: TLSSocket, set: AgreementSet): PeerIdentity {
   const cert = socket.getPeerCertificate()
   if (cert === null || cert === undefined || Object.keys(cert).length === 0 || cert.fingerprint256 === undefined) {
     return { ok: false, error: 'GW_ERR_INTAKE_NO_CERTIFICATE', reason: 'no_certificate' }

@@ -24,7 +24,7 @@ function wantsJson (req: FastifyRequest): boolean {
   return /application\/(json|problem\+json)/.test(accept)
 }
 
-export function sendResult (req: FastifyRequest, reply: FastifyReply, r: TransmissionResult): FastifyReply {
+function sendResult (req: FastifyRequest, reply: FastifyReply, r: TransmissionResult): FastifyReply {
   reply.header('X-Transmission-Id', r.transmissionId).header('X-Outcome', r.outcome)
   if (r.retryAfterSeconds !== null) reply.header('Retry-After', String(r.retryAfterSeconds))
   if (r.refusal !== null) {

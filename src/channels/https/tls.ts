@@ -48,7 +48,7 @@ function plainAddress (address: string | undefined): string {
 }
 
 /** Bounded metric label from a TLS error: the OpenSSL reason, lower-case, without prefixes. */
-export function handshakeReason (err: NodeJS.ErrnoException): string {
+function handshakeReason (err: NodeJS.ErrnoException): string {
   const code = (err.code ?? 'handshake_failed').toLowerCase().replace(/^err_ssl_/, '').replace(/[^a-z0-9_]/g, '_')
   return code.slice(0, 60)
 }

@@ -20,7 +20,7 @@ export interface FolderReport {
   gid: number | null
 }
 
-export function foldersOf (s: SftpSettings): Array<{ role: FolderRole, path: string }> {
+function foldersOf (s: SftpSettings): Array<{ role: FolderRole, path: string }> {
   const list: Array<{ role: FolderRole, path: string }> = [{ role: 'inbox', path: s.inbox }, { role: 'processing', path: s.processing }]
   if (s.done !== null) list.push({ role: 'done', path: s.done })
   list.push({ role: 'rejected', path: s.rejected })

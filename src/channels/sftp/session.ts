@@ -11,7 +11,6 @@ import { GatewayError } from '../../errors.js'
 
 /** SSH_FXP_STATUS codes (draft-ietf-secsh-filexfer-02 §7). */
 export const FX_NO_SUCH_FILE = 2
-export const FX_PERMISSION_DENIED = 3
 export const FX_FAILURE = 4
 
 /** Longest wait for one SFTP reply (SSH keepalive catches a dead peer sooner; this, a stuck server). */

@@ -49,7 +49,7 @@ async function sameContent (ledger: Ledger, row: LedgerRow, original: LedgerRow)
     r.outcome !== null && ACCEPTED_OUTCOMES.has(r.outcome)) ?? null
 }
 
-export async function claimDedupeKey (ledger: Ledger, row: LedgerRow, o: DedupeOptions): Promise<DedupeDecision> {
+async function claimDedupeKey (ledger: Ledger, row: LedgerRow, o: DedupeOptions): Promise<DedupeDecision> {
   if (row.carrier === null || row.preparedAt === null || row.sender === null || row.reference === null) return { kind: 'unkeyed' }
   let original = await ledger.claimOriginal(row)
   if (original !== null && isAbandoned(original, o)) {

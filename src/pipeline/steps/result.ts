@@ -10,7 +10,7 @@ import type { Assessment } from '../assess.js'
 import { assessmentOf, type InFlight } from './state.js'
 
 /** How long a carrier is asked to wait before a resend; an overloaded gateway frees up sooner. */
-export function retryAfterOf (id: ErrorId | null): number {
+function retryAfterOf (id: ErrorId | null): number {
   return id === 'GW_ERR_INTAKE_OVERLOADED' ? 5 : 30
 }
 
