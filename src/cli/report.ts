@@ -11,11 +11,11 @@ import { buildReply } from '../pipeline/index.js'
 import { createAckReferences, toPublicFinding } from '../acknowledge/index.js'
 import { parseInterchange } from '../edifact/index.js'
 import { ERRORS, type ErrorId } from '../errors.js'
-import type { PublicFinding } from '../transmission/index.js'
+import type { CheckOutcome, PublicFinding } from '../transmission/index.js'
 
 export interface InspectReport {
   file: string
-  outcome: 'accepted' | 'accepted_with_warnings' | 'rejected'
+  outcome: CheckOutcome
   carrier: string | null
   transport: { stripped: Array<{ kind: string, bytes: number }> }
   interchange: null | { syntax: string, sender: string, recipient: string, reference: string, preparedAt: string | null, test: boolean, ackRequested: boolean, separators: unknown }

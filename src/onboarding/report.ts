@@ -18,10 +18,9 @@ import { createAckReferences, toPublicFinding } from '../acknowledge/index.js'
 import { newTransmissionId } from '../intake/transmission.js'
 import { explainCode, positionText } from './explain.js'
 import { addFigures, addMessage, emptyQuality, partSeries, type PartRecord, type QualityFigures } from './quality.js'
-import type { PublicFinding, Finding } from '../transmission/index.js'
+import type { CheckOutcome, Finding, PublicFinding } from '../transmission/index.js'
 import { unhVersion } from '../validate/agreement.js'
 
-export type FileOutcome = 'accepted' | 'accepted_with_warnings' | 'rejected'
 
 /** A finding as the JSON ack shows it, with what the code means, what to do and where, in words. */
 export interface ReportFinding extends PublicFinding {
@@ -33,7 +32,7 @@ export interface ReportFinding extends PublicFinding {
 export interface FileReport {
   file: string
   bytes: number
-  outcome: FileOutcome
+  outcome: CheckOutcome
   /** Set when the gateway would refuse at the transport (no ack can be built): HTTP status and reason. */
   refusal: { id: string, status: number, text: string } | null
   interchange: { syntax: string, sender: string, recipient: string, reference: string, test: boolean } | null
@@ -51,7 +50,7 @@ export interface FileReport {
 /** One line of "files that need fixing": the file, its outcome and the first thing to change. */
 export interface FixItem {
   file: string
-  outcome: FileOutcome
+  outcome: CheckOutcome
   /** CONTRL code of the first finding, null for a transport refusal. */
   code: number | null
   position: string | null
@@ -186,7 +185,7 @@ export function reportId (code: string, generatedAt: string, files: ReadonlyArra
   return `CR-${generatedAt.slice(0, 10).replace(/-/g, '')}-${h.digest('hex').slice(0, 8)}`
 }
 
-const FIX_ORDER: Readonly<Record<FileOutcome, number>> = { rejected: 0, accepted_with_warnings: 1, accepted: 2 }
+const FIX_ORDER: Readonly<Record<CheckOutcome, number>> = { rejected: 0, accepted_with_warnings: 1, accepted: 2 }
 
 /** Runs every file and aggregates the figures; `passed` is false when any file would be rejected. */
 export function certify (agreement: Agreement, files: ReadonlyArray<{ name: string, bytes: Buffer }>, ctx: CertifyContext): ConformanceReport {
@@ -201,7 +200,7 @@ export function certify (agreement: Agreement, files: ReadonlyArray<{ name: stri
     parts.push(...r.parts)
     addFigures(total, r.report.quality)
   }
-  const count = (o: FileOutcome): number => reports.filter(r => r.outcome === o).length
+  const count = (o: CheckOutcome): number => reports.filter(r => r.outcome === o).length
   const generatedAt = now.toISOString()
   const toFix = reports.map(firstFix).filter((x): x is FixItem => x !== null)
   toFix.sort((a, b) => FIX_ORDER[a.outcome] - FIX_ORDER[b.outcome])

@@ -12,6 +12,7 @@ import { parse } from 'yaml'
 import { loadAgreementDir, validateAgreement } from '../agreements/store.js'
 import type { ConfigProblem } from '../config/index.js'
 import { GatewayError } from '../errors.js'
+import type { ChannelName } from '../transmission/index.js'
 
 export interface ScaffoldCertificate {
   fingerprint: string
@@ -24,7 +25,7 @@ export interface ScaffoldOptions {
   name: string
   paxlst: string[] | null
   pnrgov: string[] | null
-  channels: Array<'https' | 'sftp' | 'amqp'>
+  channels: ChannelName[]
   /** Secret reference of the SFTP private key. @default `file:secrets/<code>_ed25519` */
   sftpKey?: string
   /** Secret reference of the carrier broker URL. @default `env:<CODE>_AMQP_URL` */
