@@ -53,10 +53,37 @@ const SftpChannelSchema = Type.Object({
 const AmqpChannelSchema = Type.Object({
   url: Type.String({ minLength: 1, description: 'env:NAME or file:PATH, or an amqp:// URL' }),
   queue: Type.String({ minLength: 1 }),
+  /** The carrier's queue of interactive API requests; answered to `replyQueue` (docs/interactive.md). */
+  interactiveQueue: Type.Optional(Type.String({ minLength: 1 })),
   replyQueue: Type.String({ minLength: 1 }),
   prefetch: Type.Integer({ minimum: 1, maximum: 1000, default: 16 }),
   maxRedeliveries: Type.Integer({ minimum: 0, default: 5 })
 }, { additionalProperties: false })
+
+const Decision = Type.Union(['0Z', '1Z', '2Z', '4Z'].map(d => Type.Literal(d)))
+
+/** A test-stage decision rule: `*` matches any run of characters (docs/interactive.md "Testing stage"). */
+const ResponderRule = Type.Object({
+  documentNumber: Type.Optional(Type.String({ minLength: 1 })),
+  surname: Type.Optional(Type.String({ minLength: 1 })),
+  decision: Decision
+}, { additionalProperties: false, minProperties: 2 })
+
+/** Interactive API (docs/interactive.md): board / no-board answers within a deadline. */
+const InteractiveSchema = Type.Object({
+  enabled: Type.Boolean({ default: false }),
+  deadlineMs: Type.Integer({ minimum: 100, maximum: 60_000, default: 2500 }),
+  onTimeout: Type.Union([Type.Literal('error'), Type.Literal('advisory')], { default: 'error' }),
+  cusres: Type.Object({
+    version: Type.String({ pattern: '^D:[0-9]{2}[A-Z]$', default: 'D:05B' })
+  }, { additionalProperties: false, default: {} }),
+  /** Requests over this size are refused (413): an interactive request holds a few travellers. */
+  maxBytes: Type.Integer({ minimum: 256, default: 65_536 }),
+  testResponder: Type.Object({
+    default: Type.Union([Decision], { default: '0Z' }),
+    rules: Type.Array(ResponderRule, { default: [] })
+  }, { additionalProperties: false, default: {} })
+}, { additionalProperties: false, default: {} })
 
 export const AgreementSchema = Type.Object({
   code: Type.String({ pattern: '^[A-Z0-9]{2,3}$', errorMessage: 'must be an IATA (2) or ICAO (3) designator in upper case' }),
@@ -106,7 +133,8 @@ export const AgreementSchema = Type.Object({
   expect: Type.Object({
     PAXLST: Type.Optional(Type.Object({ maxSilenceMinutes: Type.Number({ exclusiveMinimum: 0 }) }, { additionalProperties: false })),
     PNRGOV: Type.Optional(Type.Object({ maxSilenceMinutes: Type.Number({ exclusiveMinimum: 0 }) }, { additionalProperties: false }))
-  }, { additionalProperties: false, default: {} })
+  }, { additionalProperties: false, default: {} }),
+  interactive: InteractiveSchema
 }, { additionalProperties: false })
 
 export type AgreementInput = Static<typeof AgreementSchema>

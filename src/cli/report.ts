@@ -5,12 +5,13 @@
  */
 import type { Agreement } from '../agreements/schema.js'
 import type { GatewayConfig } from '../config/index.js'
-import { normalizeAgreement } from '../agreements/store.js'
+import { validateAgreement } from '../agreements/store.js'
+import { problemText } from '../config/index.js'
 import { assessTransmission, UNRELIABLE_ERRORS, type Assessment } from '../pipeline/assess.js'
 import { buildReply } from '../pipeline/index.js'
 import { createAckReferences, toPublicFinding } from '../acknowledge/index.js'
 import { parseInterchange } from '../edifact/index.js'
-import { ERRORS, type ErrorId } from '../errors.js'
+import { ERRORS, GatewayError, type ErrorId } from '../errors.js'
 import type { CheckOutcome, PublicFinding } from '../transmission/index.js'
 
 export interface InspectReport {
@@ -43,27 +44,27 @@ function unparseable (a: Assessment): InspectReport['unparseable'] {
   return { id, code: ERRORS[id].contrl, text: ERRORS[id].text, places: Math.max(1, a.errors.filter(e => e.id === id).length) }
 }
 
+const ZERO_FINGERPRINT = Array(32).fill('00').join(':')
+
 /** An agreement that accepts every supported version from whatever sender the UNB names. */
 export function permissiveAgreement (bytes: Buffer): Agreement {
-  const sender = parseInterchange(bytes).unb?.sender ?? 'UNKNOWN'
-  return normalizeAgreement({
+  const sender = parseInterchange(bytes).unb?.sender ?? ''
+  // Validated like a file (defaults filled in), so a field the schema gains needs no change here.
+  const build = (senderId: string): Agreement | null => validateAgreement({
     code: 'ANY',
     name: 'inspect without --carrier',
     stage: 'live',
-    contacts: [],
-    senderIds: [sender === '' ? 'UNKNOWN' : sender],
-    messages: { PAXLST: { versions: ['D02B', 'D05B', 'D12B', 'D15B'], ack: 'contrl' }, PNRGOV: { versions: ['10.1', '11.1', '12.1', '13.1', '14.1', '15.1', '16.1', '17.1'], ack: 'ackres' } },
-    ackWhen: 'always',
-    contrl: { version: 'D:3', messageLevel: false },
-    acceptTest: true,
-    maxAgeHours: null,
+    senderIds: [senderId],
+    messages: {
+      PAXLST: { versions: ['D02B', 'D05B', 'D12B', 'D15B'], ack: 'contrl' },
+      PNRGOV: { versions: ['10.1', '11.1', '12.1', '13.1', '14.1', '15.1', '16.1', '17.1'], ack: 'ackres' }
+    },
     typeB: true,
-    unaRepair: false,
-    strictness: { controlCounts: 'reject', characterSet: 'warn', profile: 'warn', changedResend: 'reject', partial: 'interchange' },
-    channels: { https: { certificates: ['00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00'], allowFrom: [] } },
-    limits: { requestsPerMinute: 600 },
-    expect: {}
-  }, '(inspect)')
+    channels: { https: { certificates: [Array(32).fill('00').join(':')] } }
+  }, 'ANY.yaml').agreement
+  const agreement = (sender === '' ? null : build(sender)) ?? build('UNKNOWN')
+  if (agreement === null) throw new TypeError('inspect: the permissive agreement does not validate')
+  return agreement
 }
 
 export function inspectBytes (file: string, bytes: Buffer, agreement: Agreement, config: GatewayConfig, now = new Date()): { report: InspectReport, assessment: Assessment } {

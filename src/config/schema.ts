@@ -49,6 +49,8 @@ const AmqpTarget = Type.Object({
   queue: Type.String({ minLength: 1, default: 'piu.inbound' }),
   testQueue: Type.String({ minLength: 1, default: 'piu.test' }),
   quarantineQueue: Type.String({ minLength: 1, default: 'piu.quarantine' }),
+  /** Interactive API requests for the PIU's assessment service (routing key `iapi.<carrier>`). */
+  iapiQueue: Type.String({ minLength: 1, default: 'piu.iapi' }),
   /** classic is only for brokers without quorum queues (development). */
   queueType: Type.Union([Type.Literal('quorum'), Type.Literal('classic')], { default: 'quorum' }),
   /** Unconfirmed publishes allowed at once (bounded window, never one confirm at a time). */

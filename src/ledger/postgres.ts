@@ -66,8 +66,10 @@ CREATE TABLE IF NOT EXISTS ${t} (
   duplicate_of    text,
   released_at     timestamptz,
   released_by     text,
+  interactive     text,
   original        boolean NOT NULL DEFAULT false
 );
+ALTER TABLE ${t} ADD COLUMN IF NOT EXISTS interactive text;
 CREATE UNIQUE INDEX IF NOT EXISTS ${DEDUPE_INDEX} ON ${t} (carrier, sender, reference, prepared_at) WHERE original;
 CREATE INDEX IF NOT EXISTS transmissions_received ON ${t} (received_at);
 CREATE INDEX IF NOT EXISTS transmissions_carrier_received ON ${t} (carrier, received_at);

@@ -21,7 +21,8 @@ import {
   type DedupeKey, type Ledger, type LedgerRow, type ListQuery
 } from './types.js'
 
-const SCHEMA_VERSION = 1
+/** 2: the `interactive` column (docs/interactive.md "Ledger and metrics"). */
+const SCHEMA_VERSION = 2
 /** Writes in one group commit. */
 const MAX_BATCH = 1000
 
@@ -56,6 +57,7 @@ CREATE TABLE IF NOT EXISTS transmissions (
   duplicate_of    TEXT,
   released_at     TEXT,
   released_by     TEXT,
+  interactive     TEXT,
   original        INTEGER NOT NULL DEFAULT 0
 );
 CREATE UNIQUE INDEX IF NOT EXISTS transmissions_dedupe ON transmissions (carrier, sender, reference, prepared_at) WHERE original = 1;
@@ -311,6 +313,8 @@ export async function openSqliteLedger (path: string, busyTimeoutMs = 5000): Pro
     }
     db.transaction(() => {
       db?.exec(SCHEMA)
+      // A version-1 file has the table without the column (CREATE TABLE IF NOT EXISTS left it).
+      if (version === 1) db?.exec('ALTER TABLE transmissions ADD COLUMN interactive TEXT')
       db?.pragma(`user_version = ${SCHEMA_VERSION}`)
     }).immediate()
     return new SqliteLedger(db)

@@ -1,7 +1,7 @@
 /**
  * The transmission ledger contract: one row per transmission, envelope metadata only (codes,
- * references, hashes, timings, the ack as sent), never a value from a segment (architecture.md
- * invariant 4). Both stores (SQLite embedded default, PostgreSQL for several instances) implement
+ * references, hashes, timings, the ack as sent), never a value from a segment (docs/architecture.md
+ * "Invariants", 4). Both stores (SQLite embedded default, PostgreSQL for several instances) implement
  * `Ledger` with the same behaviour; `test/ledger/contract.test.ts` runs one suite against both.
  *
  * Every write resolves only once committed, and is visible to reads from then on. A malformed
@@ -90,7 +90,8 @@ export const COLUMNS: ReadonlyArray<{ readonly field: keyof LedgerRow, readonly 
   ['sha256', 'sha256', 'text'], ['size', 'size', 'count'], ['errorCodes', 'error_codes', 'codes'],
   ['ackKind', 'ack_kind', 'text'], ['ack', 'ack', 'text'], ['ackSentAt', 'ack_sent_at', 'instant'],
   ['correction', 'correction', 'flag'], ['duplicateOf', 'duplicate_of', 'text'],
-  ['releasedAt', 'released_at', 'instant'], ['releasedBy', 'released_by', 'text']
+  ['releasedAt', 'released_at', 'instant'], ['releasedBy', 'released_by', 'text'],
+  ['interactive', 'interactive', 'text']
 ] as const).map(([field, column, kind]) => ({ field, column, kind }))
 
 const DEFAULT_LIST_LIMIT = 100
@@ -131,10 +132,14 @@ function storable (v: string): boolean {
 function text (row: LedgerRow, field: keyof LedgerRow, nullable: boolean): void {
   const v = row[field]
   if (v === null && nullable) return
-  if (typeof v !== 'string' || !storable(v)) throw new TypeError(`ledger: ${field} must be a string${nullable ? ' or null' : ''} without NUL or lone surrogates`)
+  if (typeof v !== 'string' || !storable(v)) {
+    throw new TypeError(`ledger: ${field} must be a string${nullable ? ' or null' : ''} without NUL or lone surrogates`)
+  }
 }
 
-function instant (row: LedgerRow, field: 'receivedAt' | 'forwardedAt' | 'acknowledgedAt' | 'ackSentAt' | 'releasedAt', nullable: boolean): string | null {
+type InstantField = 'receivedAt' | 'forwardedAt' | 'acknowledgedAt' | 'ackSentAt' | 'releasedAt'
+
+function instant (row: LedgerRow, field: InstantField, nullable: boolean): string | null {
   const v = row[field]
   if (v === null && nullable) return null
   return isoInstant(v as string, field)
@@ -142,11 +147,31 @@ function instant (row: LedgerRow, field: 'receivedAt' | 'forwardedAt' | 'acknowl
 
 function strings (row: LedgerRow, field: 'messageRefs' | 'parts'): string[] {
   const v = row[field]
-  if (!Array.isArray(v) || v.some(s => typeof s !== 'string' || !storable(s))) throw new TypeError(`ledger: ${field} must be an array of strings`)
+  if (!Array.isArray(v) || v.some(s => typeof s !== 'string' || !storable(s))) {
+    throw new TypeError(`ledger: ${field} must be an array of strings`)
+  }
   return [...v]
 }
 
-const TEXT_FIELDS = ['carrier', 'sender', 'recipient', 'reference', 'preparedAt', 'messageType', 'messageVersion', 'flight', 'destination', 'ackKind', 'ack', 'duplicateOf', 'releasedBy'] as const
+const TEXT_FIELDS = [
+  'carrier',
+  'sender',
+  'recipient',
+  'reference',
+  'preparedAt',
+  'messageType',
+  'messageVersion',
+  'flight',
+  'destination',
+  'ackKind',
+  'ack',
+  'duplicateOf',
+  'releasedBy',
+  'interactive'
+] as const
+
+/** Fits the INTEGER columns of both stores (a signed 32-bit PostgreSQL `integer`). */
+const MAX_INT32 = 0x7fffffff
 
 /**
  * Checks a row where it enters the ledger and returns a copy in stored form (canonical instants,
@@ -162,9 +187,15 @@ export function normalizeRow (row: LedgerRow): LedgerRow {
   if (!CHANNEL_SET.has(row.channel)) throw new TypeError(`ledger: channel must be one of ${CHANNELS.join(', ')}`)
   if (!STATUS_SET.has(row.status)) throw new TypeError('ledger: status is not a ledger status')
   if (row.outcome !== null && !OUTCOME_SET.has(row.outcome)) throw new TypeError('ledger: outcome is not a ledger outcome')
-  if (!Number.isSafeInteger(row.size) || row.size < 0 || row.size > 0x7fffffff) throw new TypeError('ledger: size must be an integer between 0 and 2^31-1')
-  if (!Array.isArray(row.errorCodes) || row.errorCodes.some(c => !Number.isSafeInteger(c) || Math.abs(c) > 0x7fffffff)) throw new TypeError('ledger: errorCodes must be an array of integers')
-  if (typeof row.test !== 'boolean' || typeof row.correction !== 'boolean') throw new TypeError('ledger: test and correction must be booleans')
+  if (!Number.isSafeInteger(row.size) || row.size < 0 || row.size > MAX_INT32) {
+    throw new TypeError('ledger: size must be an integer between 0 and 2^31-1')
+  }
+  if (!Array.isArray(row.errorCodes) || row.errorCodes.some(c => !Number.isSafeInteger(c) || Math.abs(c) > MAX_INT32)) {
+    throw new TypeError('ledger: errorCodes must be an array of integers')
+  }
+  if (typeof row.test !== 'boolean' || typeof row.correction !== 'boolean') {
+    throw new TypeError('ledger: test and correction must be booleans')
+  }
   return {
     id: row.id,
     carrier: row.carrier,
@@ -194,7 +225,9 @@ export function normalizeRow (row: LedgerRow): LedgerRow {
     correction: row.correction,
     duplicateOf: row.duplicateOf,
     releasedAt: instant(row, 'releasedAt', true),
-    releasedBy: row.releasedBy
+    releasedBy: row.releasedBy,
+    // Rows written before interactive API existed have no such field.
+    interactive: row.interactive ?? null
   }
 }
 

@@ -42,6 +42,11 @@ export interface LedgerRow {
   duplicateOf: string | null
   releasedAt: string | null
   releasedBy: string | null
+  /**
+   * An interactive API request's summary as JSON text (`InteractiveSummary`, docs/interactive.md
+   * "Ledger and metrics"): decision counts, latencies, a deadline miss; null for batch traffic.
+   */
+  interactive: string | null
 }
 
 /** What every row must say; the rest starts empty. */
@@ -74,6 +79,7 @@ export function newLedgerRow (basics: LedgerRowBasics & Partial<LedgerRow>): Led
     duplicateOf: null,
     releasedAt: null,
     releasedBy: null,
+    interactive: null,
     ...basics
   }
 }

@@ -83,6 +83,7 @@ function row (over: Partial<LedgerRow> = {}): LedgerRow {
     duplicateOf: null,
     releasedAt: null,
     releasedBy: null,
+    interactive: null,
     ...over
   }
 }
@@ -110,6 +111,7 @@ for (const [name, store] of Object.entries(stores)) {
         duplicateOf: 'tx-earlier',
         releasedAt: at(BASE + 86_400_000),
         releasedBy: 'officer-17',
+        interactive: '{"decisions":{"0Z":2,"1Z":1},"piuMs":12}',
         size: 2147483647
       })
       await ledger.record(full)
@@ -167,10 +169,26 @@ for (const [name, store] of Object.entries(stores)) {
 
     t.test('update merges a patch and keeps the id', async t => {
       const ledger = await store(t)()
-      const r = row({ status: 'received', outcome: null, forwardedAt: null, acknowledgedAt: null, ack: null, ackKind: null, ackSentAt: null })
+      const r = row({
+        status: 'received',
+        outcome: null,
+        forwardedAt: null,
+        acknowledgedAt: null,
+        ack: null,
+        ackKind: null,
+        ackSentAt: null
+      })
       await ledger.record(r)
       await ledger.update(r.id, { status: 'forwarded', forwardedAt: at(BASE + 5) })
-      await ledger.update(r.id, { id: 'other', status: 'acknowledged', outcome: 'accepted_with_warnings', ackKind: 'ackres', ack: 'UNA:+.? \'', ackSentAt: at(BASE + 9), errorCodes: [35] })
+      await ledger.update(r.id, {
+        id: 'other',
+        status: 'acknowledged',
+        outcome: 'accepted_with_warnings',
+        ackKind: 'ackres',
+        ack: 'UNA:+.? \'',
+        ackSentAt: at(BASE + 9),
+        errorCodes: [35]
+      })
       t.same(await ledger.get(r.id), {
         ...r,
         status: 'acknowledged',

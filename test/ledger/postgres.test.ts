@@ -65,6 +65,7 @@ function row (id: string, over: Partial<LedgerRow> = {}): LedgerRow {
     duplicateOf: null,
     releasedAt: null,
     releasedBy: null,
+    interactive: null,
     ...over
   }
 }
@@ -102,7 +103,9 @@ t.test('the dedupe key holds across instances even when records race a claim', a
   // Plain records of eligible rows with one key, from both instances at once: one holds it.
   const rows = Array.from({ length: 30 }, (_, i) => row(`race-${i}`, { reference: 'ONE' }))
   await Promise.all(rows.map((r, i) => (i % 2 === 0 ? a : b).record(r)))
-  const holders = await admin(async c => (await c.query(`SELECT count(*)::int AS n FROM "${schema}".transmissions WHERE original`)).rows[0].n)
+  const holders = await admin(
+    async c => (await c.query(`SELECT count(*)::int AS n FROM "${schema}".transmissions WHERE original`)).rows[0].n
+  )
   t.equal(holders, 1)
   const original = await b.findOriginal({ carrier: 'XA', sender: 'XAPNR', reference: 'ONE', preparedAt: '250114:0630' })
   t.ok(original)

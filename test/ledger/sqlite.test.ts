@@ -42,6 +42,7 @@ function row (id: string, over: Partial<LedgerRow> = {}): LedgerRow {
     duplicateOf: null,
     releasedAt: null,
     releasedBy: null,
+    interactive: null,
     ...over
   }
 }
@@ -106,7 +107,8 @@ t.test('every resolved record survives kill -9 of the writing process', async t 
     const ledger = await createLedger({ kind: 'sqlite', path: ${JSON.stringify(path)} })
     const base = ${JSON.stringify(row('x'))}
     for (let b = 0; ; b++) {
-      await Promise.all(Array.from({ length: 50 }, (_, i) => ledger.record({ ...base, id: 'k-' + b + '-' + i, reference: 'K' + b + '-' + i })))
+      const batch = Array.from({ length: 50 }, (_, i) => ({ ...base, id: 'k-' + b + '-' + i, reference: 'K' + b + '-' + i }))
+      await Promise.all(batch.map(r => ledger.record(r)))
       process.stdout.write('committed ' + b + '\\n')
     }
   `)
@@ -166,7 +168,11 @@ t.test('a write lock held by another connection fails the whole batch as unavail
   const other = new Database(path)
   t.teardown(() => { if (other.open) other.close() })
   other.exec('BEGIN IMMEDIATE')
-  const results = await Promise.allSettled([ledger.record(row('a')), ledger.record(row('b')), ledger.update('before', { status: 'forwarded' })])
+  const results = await Promise.allSettled([
+    ledger.record(row('a')),
+    ledger.record(row('b')),
+    ledger.update('before', { status: 'forwarded' })
+  ])
   t.ok(results.every(r => r.status === 'rejected' && unavailable(r.reason)), 'each write rejects with GW_ERR_LEDGER_UNAVAILABLE')
   t.same(await ledger.get('before'), row('before'), 'reads still work')
   other.exec('ROLLBACK')
@@ -174,4 +180,25 @@ t.test('a write lock held by another connection fails the whole batch as unavail
 
   await ledger.record(row('after'))
   t.equal(await ledger.size(), 2, 'the ledger recovers once the lock is gone')
+})
+
+t.test('a version-1 ledger file gains the interactive column and keeps its rows', async t => {
+  const path = join(t.testdir(), 'v1.db')
+  // The version-1 table as earlier gateways created it: every column but `interactive`.
+  const v1 = await createLedger({ kind: 'sqlite', path })
+  await v1.record(row('old'))
+  await v1.close()
+  const db = new Database(path)
+  db.exec('ALTER TABLE transmissions DROP COLUMN interactive')
+  db.pragma('user_version = 1')
+  db.close()
+
+  const ledger = await createLedger({ kind: 'sqlite', path })
+  t.teardown(() => ledger.close())
+  t.equal((await ledger.get('old'))?.interactive, null, 'the old row reads with no summary')
+  await ledger.record(row('new', { interactive: '{"decisions":{"0Z":1}}' }))
+  t.equal((await ledger.get('new'))?.interactive, '{"decisions":{"0Z":1}}')
+  const check = new Database(path, { readonly: true })
+  t.equal(check.pragma('user_version', { simple: true }), 2)
+  check.close()
 })
