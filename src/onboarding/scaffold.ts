@@ -5,7 +5,7 @@
  * id clash on a shared certificate is caught) before it is written; an existing file is never
  * overwritten.
  */
-import { copyFileSync, existsSync, linkSync, mkdtempSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parse } from 'yaml'
@@ -152,6 +152,8 @@ function safeList (dir: string): string[] {
 /** Writes the new agreement without ever replacing an existing file (link fails on EEXIST). */
 export function writeNewAgreement (dir: string, code: string, text: string): string {
   const file = join(dir, `${code}.yaml`)
+  // A first agreement may be the one that creates the carriers folder of a new installation.
+  mkdirSync(dir, { recursive: true })
   if (existsSync(join(dir, `${code}.yml`))) throw new GatewayError('GW_ERR_ONBOARDING_EXISTS', join(dir, `${code}.yml`))
   const tmp = join(dir, `.${code}.yaml.${process.pid}.tmp`)
   writeFileSync(tmp, text, { flag: 'wx', mode: 0o644 })
