@@ -4,7 +4,7 @@
  * zone, so none is invented here.
  *
  * Two-digit years are resolved against a reference date (the flight date when the message gives
- * one, otherwise the receipt time), never against a fixed pivot alone (domain.md §2.5):
+ * one, otherwise the receipt time), never against a fixed pivot alone (PAXLST guide, data formats: YYMMDD):
  * - birth and issue dates lie on or before the reference date: the latest century that satisfies it;
  * - expiry dates usually lie after it, at most ~20 years ahead (10-year passports, 15-year cards and
  *   licences): the century that puts the year within [reference − 79, reference + 20];

@@ -1,6 +1,6 @@
 /**
  * The message layer: PAXLST and PNRGOV segment tables, structure checks and mapping to the
- * canonical model (interfaces.md). Pure: no I/O, no logging; findings never carry input values.
+ * canonical model (`src/validate/schemas/`, docs/cli.md `inspect --json`). Pure: no I/O, no logging; findings never carry input values.
  */
 import type { MessageEnvelope } from '../edifact/types.js'
 import type { MessageModel, PaxlstModel, Part, PnrgovModel } from './model.js'
@@ -15,6 +15,7 @@ export type * from './model.js'
 
 export { type MessageTable, type Entry, type WalkResult } from './structure.js'
 export { qualityOf, type Quality, type PaxlstQuality, type PnrgovQuality } from './quality.js'
+export * from './cusres/index.js'
 
 export type MappedType = 'PAXLST' | 'PNRGOV'
 

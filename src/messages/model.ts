@@ -1,5 +1,5 @@
 /**
- * The canonical model (interfaces.md, "Canonical model and the inspect --json report"). Field
+ * The canonical model (docs/cli.md, `inspect --json` `messages[].model`). Field
  * names are a fixed contract with the PIU and `inspect --json`; the JSON Schemas in
  * `src/validate/schemas/` describe the same shapes. Absent data is null, never an empty string.
  * Dates are ISO 8601 local time as sent (`1990-02-14`, `2025-01-14T09:15`).
@@ -26,7 +26,7 @@ export interface Flight {
   legs: Leg[]
 }
 
-/** UNH S010 / 0068: which part of a multi-part series a message is (domain.md §1.6). */
+/** UNH S010 / 0068: which part of a multi-part series a message is (ISO 9735-1 UNH; the PAXLST and PNRGOV guides use it alike). */
 export interface Part {
   sequence: number | null
   final: boolean | null
@@ -141,7 +141,7 @@ export interface Pnr {
   created: string | null
   travellers: PnrTraveller[]
   itinerary: ItinerarySegment[]
-  /** Update push: SRC + RCI + empty ORG only (domain.md §3.3). */
+  /** Update push: SRC + RCI + empty ORG only (PNRGOV guide §8.1, update pushes). */
   cancelled: boolean
 }
 

@@ -1,8 +1,8 @@
 /**
  * Small accessors over tokenised segments.
- * Values are trimmed (guide examples themselves carry stray spaces: `DTM+232: 1306212200`,
- * domain.md §2.5) and an empty value reads as null. They read single values and elements through
- * the engine's accessors, so the values of a segment that mapping does not need stay unmaterialised.
+ * Values are trimmed (the PAXLST guide's own examples carry stray spaces: `DTM+232: 1306212200`)
+ * and an empty value reads as null. They read single values and elements through the engine's
+ * accessors, so the values of a segment that mapping does not need stay unmaterialised.
  */
 import type { Segment } from '../edifact/types.js'
 import { componentOf, elementCountOf, elementOf } from '../edifact/index.js'

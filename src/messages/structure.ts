@@ -46,7 +46,8 @@ export interface MessageTable {
   entries: Entry[]
   /**
    * How to classify a tag the table does not know at all: 'error' for a directory-backed table,
-   * 'profile' where the table's completeness is unverified (PNRGOV, domain.md §3.2).
+   * 'profile' where the table's completeness is unverified (PNRGOV: the GTAS nesting of the guide's
+   * groups, whose M/C status per version is not published).
    */
   unknownTags: 'error' | 'profile'
 }
@@ -55,7 +56,9 @@ export interface MessageTable {
 export const LEVEL0 = '0'
 
 export function seg (tag: string, status: Status, max: number, qualifiers?: string[]): SegmentEntry {
-  return qualifiers === undefined ? { kind: 'segment', tag, status, max } : { kind: 'segment', tag, status, max, qualifiers: new Set(qualifiers) }
+  return qualifiers === undefined
+    ? { kind: 'segment', tag, status, max }
+    : { kind: 'segment', tag, status, max, qualifiers: new Set(qualifiers) }
 }
 
 export function group (name: string, status: Status, max: number, entries: Entry[]): GroupEntry {

@@ -1,7 +1,7 @@
 /**
  * PAXLST flight itinerary: SG2 (TDT) groups with their SG3 (LOC + DTM) points, turned into legs.
  * Multi-leg ("progressive") flights use several TDT groups and/or LOC 92 routing points that are
- * both an arrival and a departure (domain.md §2.4), so no reader may assume exactly one 125/87.
+ * both an arrival and a departure (PAXLST guide example 5.3), so no reader may assume exactly one 125/87.
  */
 import type { Leg } from '../model.js'
 

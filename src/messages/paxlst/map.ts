@@ -1,5 +1,6 @@
 /**
- * PAXLST → canonical model (interfaces.md), with the guide's profile rules as `profile` findings.
+ * PAXLST → canonical model (`src/validate/schemas/paxlst.json`, shown by `inspect --json`, docs/cli.md),
+ * with the guide's profile rules as `profile` findings.
  * Runs after the structure walker and reads each segment in the group the walker placed it in;
  * where a qualifier names the owner unambiguously (DTM 329 birth, LOC 91 issuing State) it wins
  * over the placement, so a reordered traveller group still maps correctly.
@@ -11,7 +12,7 @@ import type { PaxlstDocumentType, PaxlstModel, PaxlstTraveller, ReportingParty, 
 import { comps, count, val } from '../segments.js'
 import { LEVEL0 } from '../structure.js'
 import { ITINERARY_QUALIFIERS, legsOf, splitFlightId, type Point, type TransportGroup } from './flight.js'
-import { finding, type Finding } from '../../transmission/index.js'
+import { finding, type Finding, type FindingAt } from '../../transmission/index.js'
 
 // Maps, not object literals: a code such as `constructor` must not find an inherited property.
 const DOCUMENT_TYPES = new Map<string, PaxlstDocumentType>([
@@ -30,6 +31,16 @@ const ROLES = new Map<string, TravellerRole>([
 ])
 
 const GENDERS = new Set(['M', 'F', 'X', 'U'])
+
+type Reporter = (
+  id: ErrorId,
+  s: Segment,
+  position: number,
+  family: Finding['family'],
+  text?: string,
+  element?: number,
+  component?: number
+) => void
 
 interface TravellerState {
   t: PaxlstTraveller
@@ -72,12 +83,25 @@ function newTraveller (role: TravellerRole | null, name: string[]): PaxlstTravel
   }
 }
 
-export function mapPaxlst (env: MessageEnvelope, placement: (string | null)[], receivedAt: Date): { model: PaxlstModel, findings: Finding[] } {
+export function mapPaxlst (
+  env: MessageEnvelope,
+  placement: (string | null)[],
+  receivedAt: Date
+): { model: PaxlstModel, findings: Finding[] } {
   const findings: Finding[] = []
   const message = env.reference
   const grp = env.group
-  const report = (id: ErrorId, s: Segment, position: number, family: Finding['family'], text?: string, element?: number, component?: number): void => {
-    findings.push(finding(id, { message, group: grp, segment: position, tag: s.tag, element: element ?? null, component: component ?? null, family, text }))
+  const report: Reporter = (id, s, position, family, text, element, component) => {
+    findings.push(finding(id, {
+      message,
+      group: grp,
+      segment: position,
+      tag: s.tag,
+      element: element ?? null,
+      component: component ?? null,
+      family,
+      text
+    }))
   }
 
   const model: PaxlstModel = {
@@ -93,7 +117,7 @@ export function mapPaxlst (env: MessageEnvelope, placement: (string | null)[], r
   const transports: TransportGroup[] = []
   const travellers: TravellerState[] = []
   const received = civilOfDate(receivedAt)
-  // Reference for two-digit years of birth, issue and expiry: the flight date (domain.md §2.5).
+  // Reference for two-digit years of birth, issue and expiry: the flight date (PAXLST implementation guide, DTM date formats).
   // SG2/SG3 precede SG4, so the flight is known by the first traveller.
   let travelRef: CivilDate | null = null
   const date = (raw: string, rule: YearRule, ref: CivilDate, s: Segment, pos: number): string | null => {
@@ -145,11 +169,16 @@ export function mapPaxlst (env: MessageEnvelope, placement: (string | null)[], r
         if (raw === null) {
           // e.g. `CNT+41+8`: the total in a second data element instead of component 2.
           report('GW_ERR_MESSAGE_ELEMENT_MISSING', s, pos, 'profile', 'control total value missing (CNT 6066)', 1, 2)
-          if (s.elements.length > 1) report('GW_ERR_EDIFACT_TOO_MANY_CONSTITUENTS', s, pos, 'profile', 'data element not defined for this segment', 2)
+          if (s.elements.length > 1) {
+            report('GW_ERR_EDIFACT_TOO_MANY_CONSTITUENTS', s, pos, 'profile', 'data element not defined for this segment', 2)
+          }
           break
         }
         const n = count(raw)
-        if (n === null) { report('GW_ERR_MESSAGE_CODE_INVALID', s, pos, 'profile', 'control total is not a number (CNT 6066)', 1, 2); break }
+        if (n === null) {
+          report('GW_ERR_MESSAGE_CODE_INVALID', s, pos, 'profile', 'control total is not a number (CNT 6066)', 1, 2)
+          break
+        }
         if (q === '42') model.totals.passengers = n
         else if (q === '41') model.totals.crew = n
         else report('GW_ERR_MESSAGE_CODE_INVALID', s, pos, 'profile', 'control total qualifier not defined by the guide (CNT 6069)', 1, 1)
@@ -164,7 +193,9 @@ export function mapPaxlst (env: MessageEnvelope, placement: (string | null)[], r
         } else if (g === 'SG4') {
           const q = val(s, 0)
           const role = q === null ? null : ROLES.get(q) ?? null
-          if (role === null) report('GW_ERR_MESSAGE_CODE_INVALID', s, pos, 'profile', 'traveller party qualifier not defined by the guide (NAD 3035)', 1, 1)
+          if (role === null) {
+            report('GW_ERR_MESSAGE_CODE_INVALID', s, pos, 'profile', 'traveller party qualifier not defined by the guide (NAD 3035)', 1, 1)
+          }
           const name = comps(s, 3)
           trav = { t: newTraveller(role, name), position: pos, hasGender: false, hasBirth: false, docs: [] }
           doc = null
@@ -189,7 +220,9 @@ export function mapPaxlst (env: MessageEnvelope, placement: (string | null)[], r
       }
       case 'TDT': {
         const q = val(s, 0)
-        if (q !== '20' && q !== '34') report('GW_ERR_MESSAGE_CODE_INVALID', s, pos, 'profile', 'transport stage qualifier not defined by the guide (TDT 8051)', 1, 1)
+        if (q !== '20' && q !== '34') {
+          report('GW_ERR_MESSAGE_CODE_INVALID', s, pos, 'profile', 'transport stage qualifier not defined by the guide (TDT 8051)', 1, 1)
+        }
         const id = val(s, 1)
         if (id === null) report('GW_ERR_MESSAGE_ELEMENT_MISSING', s, pos, null, 'flight identification missing (TDT 8028)', 2, 1)
         const split = splitFlightId(id, val(s, 4))
@@ -204,7 +237,10 @@ export function mapPaxlst (env: MessageEnvelope, placement: (string | null)[], r
         const name = val(s, 1, 3)
         if (g === 'SG3') {
           if (transport === null) break
-          if (q === null || !ITINERARY_QUALIFIERS.has(q)) report('GW_ERR_MESSAGE_CODE_INVALID', s, pos, 'profile', 'itinerary location qualifier not defined by the guide (LOC 3227)', 1, 1)
+          if (q === null || !ITINERARY_QUALIFIERS.has(q)) {
+            const text = 'itinerary location qualifier not defined by the guide (LOC 3227)'
+            report('GW_ERR_MESSAGE_CODE_INVALID', s, pos, 'profile', text, 1, 1)
+          }
           if (code === null) report('GW_ERR_MESSAGE_ELEMENT_MISSING', s, pos, null, 'location code missing (LOC 3225)', 2, 1)
           point = { qualifier: q ?? '', airport: code, departure: null, arrival: null, position: pos }
           transport.points.push(point)
@@ -258,7 +294,11 @@ export function mapPaxlst (env: MessageEnvelope, placement: (string | null)[], r
       }
       case 'DOC': {
         if (trav === null) break
-        doc = { d: { type: val(s, 0), number: val(s, 1), issuingCountry: null, expiry: null, issued: null }, position: pos, hasExpiry: false }
+        doc = {
+          d: { type: val(s, 0), number: val(s, 1), issuingCountry: null, expiry: null, issued: null },
+          position: pos,
+          hasExpiry: false
+        }
         trav.docs.push(doc)
         trav.t.documents.push(doc.d)
         break
@@ -293,29 +333,46 @@ function checkLegs (model: PaxlstModel, transports: TransportGroup[], findings: 
     if (tg.points.length === 0) continue
     const legs = legsOf(tg)
     const at = { message, group: grp, segment: tg.position, tag: 'LOC', family: 'profile' as const }
-    if (legs.length === 0) { findings.push(finding('GW_ERR_MESSAGE_PROFILE', { ...at, text: 'no departure and arrival location for the flight (LOC 125/87/92)' })); continue }
+    if (legs.length === 0) {
+      profileGap(findings, { ...at, text: 'no departure and arrival location for the flight (LOC 125/87/92)' })
+      continue
+    }
     for (const l of legs) {
-      if (l.departure.airport === null) findings.push(finding('GW_ERR_MESSAGE_PROFILE', { ...at, text: 'departure location missing (LOC 125/92)' }))
-      if (l.arrival.airport === null) findings.push(finding('GW_ERR_MESSAGE_PROFILE', { ...at, text: 'arrival location missing (LOC 87/92)' }))
-      if (l.departure.airport !== null && l.departure.scheduled === null) findings.push(finding('GW_ERR_MESSAGE_PROFILE', { ...at, tag: 'DTM', text: 'scheduled departure missing (DTM 189)' }))
-      if (l.arrival.airport !== null && l.arrival.scheduled === null) findings.push(finding('GW_ERR_MESSAGE_PROFILE', { ...at, tag: 'DTM', text: 'scheduled arrival missing (DTM 232)' }))
+      if (l.departure.airport === null) profileGap(findings, { ...at, text: 'departure location missing (LOC 125/92)' })
+      if (l.arrival.airport === null) profileGap(findings, { ...at, text: 'arrival location missing (LOC 87/92)' })
+      if (l.departure.airport !== null && l.departure.scheduled === null) {
+        profileGap(findings, { ...at, tag: 'DTM', text: 'scheduled departure missing (DTM 189)' })
+      }
+      if (l.arrival.airport !== null && l.arrival.scheduled === null) {
+        profileGap(findings, { ...at, tag: 'DTM', text: 'scheduled arrival missing (DTM 232)' })
+      }
     }
   }
+}
+
+/** A `GW_ERR_MESSAGE_PROFILE` finding: data the guide expects is absent. */
+function profileGap (findings: Finding[], at: FindingAt): void {
+  findings.push(finding('GW_ERR_MESSAGE_PROFILE', at))
 }
 
 /** Data the guide marks "required by most States" (R): a profile matter, never a structural one. */
 function checkTravellers (travellers: TravellerState[], findings: Finding[], message: string, grp: string | null): void {
   for (const tr of travellers) {
     const at = { message, group: grp, segment: tr.position, family: 'profile' as const }
-    if (!tr.hasGender) findings.push(finding('GW_ERR_MESSAGE_PROFILE', { ...at, tag: 'ATT', text: 'traveller gender missing (ATT 2)' }))
-    if (!tr.hasBirth) findings.push(finding('GW_ERR_MESSAGE_PROFILE', { ...at, tag: 'DTM', text: 'traveller date of birth missing (DTM 329)' }))
-    if (tr.t.nationality === null) findings.push(finding('GW_ERR_MESSAGE_PROFILE', { ...at, tag: 'NAT', text: 'traveller nationality missing (NAT 2)' }))
-    if (tr.docs.length === 0) { findings.push(finding('GW_ERR_MESSAGE_PROFILE', { ...at, tag: 'DOC', text: 'traveller travel document missing (DOC)' })); continue }
+    if (!tr.hasGender) profileGap(findings, { ...at, tag: 'ATT', text: 'traveller gender missing (ATT 2)' })
+    if (!tr.hasBirth) profileGap(findings, { ...at, tag: 'DTM', text: 'traveller date of birth missing (DTM 329)' })
+    if (tr.t.nationality === null) profileGap(findings, { ...at, tag: 'NAT', text: 'traveller nationality missing (NAT 2)' })
+    if (tr.docs.length === 0) {
+      profileGap(findings, { ...at, tag: 'DOC', text: 'traveller travel document missing (DOC)' })
+      continue
+    }
     for (const d of tr.docs) {
       const dat = { message, group: grp, segment: d.position, family: 'profile' as const }
-      if (d.d.number === null) findings.push(finding('GW_ERR_MESSAGE_PROFILE', { ...dat, tag: 'DOC', element: 2, component: 1, text: 'document number missing (DOC 1004)' }))
-      if (!d.hasExpiry) findings.push(finding('GW_ERR_MESSAGE_PROFILE', { ...dat, tag: 'DTM', text: 'document expiry date missing (DTM 36)' }))
-      if (d.d.issuingCountry === null) findings.push(finding('GW_ERR_MESSAGE_PROFILE', { ...dat, tag: 'LOC', text: 'document issuing State missing (LOC 91)' }))
+      if (d.d.number === null) {
+        profileGap(findings, { ...dat, tag: 'DOC', element: 2, component: 1, text: 'document number missing (DOC 1004)' })
+      }
+      if (!d.hasExpiry) profileGap(findings, { ...dat, tag: 'DTM', text: 'document expiry date missing (DTM 36)' })
+      if (d.d.issuingCountry === null) profileGap(findings, { ...dat, tag: 'LOC', text: 'document issuing State missing (LOC 91)' })
     }
   }
 }

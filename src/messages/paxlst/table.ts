@@ -1,5 +1,5 @@
 /**
- * PAXLST segment table, air-mode subset as profiled by the WCO/IATA/ICAO guide (domain.md §2.1).
+ * PAXLST segment table, air-mode subset as profiled by the WCO/IATA/ICAO PAXLST guide.
  * D02B, D05B, D12B and D15B share it. Group maxima are the UN directory's (SG1 5, SG2 10, SG3 99,
  * SG4 99 999, SG5 9, LOC in SG4 25, RFF in SG4 9); other segment maxima are the directory's or,
  * where the guide gives none, a generous bound. Status is structural only: data that the guide

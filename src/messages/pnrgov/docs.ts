@@ -1,5 +1,5 @@
 /**
- * SSR DOCS free text, the PNR's API data (domain.md §3.2):
+ * SSR DOCS free text, the PNR's API data (PNRGOV guide, Gr.2 SSR; IATA SSR DOCS format):
  * `/P/GBR/123456789/GBR/12JUL64/M/23AUG19/SMITH/JOHN[/SECOND][/H]` =
  * type / issuing State / number / nationality / date of birth (DDMMMYY) / gender / expiry /
  * surname / given name / second given name / multiple-passport holder indicator.

@@ -1,8 +1,9 @@
 /**
- * PNRGOV → canonical model (interfaces.md). Reads each segment in the group the structure walker
- * placed it in: level 0 gives the push (MSG), originator (ORG), flight (TVL, DDMMYY) and total
- * (EQN); each Gr.1 (SRC) is one PNR with its locators (RCI), travellers (Gr.2 TIF + SSR DOCS) and
- * itinerary (Gr.5 TVL/TRA/RPI). History (Gr.10–12), non-air (Gr.9) and LTS are not mapped.
+ * PNRGOV → canonical model (`src/validate/schemas/pnrgov.json`, docs/cli.md `inspect --json`).
+ * Reads each segment in the group the structure walker placed it in: level 0 gives the push (MSG),
+ * originator (ORG), flight (TVL, DDMMYY) and total (EQN); each Gr.1 (SRC) is one PNR with its
+ * locators (RCI), travellers (Gr.2 TIF + SSR DOCS) and itinerary (Gr.5 TVL/TRA/RPI). History
+ * (Gr.10–12), non-air (Gr.9) and LTS are not mapped.
  */
 import type { MessageEnvelope, Segment } from '../../edifact/types.js'
 import { elementCountOf, elementOf } from '../../edifact/index.js'
@@ -92,12 +93,25 @@ function assignDocs (st: PnrState): void {
   }
 }
 
-export function mapPnrgov (env: MessageEnvelope, placement: (string | null)[], receivedAt: Date): { model: PnrgovModel, findings: Finding[] } {
+export function mapPnrgov (
+  env: MessageEnvelope,
+  placement: (string | null)[],
+  receivedAt: Date
+): { model: PnrgovModel, findings: Finding[] } {
   const findings: Finding[] = []
   const message = env.reference
   const grp = env.group
-  const report = (id: ErrorId, s: Segment, position: number, family: Finding['family'], text?: string, element?: number, component?: number): void => {
-    findings.push(finding(id, { message, group: grp, segment: position, tag: s.tag, element: element ?? null, component: component ?? null, family, text }))
+  const report: Reporter = (id, s, position, family, text, element, component) => {
+    findings.push(finding(id, {
+      message,
+      group: grp,
+      segment: position,
+      tag: s.tag,
+      element: element ?? null,
+      component: component ?? null,
+      family,
+      text
+    }))
   }
   const model: PnrgovModel = {
     pushType: null,
@@ -118,7 +132,9 @@ export function mapPnrgov (env: MessageEnvelope, placement: (string | null)[], r
     const t = readTvl(s, ref)
     if (t.badDeparture) report('GW_ERR_MESSAGE_DATE_INVALID', s, pos, 'profile', 'departure date or time invalid (TVL C310)', 1, 1)
     if (t.badArrival) report('GW_ERR_MESSAGE_DATE_INVALID', s, pos, 'profile', 'arrival date or time invalid (TVL C310)', 1, 3)
-    if (t.timeInDateSlot) report('GW_ERR_MESSAGE_DATE_INVALID', s, pos, 'profile', 'arrival time sent in the arrival date component (TVL C310)', 1, 3)
+    if (t.timeInDateSlot) {
+      report('GW_ERR_MESSAGE_DATE_INVALID', s, pos, 'profile', 'arrival time sent in the arrival date component (TVL C310)', 1, 3)
+    }
     return t
   }
 
@@ -151,16 +167,25 @@ export function mapPnrgov (env: MessageEnvelope, placement: (string | null)[], r
           }
           if (t.carrier === null) report('GW_ERR_MESSAGE_ELEMENT_MISSING', s, pos, null, 'carrier missing (TVL C306)', 4, 1)
           if (t.number === null) report('GW_ERR_MESSAGE_ELEMENT_MISSING', s, pos, null, 'flight number missing (TVL C308)', 5, 1)
-          if (t.departure.airport === null) report('GW_ERR_MESSAGE_ELEMENT_MISSING', s, pos, null, 'departure location missing (TVL C328)', 2, 1)
-          if (t.arrival.airport === null) report('GW_ERR_MESSAGE_ELEMENT_MISSING', s, pos, null, 'arrival location missing (TVL C328)', 3, 1)
-          if (t.departure.scheduled === null && !t.badDeparture) report('GW_ERR_MESSAGE_PROFILE', s, pos, 'profile', 'scheduled departure missing (TVL C310)', 1, 1)
+          if (t.departure.airport === null) {
+            report('GW_ERR_MESSAGE_ELEMENT_MISSING', s, pos, null, 'departure location missing (TVL C328)', 2, 1)
+          }
+          if (t.arrival.airport === null) {
+            report('GW_ERR_MESSAGE_ELEMENT_MISSING', s, pos, null, 'arrival location missing (TVL C328)', 3, 1)
+          }
+          if (t.departure.scheduled === null && !t.badDeparture) {
+            report('GW_ERR_MESSAGE_PROFILE', s, pos, 'profile', 'scheduled departure missing (TVL C310)', 1, 1)
+          }
           ref = civilOf(t.departure.scheduled) ?? civilOf(t.arrival.scheduled) ?? received
           break
         }
         case 'EQN': {
           const raw = val(s, 0)
           model.totalPnrs = count(raw)
-          if (model.totalPnrs === null) report(raw === null ? 'GW_ERR_MESSAGE_ELEMENT_MISSING' : 'GW_ERR_MESSAGE_CODE_INVALID', s, pos, 'profile', 'number of PNRs missing or not a number (EQN 6350)', 1, 1)
+          if (model.totalPnrs === null) {
+            const id = raw === null ? 'GW_ERR_MESSAGE_ELEMENT_MISSING' : 'GW_ERR_MESSAGE_CODE_INVALID'
+            report(id, s, pos, 'profile', 'number of PNRs missing or not a number (EQN 6350)', 1, 1)
+          }
           break
         }
       }
@@ -215,7 +240,8 @@ export function mapPnrgov (env: MessageEnvelope, placement: (string | null)[], r
         if (text === null) { report('GW_ERR_MESSAGE_PROFILE', s, pos, 'profile', 'SSR DOCS without free text (SSR 4440)', 1, 9); break }
         const r = parseDocs(text, ref)
         for (const bad of r.invalidDates) {
-          report('GW_ERR_MESSAGE_DATE_INVALID', s, pos, 'profile', bad === 'birthDate' ? 'SSR DOCS date of birth invalid' : 'SSR DOCS expiry date invalid', 1, 9)
+          const text = bad === 'birthDate' ? 'SSR DOCS date of birth invalid' : 'SSR DOCS expiry date invalid'
+          report('GW_ERR_MESSAGE_DATE_INVALID', s, pos, 'profile', text, 1, 9)
         }
         st.docs.push({ doc: r.doc, traveller: g === 'Gr.2' ? traveller : -1, reference: val(s, 1, 2) })
         break
@@ -255,7 +281,15 @@ export function mapPnrgov (env: MessageEnvelope, placement: (string | null)[], r
   return { model, findings }
 }
 
-type Reporter = (id: ErrorId, s: Segment, position: number, family: Finding['family'], text?: string, element?: number, component?: number) => void
+type Reporter = (
+  id: ErrorId,
+  s: Segment,
+  position: number,
+  family: Finding['family'],
+  text?: string,
+  element?: number,
+  component?: number
+) => void
 
 /**
  * RCI C330 = company : locator : type : date (DDMMYY) : time. Some systems drop the type and
@@ -274,7 +308,9 @@ function readRci (s: Segment, pos: number, pnr: Pnr, ref: CivilDate, report: Rep
     if (type !== null && type.length === 6 && time === null) { date = type; time = val(s, e, 3) }
     if (date !== null) {
       pnr.created = padisDateTime(date, time, 'nearest', ref)
-      if (pnr.created === null) report('GW_ERR_MESSAGE_DATE_INVALID', s, pos, 'profile', 'reservation creation date or time invalid (RCI C330)', e + 1, 4)
+      if (pnr.created === null) {
+        report('GW_ERR_MESSAGE_DATE_INVALID', s, pos, 'profile', 'reservation creation date or time invalid (RCI C330)', e + 1, 4)
+      }
     }
   }
   if (pnr.locator === null) report('GW_ERR_MESSAGE_ELEMENT_MISSING', s, pos, 'profile', 'record locator missing (RCI 9956)', 1, 2)
@@ -286,12 +322,15 @@ function finishPnr (st: PnrState, findings: Finding[], message: string, grp: str
   pnr.cancelled = st.emptyOrg && pnr.travellers.length === 0 && pnr.itinerary.length === 0
   const at = { message, group: grp, segment: st.position, family: 'profile' as const }
   if (!st.hasRci) findings.push(finding('GW_ERR_MESSAGE_PROFILE', { ...at, tag: 'RCI', text: 'record locator segment missing (RCI)' }))
-  if (!pnr.cancelled && pnr.travellers.length === 0) findings.push(finding('GW_ERR_MESSAGE_PROFILE', { ...at, tag: 'TIF', text: 'PNR without traveller (TIF)' }))
+  if (!pnr.cancelled && pnr.travellers.length === 0) {
+    findings.push(finding('GW_ERR_MESSAGE_PROFILE', { ...at, tag: 'TIF', text: 'PNR without traveller (TIF)' }))
+  }
 }
 
 /**
- * EQN counts the PNRs of the whole push, across parts (domain.md §1.6); only a message that is the
- * whole push (no S010, or 1 and last) can be checked against the PNRs it carries.
+ * EQN counts the PNRs of the whole push, across parts (PNRGOV guide, EQN at level 0; the parts are
+ * numbered in UNH S010, ISO 9735-1). Only a message that is the whole push (no S010, or 1 and
+ * last) can be checked against the PNRs it carries.
  */
 function checkTotal (env: MessageEnvelope, model: PnrgovModel, findings: Finding[], message: string, grp: string | null): void {
   if (model.totalPnrs === null) return

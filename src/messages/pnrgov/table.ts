@@ -1,6 +1,6 @@
 /**
  * PNRGOV (EDIFACT, versions 10.1–17.1) segment table: level 0 and groups Gr.1–Gr.12 nested as the
- * GTAS parser nests them (domain.md §3.2), except that Gr.8–Gr.10 and LTS hang off Gr.1 after the
+ * GTAS parser nests them (PNRGOV guide group numbering), except that Gr.8–Gr.10 and LTS hang off Gr.1 after the
  * itinerary, as in the guide, rather than inside the last Gr.5 (the order they accept is the same).
  *
  * The exact M/C status and repeat counts per version are unverified against the licensed guide,
