@@ -35,7 +35,12 @@ async function purgeQuarantineFolder (path: string, retentionHours: number, now 
  * `maxSilenceMinutes` have passed since then (src/agreements/expect.ts, docs/metrics.md "Expected traffic").
  */
 export async function refreshCarrierGauges (
-  agreements: AgreementStore, ledger: Ledger, metrics: Metrics, now = Date.now(), observed: ReadonlyMap<string, Date> = new Map(), startedAt = 0
+  agreements: AgreementStore,
+  ledger: Ledger,
+  metrics: Metrics,
+  now = Date.now(),
+  observed: ReadonlyMap<string, Date> = new Map(),
+  startedAt = 0
 ): Promise<void> {
   metrics.carrierStage.reset()
   metrics.certificateExpiry.reset()
@@ -44,14 +49,26 @@ export async function refreshCarrierGauges (
     for (const stage of ['testing', 'live', 'suspended']) metrics.carrierStage.set({ carrier: a.code, stage }, a.stage === stage ? 1 : 0)
     for (const c of a.channels.https?.certificates ?? []) {
       const notAfter = c.notAfter !== null ? Date.parse(c.notAfter) : observed.get(c.fingerprint)?.getTime()
-      if (notAfter !== undefined) metrics.certificateExpiry.set({ carrier: a.code, fingerprint: c.fingerprint.slice(0, 23) }, notAfter / 1000)
+      if (notAfter === undefined) continue
+      metrics.certificateExpiry.set({ carrier: a.code, fingerprint: c.fingerprint.slice(0, 23) }, notAfter / 1000)
     }
     const flags = overdueFlags(a, await ledger.lastByType(a.code), now, startedAt)
     for (const [type, overdue] of Object.entries(flags)) metrics.overdue.set({ carrier: a.code, type }, overdue ? 1 : 0)
   }
 }
 
-export function startHousekeeping (deps: { config: GatewayConfig, agreements: AgreementStore, ledger: Ledger, metrics: Metrics, logger: Logger, observedExpiries?: () => ReadonlyMap<string, Date>, startedAt?: number }, everyMs = 30_000): () => void {
+export interface HousekeepingDeps {
+  config: GatewayConfig
+  agreements: AgreementStore
+  ledger: Ledger
+  metrics: Metrics
+  logger: Logger
+  observedExpiries?: () => ReadonlyMap<string, Date>
+  /** The gateway's start (ms), for the grace of carriers that never sent. @default when housekeeping starts */
+  startedAt?: number
+}
+
+export function startHousekeeping (deps: HousekeepingDeps, everyMs = 30_000): () => void {
   const { config, agreements, ledger, metrics, logger } = deps
   const startedAt = deps.startedAt ?? Date.now()
   let lastPurge = 0
@@ -60,7 +77,9 @@ export function startHousekeeping (deps: { config: GatewayConfig, agreements: Ag
     if (Date.now() - lastPurge > 3_600_000) {
       lastPurge = Date.now()
       const rows = await ledger.purge(config.ledger.retentionDays)
-      const files = config.forward.target === 'directory' ? await purgeQuarantineFolder(config.quarantine.path, config.quarantine.retentionHours) : 0
+      const files = config.forward.target === 'directory'
+        ? await purgeQuarantineFolder(config.quarantine.path, config.quarantine.retentionHours)
+        : 0
       if (rows + files > 0) logger.info({ rows, files }, 'retention purge')
     }
   }

@@ -1,8 +1,10 @@
 /**
- * The JSON acknowledgement (interfaces.md, HTTPS reply). Findings are mapped to their public form:
+ * The JSON acknowledgement (docs/acknowledgements.md "JSON"). Findings are mapped to their public form:
  * codes, levels, references and positions, and the catalogue's fixed text; never a data value.
  */
-import type { CheckOutcome, EnvelopeMessage, Finding, InterchangeSummary, JsonAck, MessageSummary, PublicFinding } from '../transmission/index.js'
+import type {
+  CheckOutcome, EnvelopeMessage, Finding, InterchangeSummary, JsonAck, MessageSummary, PublicFinding
+} from '../transmission/index.js'
 
 export interface JsonAckInput {
   transmissionId: string
@@ -39,7 +41,9 @@ export function toPublicFinding (f: Finding): PublicFinding {
 }
 
 /** Message summaries for the ack from the parsed envelopes and their outcomes (default accepted). */
-export function summarizeMessages (messages: readonly EnvelopeMessage[], outcomes: Readonly<Record<string, CheckOutcome>>): MessageSummary[] {
+export function summarizeMessages (
+  messages: readonly EnvelopeMessage[], outcomes: Readonly<Record<string, CheckOutcome>>
+): MessageSummary[] {
   return messages.map(m => ({ reference: m.reference, type: m.type, version: m.version, outcome: outcomes[m.reference] ?? 'accepted' }))
 }
 
@@ -47,7 +51,9 @@ export function buildJsonAck (input: JsonAckInput): JsonAck {
   const ack: JsonAck = {
     transmissionId: input.transmissionId,
     outcome: input.outcome,
-    interchange: input.envelope === null ? null : { sender: input.envelope.sender, recipient: input.envelope.recipient, reference: input.envelope.reference },
+    interchange: input.envelope === null
+      ? null
+      : { sender: input.envelope.sender, recipient: input.envelope.recipient, reference: input.envelope.reference },
     messages: input.messages.map(m => ({ reference: m.reference, type: m.type, version: m.version, outcome: m.outcome })),
     errors: input.errors.map(toPublicFinding),
     warnings: input.warnings.map(toPublicFinding),

@@ -22,7 +22,10 @@ export interface CarrierOverview {
   expect: Record<string, ExpectState>
 }
 
-export async function carrierOverview (agreements: readonly Agreement[], ledger: Ledger, now = Date.now(), startedAt = 0): Promise<CarrierOverview[]> {
+/** `startedAt`: the gateway's start (src/agreements/expect.ts); the default 0 gives no grace. */
+export async function carrierOverview (
+  agreements: readonly Agreement[], ledger: Ledger, now = Date.now(), startedAt = 0
+): Promise<CarrierOverview[]> {
   const since = new Date(now - 86_400_000).toISOString()
   const counts = await ledger.countsSince(since)
   const out: CarrierOverview[] = []
@@ -37,7 +40,8 @@ export async function carrierOverview (agreements: readonly Agreement[], ledger:
       stage: a.stage,
       channels: Object.keys(a.channels),
       messages: Object.fromEntries(Object.entries(a.messages).map(([k, v]) => [k, { versions: v.versions, ack: v.ack }])),
-      certificates: (a.channels.https?.certificates ?? []).map(c => ({ fingerprint: c.fingerprint, label: c.label, notAfter: c.notAfter, revoked: c.revoked })),
+      certificates: (a.channels.https?.certificates ?? [])
+        .map(c => ({ fingerprint: c.fingerprint, label: c.label, notAfter: c.notAfter, revoked: c.revoked })),
       lastTransmission: last,
       last24h,
       overdue: Object.fromEntries(Object.entries(expect).map(([type, state]) => [type, state === 'overdue'])),

@@ -23,7 +23,10 @@ export interface AdminDeps {
   logger: Logger
   /** Readiness with the reason for each part, for /health/ready. */
   readiness: () => { ready: boolean, checks: Record<string, boolean> }
-  /** When the gateway started (ms); carriers that never sent are "no traffic yet" until their grace passes. @default createAdmin time */
+  /**
+   * When the gateway started (ms); carriers that never sent are "no traffic yet" until their grace
+   * passes (src/agreements/expect.ts). @default the time createAdmin ran
+   */
   startedAt?: number
   /** Extra routes (status page) registered by other modules. */
   extend?: (app: FastifyInstance) => Promise<void>
@@ -70,7 +73,10 @@ function isAdminPath (routeUrl: string | undefined, rawUrl: string): boolean {
 export function createAdmin (deps: AdminDeps): AdminServer {
   const { config, ledger, metrics } = deps
   const startedAt = deps.startedAt ?? Date.now()
-  const app = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }) })
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true })
+  })
   const token = config.admin.token === null ? null : resolveSecret(config.admin.token)
   let listening = false
 
@@ -84,7 +90,9 @@ export function createAdmin (deps: AdminDeps): AdminServer {
   app.setNotFoundHandler((_req, reply) => sendProblem(reply, 'GW_ERR_INTAKE_NO_ROUTE'))
   // Fastify's default error body quotes the error message (a store error may name a file path).
   app.setErrorHandler((err: { code?: string, statusCode?: number }, req, reply) => {
-    if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) return sendProblem(reply, 'GW_ERR_INTAKE_BAD_REQUEST', 400)
+    if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) {
+      return sendProblem(reply, 'GW_ERR_INTAKE_BAD_REQUEST', 400)
+    }
     req.log.error({ err: { code: err.code ?? 'unknown' } }, 'admin request failed')
     return sendProblem(reply, 'GW_ERR_INTAKE_INTERNAL', 500)
   })
@@ -100,7 +108,9 @@ export function createAdmin (deps: AdminDeps): AdminServer {
     metrics.ledgerRows.set(await ledger.size().catch(() => -1))
     return await reply.type(metrics.registry.contentType).send(await metrics.registry.metrics())
   })
-  app.get('/admin/carriers', async () => ({ carriers: await carrierOverview(deps.agreements.current().all, ledger, Date.now(), startedAt) }))
+  app.get('/admin/carriers', async () => {
+    return { carriers: await carrierOverview(deps.agreements.current().all, ledger, Date.now(), startedAt) }
+  })
   // One ledger row (metadata only, invariant 4): what the status page's failures list links to.
   app.get('/admin/transmissions/:id', {
     schema: { params: { type: 'object', properties: { id: { type: 'string', pattern: '^[0-9A-Za-z-]{1,64}$' } }, required: ['id'] } }
@@ -124,7 +134,8 @@ export function createAdmin (deps: AdminDeps): AdminServer {
     }
   }, async req => {
     const q = req.query as { carrier?: string, ref?: string, outcome?: 'accepted', since?: string, limit?: number }
-    return { transmissions: await ledger.list({ carrier: q.carrier, reference: q.ref, outcome: q.outcome, since: q.since, limit: q.limit }) }
+    const rows = await ledger.list({ carrier: q.carrier, reference: q.ref, outcome: q.outcome, since: q.since, limit: q.limit })
+    return { transmissions: rows }
   })
   const extended = deps.extend?.(app) ?? Promise.resolve()
 

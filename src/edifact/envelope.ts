@@ -1,6 +1,7 @@
 /**
- * Interchange envelope (ISO 9735-1 §5–6, domain §1.5–1.6): UNB…UNZ, optional UNG…UNE groups and
- * UNH…UNT messages, with the integrity checks CONTRL reports (codes per domain §4.3). Agreement-
+ * Interchange envelope (ISO 9735-1 §5–6, UNH S010 for multi-part messages): UNB…UNZ, optional
+ * UNG…UNE groups and UNH…UNT messages, with the integrity checks CONTRL reports (ISO 9735-4 data
+ * element 0085 codes, docs/errors.md). Agreement-
  * dependent checks (sender, recipient, age, test indicator) are made elsewhere from `UnbFacts`.
  */
 import type { ErrorId } from '../errors.js'
@@ -67,7 +68,11 @@ function readUnb (seg: Segment, errors: Finding[]): UnbFacts {
   // Real PNRGOV pushes leave S003 empty (`UNB+IATA:1+DL++…`): the agreement decides.
   if (val(seg, 2) === '') at('GW_ERR_EDIFACT_MISSING', 3, 1, 'profile')
   if (date === '' || time === '') at('GW_ERR_EDIFACT_MISSING', 4, date === '' ? 1 : 2)
-  else if (when === null && !hasMacro(seg, 3)) at('GW_ERR_EDIFACT_INVALID_VALUE', 4, /^(\d{6}|\d{8})$/.test(date) && preparedAt(date, '0000') !== null ? 2 : 1)
+  else if (when === null && !hasMacro(seg, 3)) {
+    // A readable date points at the time (component 2), anything else at the date (component 1).
+    const dateReadable = /^(\d{6}|\d{8})$/.test(date) && preparedAt(date, '0000') !== null
+    at('GW_ERR_EDIFACT_INVALID_VALUE', 4, dateReadable ? 2 : 1)
+  }
   if (val(seg, 4) === '') at('GW_ERR_EDIFACT_MISSING', 5, null)
   return {
     syntax: `${syntaxId}:${syntaxVersion}`,
@@ -98,7 +103,7 @@ function readUnh (seg: Segment, group: string | null, errors: Finding[]): Messag
   for (let c = 0; c < 4; c++) if (val(seg, 1, c) === '') at('GW_ERR_EDIFACT_MISSING', 2, c + 1)
   const seqText = val(seg, 3, 0)
   const flag = val(seg, 3, 1)
-  // S010 0070 is n..2 (at most 99 parts); 0073 is C (first) or F (final), domain §1.6.
+  // S010 0070 is n..2 (at most 99 parts); 0073 is C (first) or F (final), ISO 9735-1 UNH.
   const sequence = /^\d{1,2}$/.test(seqText) ? Number(seqText) : null
   if (seqText !== '' && sequence === null) at('GW_ERR_EDIFACT_INVALID_VALUE', 4, 1)
   if (flag !== '' && flag !== 'C' && flag !== 'F') at('GW_ERR_EDIFACT_INVALID_VALUE', 4, 2)
@@ -125,9 +130,16 @@ function readUnh (seg: Segment, group: string | null, errors: Finding[]): Messag
 /**
  * Check a trailer's count and reference (UNT/UNE/UNZ): 13 when absent, 12 when the count is not a
  * number, 29 count mismatch, 28 reference mismatch. All carry family 'controlCounts' because real
- * traffic often gets them wrong and the agreement decides whether that rejects (domain §1.5).
+ * traffic often gets them wrong and the agreement decides whether that rejects (docs/agreements.md, `strictness.controlCounts`).
  */
-function checkTrailer (seg: Segment, counted: number, reference: string, ids: [ErrorId, ErrorId], where: Partial<Finding>, errors: Finding[]): void {
+function checkTrailer (
+  seg: Segment,
+  counted: number,
+  reference: string,
+  ids: [ErrorId, ErrorId],
+  where: Partial<Finding>,
+  errors: Finding[]
+): void {
   const at = (id: ErrorId, element: number, expected?: string): void => {
     errors.push(finding(id, { ...where, tag: seg.tag, element, family: 'controlCounts', expected }))
   }
@@ -208,7 +220,12 @@ export function readEnvelope (segments: Segment[], complete: boolean): EnvelopeR
     // ISO 9735 §5: between UNB and UNZ only groups or messages; report each run once (code 33).
     if (!outside) {
       const g = group as OpenGroup | null
-      errors.push(finding('GW_ERR_EDIFACT_OUTSIDE_MESSAGE', { level: g === null ? 'interchange' : 'group', group: g?.facts.reference ?? null, segment: seg.index, tag: safeTag(seg.tag) }))
+      errors.push(finding('GW_ERR_EDIFACT_OUTSIDE_MESSAGE', {
+        level: g === null ? 'interchange' : 'group',
+        group: g?.facts.reference ?? null,
+        segment: seg.index,
+        tag: safeTag(seg.tag)
+      }))
     }
     outside = true
   }
@@ -229,7 +246,14 @@ export function readEnvelope (segments: Segment[], complete: boolean): EnvelopeR
         // Code 31: UNG 0038 names the one message type of the group.
         if (msg.type !== group.facts.type && !group.mixedReported) {
           group.mixedReported = true
-          errors.push(finding('GW_ERR_EDIFACT_GROUP_TYPES_MIXED', { level: 'group', group: group.facts.reference, segment: seg.index, tag: 'UNH', element: 2, component: 1 }))
+          errors.push(finding('GW_ERR_EDIFACT_GROUP_TYPES_MIXED', {
+            level: 'group',
+            group: group.facts.reference,
+            segment: seg.index,
+            tag: 'UNH',
+            element: 2,
+            component: 1
+          }))
         }
       }
     } else if (msg !== null && seg.tag !== 'UNG' && seg.tag !== 'UNE' && seg.tag !== 'UNZ') {
@@ -240,8 +264,15 @@ export function readEnvelope (segments: Segment[], complete: boolean): EnvelopeR
       closeGroup(null, seg.index)
       outside = false
       if (bare > 0 && mixedAt === null) mixedAt = seg
-      const facts: GroupFacts = { type: val(seg, 0), reference: val(seg, 4), version: seg.elements[6] === undefined ? null : seg.elements[6].join(':'), segmentIndex: seg.index }
-      if (facts.reference === '') errors.push(finding('GW_ERR_EDIFACT_MISSING', { level: 'group', segment: seg.index, tag: 'UNG', element: 5 }))
+      const facts: GroupFacts = {
+        type: val(seg, 0),
+        reference: val(seg, 4),
+        version: seg.elements[6] === undefined ? null : seg.elements[6].join(':'),
+        segmentIndex: seg.index
+      }
+      if (facts.reference === '') {
+        errors.push(finding('GW_ERR_EDIFACT_MISSING', { level: 'group', segment: seg.index, tag: 'UNG', element: 5 }))
+      }
       groups.push(facts)
       group = { facts, count: 0, mixedReported: false, start: seg.index }
     } else if (seg.tag === 'UNE' && group !== null) {
@@ -259,14 +290,17 @@ export function readEnvelope (segments: Segment[], complete: boolean): EnvelopeR
   const end = segments.length + 1
   closeMessage(msg === null ? null : { tag: '', elements: [], index: end, offset: 0 }, segments.length)
   closeGroup(null, end)
-  if (mixedAt !== null) errors.push(finding('GW_ERR_EDIFACT_GROUPS_MIXED', { level: 'interchange', segment: mixedAt.index, tag: mixedAt.tag }))
+  if (mixedAt !== null) {
+    errors.push(finding('GW_ERR_EDIFACT_GROUPS_MIXED', { level: 'interchange', segment: mixedAt.index, tag: mixedAt.tag }))
+  }
   if (groups.length === 0 && messages.length === 0) {
     errors.push(finding('GW_ERR_EDIFACT_EMPTY', { level: 'interchange', segment: unz?.index ?? end, tag: unz === null ? null : 'UNZ' }))
   }
   if (unz !== null) {
-    // UNZ 0036 counts groups when UNG is used, otherwise messages (ISO 9735-1, domain §1.5).
+    // UNZ 0036 counts groups when UNG is used, otherwise messages (ISO 9735-1).
     const counted = groups.length > 0 ? groups.length : messages.length
-    checkTrailer(unz, counted, result.unb.reference, ['GW_ERR_EDIFACT_UNZ_COUNT', 'GW_ERR_EDIFACT_UNZ_REFERENCE'], { level: 'interchange', segment: unz.index }, errors)
+    const ids: [ErrorId, ErrorId] = ['GW_ERR_EDIFACT_UNZ_COUNT', 'GW_ERR_EDIFACT_UNZ_REFERENCE']
+    checkTrailer(unz, counted, result.unb.reference, ids, { level: 'interchange', segment: unz.index }, errors)
   } else if (complete) {
     errors.push(finding('GW_ERR_EDIFACT_UNZ_MISSING', { level: 'interchange', segment: end, tag: 'UNZ' }))
   }

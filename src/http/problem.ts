@@ -17,11 +17,17 @@ export interface Problem {
   transmissionId?: string
   /** Where the envelope could not be read (codes and positions only). */
   errors?: PublicFinding[]
+  /** What to send instead, in words (RFC 9457 `detail`): the gateway's own text, never input. */
+  detail?: string
+  /** On a 415: the media types the route takes (also in the `Accept` header, RFC 9110 §15.5.16). */
+  accept?: string[]
 }
 
 export interface ProblemExtras {
   transmissionId?: string
   errors?: PublicFinding[]
+  /** Media types the route takes; answers name them in `accept`, `detail` and the `Accept` header. */
+  accept?: readonly string[]
 }
 
 const PROBLEM_TYPE = 'application/problem+json'
@@ -33,12 +39,16 @@ export function problemOf (id: ErrorId, status = ERRORS[id].http, extras: Proble
     status,
     code: id,
     ...(extras.transmissionId !== undefined ? { transmissionId: extras.transmissionId } : {}),
-    ...(extras.errors !== undefined ? { errors: extras.errors } : {})
+    ...(extras.errors !== undefined ? { errors: extras.errors } : {}),
+    ...(extras.accept !== undefined ? { detail: `send the body as ${extras.accept.join(', ')}`, accept: [...extras.accept] } : {})
   }
 }
 
-export function sendProblem (reply: FastifyReply, id: ErrorId, status = ERRORS[id].http, retryAfter?: number, extras: ProblemExtras = {}): FastifyReply {
+export function sendProblem (
+  reply: FastifyReply, id: ErrorId, status = ERRORS[id].http, retryAfter?: number, extras: ProblemExtras = {}
+): FastifyReply {
   if (retryAfter !== undefined) reply.header('Retry-After', String(retryAfter))
+  if (extras.accept !== undefined) reply.header('Accept', extras.accept.join(', '))
   return reply.code(status).type(PROBLEM_TYPE).send(problemOf(id, status, extras))
 }
 

@@ -6,7 +6,13 @@
 import type { Agreement } from '../agreements/schema.js'
 import type { AuditEntry } from './stage.js'
 
-export interface CertificateView { fingerprint: string, label: string | null, notAfter: string | null, daysLeft: number | null, revoked: boolean }
+export interface CertificateView {
+  fingerprint: string
+  label: string | null
+  notAfter: string | null
+  daysLeft: number | null
+  revoked: boolean
+}
 
 export function certificateViews (a: Agreement, now = Date.now()): CertificateView[] {
   return (a.channels.https?.certificates ?? []).map(c => ({
@@ -46,8 +52,15 @@ export function listText (agreements: readonly Agreement[]): string {
 function channelLines (a: Agreement): string[] {
   const out: string[] = []
   const c = a.channels
-  if (c.https !== undefined) out.push(`  https  ${c.https.certificates.length} certificate${c.https.certificates.length === 1 ? '' : 's'}, allowed from ${c.https.allowFrom.length > 0 ? c.https.allowFrom.join(', ') : 'any address'}`)
-  if (c.sftp !== undefined) out.push(`  sftp   ${c.sftp.username}@${c.sftp.host}:${c.sftp.port} inbox ${c.sftp.inbox}, every ${c.sftp.pollSeconds}s, host key ${c.sftp.hostKey}`)
+  if (c.https !== undefined) {
+    const n = c.https.certificates.length
+    const from = c.https.allowFrom.length > 0 ? c.https.allowFrom.join(', ') : 'any address'
+    out.push(`  https  ${n} certificate${n === 1 ? '' : 's'}, allowed from ${from}`)
+  }
+  if (c.sftp !== undefined) {
+    const s = c.sftp
+    out.push(`  sftp   ${s.username}@${s.host}:${s.port} inbox ${s.inbox}, every ${s.pollSeconds}s, host key ${s.hostKey}`)
+  }
   if (c.amqp !== undefined) out.push(`  amqp   queue ${c.amqp.queue}, replies to ${c.amqp.replyQueue}, prefetch ${c.amqp.prefetch}`)
   return out
 }
@@ -61,15 +74,27 @@ export interface ShowFacts {
 }
 
 export function auditLine (e: AuditEntry): string {
-  if (e.action === 'quarantine-release') return `${e.at}  ${e.by}  released ${e.transmissionId ?? '?'} from quarantine to ${e.destination ?? '?'}: ${e.reason}`
+  if (e.action === 'quarantine-release') {
+    return `${e.at}  ${e.by}  released ${e.transmissionId ?? '?'} from quarantine to ${e.destination ?? '?'}: ${e.reason}`
+  }
   return `${e.at}  ${e.by}  ${e.from ?? '?'} -> ${e.to ?? '?'}: ${e.reason}`
+}
+
+/** What a stage means for the carrier's traffic, after the stage name. */
+function stageNote (stage: Agreement['stage']): string {
+  return stage === 'testing' ? ' (all traffic to the test destination)' : stage === 'suspended' ? ' (refused on every channel)' : ''
+}
+
+function expiryText (c: CertificateView): string {
+  if (c.notAfter === null) return 'expiry unknown (no notAfter in the agreement)'
+  return c.daysLeft !== null && c.daysLeft < 0 ? `EXPIRED ${c.notAfter}` : `expires ${c.notAfter} (${c.daysLeft ?? '?'} days)`
 }
 
 export function showText (f: ShowFacts): string {
   const a = f.agreement
   const out = [
     `${a.code}  ${a.name}`,
-    `stage        ${a.stage}${a.stage === 'testing' ? ' (all traffic to the test destination)' : a.stage === 'suspended' ? ' (refused on every channel)' : ''}`,
+    `stage        ${a.stage}${stageNote(a.stage)}`,
     `file         ${a.file}`,
     `sender ids   ${a.senderIds.join(', ')}`,
     'messages'
@@ -82,8 +107,7 @@ export function showText (f: ShowFacts): string {
   if (certs.length > 0) {
     out.push('certificates')
     for (const c of certs) {
-      const expiry = c.notAfter === null ? 'expiry unknown (no notAfter in the agreement)' : c.daysLeft !== null && c.daysLeft < 0 ? `EXPIRED ${c.notAfter}` : `expires ${c.notAfter} (${c.daysLeft ?? '?'} days)`
-      out.push(`  ${c.fingerprint}  ${expiry}${c.revoked ? '  REVOKED' : ''}${c.label !== null ? `  ${c.label}` : ''}`)
+      out.push(`  ${c.fingerprint}  ${expiryText(c)}${c.revoked ? '  REVOKED' : ''}${c.label !== null ? `  ${c.label}` : ''}`)
     }
   }
   out.push('last transmission')

@@ -3,7 +3,7 @@
  * binary (as certs-example/generate.sh does) so the PIU's own CA works the same way: EC P-256 key,
  * a CSR, then `openssl x509 -req` signed by `ca.cert` / `ca.key` with the clientAuth profile the
  * gateway's mTLS listener expects. Reading uses node:crypto X509Certificate. The fingerprint is
- * printed in the agreement's `sha256/AB:CD:…` form (interfaces.md "Carrier agreement").
+ * printed in the agreement's `sha256/AB:CD:…` form (docs/agreements.md, `channels.https`).
  */
 import { execFile } from 'node:child_process'
 import { X509Certificate, randomBytes } from 'node:crypto'
@@ -41,7 +41,10 @@ export function certFacts (pem: string | Buffer, now = Date.now()): CertFacts {
   const notAfter = new Date(c.validTo)
   const key = c.publicKey
   const details = key.asymmetricKeyDetails
-  const keyType = key.asymmetricKeyType === 'ec' ? `EC ${details?.namedCurve ?? ''}`.trim() : `${(key.asymmetricKeyType ?? 'unknown').toUpperCase()}${details?.modulusLength !== undefined ? ` ${details.modulusLength}` : ''}`
+  const bits = details?.modulusLength !== undefined ? ` ${details.modulusLength}` : ''
+  const keyType = key.asymmetricKeyType === 'ec'
+    ? `EC ${details?.namedCurve ?? ''}`.trim()
+    : `${(key.asymmetricKeyType ?? 'unknown').toUpperCase()}${bits}`
   return {
     fingerprint: `sha256/${c.fingerprint256}`,
     subject: c.subject.split('\n').join(', '),

@@ -16,7 +16,8 @@ export async function openExistingLedger (config: GatewayConfig, env: NodeJS.Pro
       if (!existsSync(config.ledger.path)) return { ledger: null, note: `no ledger yet (${config.ledger.path} does not exist)` }
       return { ledger: await createLedger({ kind: 'sqlite', path: config.ledger.path }), note: null }
     }
-    return { ledger: await createLedger({ kind: 'postgres', url: resolveSecret(config.ledger.url, env), schema: config.ledger.schema, poolSize: 1 }), note: null }
+    const url = resolveSecret(config.ledger.url, env)
+    return { ledger: await createLedger({ kind: 'postgres', url, schema: config.ledger.schema, poolSize: 1 }), note: null }
   } catch (err) {
     return { ledger: null, note: `ledger unavailable (${(err as Error).message})` }
   }

@@ -23,7 +23,18 @@ export const TRAVELLER_FIELDS = [
 ] as const
 
 export function emptyQuality (): QualityFigures {
-  return { messages: 0, travellers: 0, documentNumber: 0, documentExpiry: 0, birthDate: 0, nationality: 0, gender: 0, pnrs: 0, cancelledPnrs: 0, pnrsWithAllDocs: 0 }
+  return {
+    messages: 0,
+    travellers: 0,
+    documentNumber: 0,
+    documentExpiry: 0,
+    birthDate: 0,
+    nationality: 0,
+    gender: 0,
+    pnrs: 0,
+    cancelledPnrs: 0,
+    pnrsWithAllDocs: 0
+  }
 }
 
 export function addFigures (into: QualityFigures, from: QualityFigures): void {
@@ -49,7 +60,7 @@ export function share (n: number, of: number): string {
   return `${pct}% (${n} of ${of})`
 }
 
-/** One message's place in a multi-part series (UNH 0068 / S010, domain.md §1.6). */
+/** One message's place in a multi-part series (UNH 0068 / S010, ISO 9735-1). */
 export interface PartRecord {
   /** Type + common access reference; a message without one is its own series. */
   key: string
@@ -61,7 +72,7 @@ export interface PartRecord {
  * Series completeness over all files (parts of one manifest usually arrive as separate
  * interchanges). A series is complete when its final part (S010 0073 = F) is there and every
  * sequence number from 1 to the final one is present. A message without S010, or a lone part 1
- * without C/F, is a complete single message (domain.md §1.6: `01:F`, `01` alone, or no S010).
+ * without C/F, is a complete single message (UNH S010 0070/0073 as carriers send it: `01:F`, `01` alone, or no S010).
  */
 export function partSeries (parts: readonly PartRecord[]): { total: number, complete: number, incomplete: number } {
   const byKey = new Map<string, PartRecord[]>()

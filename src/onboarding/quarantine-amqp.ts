@@ -47,7 +47,8 @@ export async function createAmqpQuarantine (o: { url: string, queue: string }): 
     } catch { /* an unreadable report is shown as missing */ }
     const ts = m.properties.timestamp as number | undefined
     const id = typeof m.properties.messageId === 'string' ? m.properties.messageId : `delivery-${m.fields.deliveryTag}`
-    return entryFrom(id, { headers, report, routingKey: m.fields.routingKey, timestamp: typeof ts === 'number' ? new Date(ts * 1000).toISOString() : undefined }, m.content.length)
+    const timestamp = typeof ts === 'number' ? new Date(ts * 1000).toISOString() : undefined
+    return entryFrom(id, { headers, report, routingKey: m.fields.routingKey, timestamp }, m.content.length)
   }
 
   /** Runs `fn` over a drained queue, then gives back every message it did not ack. */

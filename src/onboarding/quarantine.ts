@@ -60,7 +60,9 @@ export function errorCodes (e: QuarantineEntry): number[] {
 export function entryFrom (id: string, props: Record<string, unknown> | null, bytes: number): QuarantineEntry {
   const headers: Record<string, string> = {}
   const raw = (props?.headers ?? {}) as Record<string, unknown>
-  for (const [k, v] of Object.entries(raw)) if (k !== 'x-error-report' && v !== undefined && v !== null) headers[k] = Buffer.isBuffer(v) ? v.toString('utf8') : String(v)
+  for (const [k, v] of Object.entries(raw)) {
+    if (k !== 'x-error-report' && v !== undefined && v !== null) headers[k] = Buffer.isBuffer(v) ? v.toString('utf8') : String(v)
+  }
   const report = (props?.report ?? null) as QuarantineReport | null
   const ts = props?.timestamp
   return {
@@ -85,7 +87,9 @@ export function createDirectoryQuarantine (path: string): QuarantineStore {
     const props = await readFile(f.json, 'utf8').then(t => JSON.parse(t) as Record<string, unknown>, () => null)
     if (size === null && props === null) return null
     const entry = entryFrom(id, props, size ?? 0)
-    if (entry.receivedAt === null) entry.receivedAt = await stat(size !== null ? f.edi : f.json).then(s => s.mtime.toISOString(), () => null)
+    if (entry.receivedAt === null) {
+      entry.receivedAt = await stat(size !== null ? f.edi : f.json).then(s => s.mtime.toISOString(), () => null)
+    }
     return entry
   }
 

@@ -1,10 +1,11 @@
 /**
- * Releasing a quarantined transmission after an officer decided it is usable (issue 8): it goes
- * to the PIU through the configured forward target, to production or — carrier in `testing`, or
- * UNB test indicator — to the test destination (architecture.md "Carrier onboarding"), with the
- * x-* headers an accepted transmission would have plus `x-released: true`, `x-released-by`,
- * `x-released-at`. Then the ledger row (when there is one) gets releasedAt/releasedBy and the
- * audit log a line; only after all of that does the quarantine entry go.
+ * Releasing a quarantined transmission after an officer decided it is usable (docs/onboarding.md
+ * "4. Test traffic and quarantine review"): it goes to the PIU through the configured forward
+ * target, to production or — carrier in `testing`, or UNB test indicator — to the test destination
+ * (docs/agreements.md, "Stages"), with the x-* headers an accepted transmission would have plus
+ * `x-released: true`, `x-released-by`, `x-released-at`. Then the ledger row (when there is one)
+ * gets releasedAt/releasedBy and the audit log a line; only after all of that does the quarantine
+ * entry go.
  */
 import type { Agreement } from '../agreements/schema.js'
 import type { GatewayConfig } from '../config/index.js'
@@ -32,7 +33,11 @@ export async function openForwardTarget (config: GatewayConfig, env: NodeJS.Proc
     return t
   }
   const a = config.forward.amqp
-  const t = createAmqpTarget({ ...a, url: resolveSecret(a.url, env), quarantineRetentionHours: config.quarantine.retentionHours }, createMetrics(), createLogger('silent'))
+  const t = createAmqpTarget(
+    { ...a, url: resolveSecret(a.url, env), quarantineRetentionHours: config.quarantine.retentionHours },
+    createMetrics(),
+    createLogger('silent')
+  )
   await t.start()
   if (!t.available()) {
     await t.close()
@@ -48,14 +53,29 @@ export interface ReleasePlan {
 }
 
 /** Where and with which headers the body goes; the body is re-read only for envelope and flight facts. */
-export function planRelease (config: GatewayConfig, carrier: Agreement, entry: QuarantineEntry, body: Buffer, by: string, now: Date): ReleasePlan {
+export function planRelease (
+  config: GatewayConfig,
+  carrier: Agreement,
+  entry: QuarantineEntry,
+  body: Buffer,
+  by: string,
+  now: Date
+): ReleasePlan {
   const receivedAt = entry.receivedAt !== null ? new Date(entry.receivedAt) : now
   const a = assessTransmission(body, [carrier], { receiverIds: config.identity.receiverIds, receivedAt, limits: config.limits })
   const test = a.interchange.unb?.test === true || entry.headers['x-test'] === 'true'
   const destination: Destination = carrier.stage === 'testing' || test ? 'test' : 'production'
   const channel = (entry.channel ?? entry.headers['x-channel'] ?? 'https') as ChannelName
   const headers: Record<string, string> = a.interchange.unb !== null
-    ? forwardHeaders(a, { channel, carrier, test: destination === 'test', sha256: sha256Hex(body), correction: false, receivedAt, forwarded: a.messages })
+    ? forwardHeaders(a, {
+      channel,
+      carrier,
+      test: destination === 'test',
+      sha256: sha256Hex(body),
+      correction: false,
+      receivedAt,
+      forwarded: a.messages
+    })
     : { ...entry.headers, 'x-test': String(destination === 'test'), 'x-content-sha256': sha256Hex(body) }
   // It failed the checks: never labelled `ok`, whatever the re-read says.
   headers['x-validation'] = 'warnings'
@@ -86,10 +106,20 @@ export async function releaseTransmission (d: ReleaseDeps, id: string, reason: s
   await d.store.take(id, async (entry, body) => {
     const carrier = d.agreements.find(a => a.code === entry.carrier)
     if (carrier === undefined) {
-      throw new GatewayError('GW_ERR_ONBOARDING_RELEASE', `no agreement for carrier ${entry.carrier ?? '(unknown)'}: the destination (test or production) cannot be decided`)
+      throw new GatewayError(
+        'GW_ERR_ONBOARDING_RELEASE',
+        `no agreement for carrier ${entry.carrier ?? '(unknown)'}: the destination (test or production) cannot be decided`
+      )
     }
     const plan = planRelease(d.config, carrier, entry, body, by, now)
-    await d.target.publish({ transmissionId: id, destination: plan.destination, routingKey: plan.routingKey, body, headers: plan.headers, timestamp: entry.receivedAt !== null ? new Date(entry.receivedAt) : now })
+    await d.target.publish({
+      transmissionId: id,
+      destination: plan.destination,
+      routingKey: plan.routingKey,
+      body,
+      headers: plan.headers,
+      timestamp: entry.receivedAt !== null ? new Date(entry.receivedAt) : now
+    })
     let ledger: 'updated' | 'no row' | 'no ledger' = 'no ledger'
     if (d.ledger !== null) {
       if (await d.ledger.get(id) !== null) {
@@ -99,7 +129,15 @@ export async function releaseTransmission (d: ReleaseDeps, id: string, reason: s
         ledger = 'no row'
       }
     }
-    await appendAudit(d.auditLog, { at: now.toISOString(), by, action: 'quarantine-release', carrier: carrier.code, transmissionId: id, destination: plan.destination, reason })
+    await appendAudit(d.auditLog, {
+      at: now.toISOString(),
+      by,
+      action: 'quarantine-release',
+      carrier: carrier.code,
+      transmissionId: id,
+      destination: plan.destination,
+      reason
+    })
     result = { released: true, destination: plan.destination, routingKey: plan.routingKey, ledger }
   })
   return result

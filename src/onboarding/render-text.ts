@@ -63,10 +63,13 @@ function fileLines (f: FileReport, n: number): string[] {
   if (f.refusal !== null) out.push(`  refused at the transport: HTTP ${f.refusal.status}, ${f.refusal.text} (${f.refusal.id})`)
   if (f.interchange !== null) {
     const i = f.interchange
-    out.push(`  interchange: ${i.syntax}, sender ${i.sender}, recipient ${i.recipient}, reference ${i.reference}${i.test ? ', TEST indicator' : ''}`)
+    const test = i.test ? ', TEST indicator' : ''
+    out.push(`  interchange: ${i.syntax}, sender ${i.sender}, recipient ${i.recipient}, reference ${i.reference}${test}`)
   }
   if (f.stripped.length > 0) out.push(`  transport material removed: ${f.stripped.map(s => `${s.kind} (${s.bytes} bytes)`).join(', ')}`)
-  for (const m of f.messages) out.push(`  message ${m.reference}: ${m.type} ${m.version}, ${partText(m.part)}, ${OUTCOME_WORDS[m.outcome] ?? m.outcome}`)
+  for (const m of f.messages) {
+    out.push(`  message ${m.reference}: ${m.type} ${m.version}, ${partText(m.part)}, ${OUTCOME_WORDS[m.outcome] ?? m.outcome}`)
+  }
   out.push(...findingLines('errors', f.errors), ...findingLines('warnings', f.warnings))
   if (f.ack !== null) {
     out.push(`  ack the carrier would get (${f.ack.kind}, ${f.ack.contentType}):`)
@@ -112,7 +115,8 @@ export function renderText (r: ConformanceReport): string {
   const out = [
     `Conformance report for ${r.carrier.code} (${r.carrier.name}), stage ${r.carrier.stage}; generated ${r.generatedAt}`,
     `Report ${r.id}`,
-    `${s.files} file${s.files === 1 ? '' : 's'}: ${s.accepted} accepted, ${s.acceptedWithWarnings} accepted with warnings, ${s.rejected} rejected: ${s.passed ? 'PASSED' : 'NOT PASSED'}`,
+    `${s.files} file${s.files === 1 ? '' : 's'}: ${s.accepted} accepted, ${s.acceptedWithWarnings} accepted with warnings, ` +
+      `${s.rejected} rejected: ${s.passed ? 'PASSED' : 'NOT PASSED'}`,
     '',
     ...fixLines(r.toFix),
     '',

@@ -1,12 +1,13 @@
 /**
- * The conformance report of `carrier-gateway certify` (docs/onboarding.md "Certify"): every file run through exactly
- * the checks the gateway applies for that carrier (assessTransmission with its agreement: versions,
- * strictness, sender ids, the gateway's receiver ids and limits), the ack the carrier would get,
- * every finding with its position and its code in words, and data-quality figures.
+ * The conformance report of `carrier-gateway certify`
+ * (docs/onboarding.md "3. Certification: `certify`"): every file run through exactly the checks the
+ * gateway applies for that carrier (assessTransmission with its agreement: versions, strictness,
+ * sender ids, the gateway's receiver ids and limits), the ack the carrier would get, every finding
+ * with its position and its code in words, and data-quality figures.
  *
  * The report is built from codes, positions, counts and envelope ids only: it never holds a value
- * from inside a segment (architecture.md invariant 4), so it can be mailed to the carrier and kept.
- * Ack texts qualify: CONTRL/ACKRES echo envelope references and positions, never data.
+ * from inside a segment (docs/architecture.md "Invariants", 4), so it can be mailed to the carrier
+ * and kept. Ack texts qualify: CONTRL/ACKRES echo envelope references and positions, never data.
  */
 import { createHash } from 'node:crypto'
 import { basename } from 'node:path'
@@ -20,7 +21,6 @@ import { explainCode, positionText } from './explain.js'
 import { addFigures, addMessage, emptyQuality, partSeries, type PartRecord, type QualityFigures } from './quality.js'
 import type { CheckOutcome, Finding, PublicFinding } from '../transmission/index.js'
 import { unhVersion } from '../validate/agreement.js'
-
 
 /** A finding as the JSON ack shows it, with what the code means, what to do and where, in words. */
 export interface ReportFinding extends PublicFinding {
@@ -38,7 +38,13 @@ export interface FileReport {
   interchange: { syntax: string, sender: string, recipient: string, reference: string, test: boolean } | null
   /** Transport material the gateway would strip (Type B headers, trailers…), kind and size only. */
   stripped: Array<{ kind: string, bytes: number }>
-  messages: Array<{ reference: string, type: string, version: string, part: { sequence: number | null, final: boolean | null }, outcome: string }>
+  messages: Array<{
+    reference: string
+    type: string
+    version: string
+    part: { sequence: number | null, final: boolean | null }
+    outcome: string
+  }>
   /** The ack the carrier would get; null when none is due (with `ackNote` saying why). */
   ack: { kind: string, contentType: string, text: string } | null
   ackNote: string | null
@@ -60,7 +66,7 @@ export interface FixItem {
   more: number
 }
 
-/** What the carrier's interchanges must match (docs/onboarding.md "Certify"): agreed data only. */
+/** What the carrier's interchanges must match (docs/onboarding.md "3. Certification: `certify`"): agreed data only. */
 export interface AgreementParameters {
   stage: string
   /** UNB sender ids (S002 0004) the carrier may use. */
@@ -104,19 +110,26 @@ export function reportFinding (f: Finding): ReportFinding {
 
 function ackOf (a: Assessment, ctx: CertifyContext, now: Date, newReference: () => string): Pick<FileReport, 'ack' | 'ackNote'> {
   const carrier = a.carrier
-  if (carrier === null || a.interchange.unb === null) return { ack: null, ackNote: 'no ack: the gateway refuses the transmission at the transport (see refusal)' }
+  if (carrier === null || a.interchange.unb === null) {
+    return { ack: null, ackNote: 'no ack: the gateway refuses the transmission at the transport (see refusal)' }
+  }
   const reply = buildReply(a, a.outcome, { transmissionId: newTransmissionId(now.getTime()), senderId: ctx.senderId, now, newReference })
   if (reply.ack !== null) return { ack: { kind: reply.ack.kind, contentType: reply.ack.contentType, text: reply.ack.body }, ackNote: null }
   const type = a.interchange.messages[0]?.type
   const configured = type === 'PAXLST' || type === 'PNRGOV' ? carrier.messages[type]?.ack : undefined
+  const when = carrier.ackWhen === 'on-error'
+    ? 'only on errors or warnings'
+    : carrier.ackWhen === 'on-request' ? 'only when UNB 0031 = 1 asks for one' : 'never for this message type'
   const why = configured === 'none'
     ? `the agreement asks for no ack for ${type ?? 'this message type'}`
-    : `the agreement sends acks ${carrier.ackWhen === 'on-error' ? 'only on errors or warnings' : carrier.ackWhen === 'on-request' ? 'only when UNB 0031 = 1 asks for one' : 'never for this message type'}`
+    : `the agreement sends acks ${when}`
   return { ack: null, ackNote: `no ack: ${why}` }
 }
 
 /** Assesses one file for the carrier and describes the result (pure; nothing is stored). */
-export function certifyFile (agreement: Agreement, name: string, bytes: Buffer, ctx: CertifyContext, newReference = createAckReferences()): { report: FileReport, parts: PartRecord[] } {
+export function certifyFile (
+  agreement: Agreement, name: string, bytes: Buffer, ctx: CertifyContext, newReference = createAckReferences()
+): { report: FileReport, parts: PartRecord[] } {
   const now = ctx.now ?? new Date()
   const a = assessTransmission(bytes, [agreement], { receiverIds: ctx.receiverIds, receivedAt: now, limits: ctx.limits })
   const unb = a.interchange.unb
@@ -125,16 +138,25 @@ export function certifyFile (agreement: Agreement, name: string, bytes: Buffer, 
   const parts: PartRecord[] = []
   for (const m of a.messages) {
     if (m.facts !== null) addMessage(quality, m.facts.quality)
-    parts.push({ key: `${m.type}|${m.part.commonAccessReference ?? `${name}|${m.reference}`}`, sequence: m.part.sequence, final: m.part.final })
+    const series = m.part.commonAccessReference ?? `${name}|${m.reference}`
+    parts.push({ key: `${m.type}|${series}`, sequence: m.part.sequence, final: m.part.final })
   }
   const report: FileReport = {
     file: basename(name),
     bytes: bytes.length,
     outcome: a.outcome,
     refusal,
-    interchange: unb === null ? null : { syntax: unb.syntax, sender: unb.sender, recipient: unb.recipient, reference: unb.reference, test: unb.test },
+    interchange: unb === null
+      ? null
+      : { syntax: unb.syntax, sender: unb.sender, recipient: unb.recipient, reference: unb.reference, test: unb.test },
     stripped: a.interchange.stripped.map(s => ({ kind: s.kind, bytes: s.bytes })),
-    messages: a.messages.map(m => ({ reference: m.reference, type: m.type, version: m.version, part: { sequence: m.part.sequence, final: m.part.final }, outcome: m.outcome })),
+    messages: a.messages.map(m => ({
+      reference: m.reference,
+      type: m.type,
+      version: m.version,
+      part: { sequence: m.part.sequence, final: m.part.final },
+      outcome: m.outcome
+    })),
     ...ackOf(a, ctx, now, newReference),
     errors: a.errors.map(reportFinding),
     warnings: a.warnings.map(reportFinding),
@@ -151,13 +173,17 @@ function withExpected (text: string, f: PublicFinding): string {
 
 /** The first fix of a file: its refusal, else its first error, else its first warning; null when clean. */
 export function firstFix (f: FileReport): FixItem | null {
+  const item = { file: f.file, outcome: f.outcome }
   if (f.refusal !== null) {
-    return { file: f.file, outcome: f.outcome, code: null, position: null, fix: `refused at the transport: ${f.refusal.text} (${f.refusal.id})`, more: f.errors.length }
+    const fix = `refused at the transport: ${f.refusal.text} (${f.refusal.id})`
+    return { ...item, code: null, position: null, fix, more: f.errors.length }
   }
   const list = f.errors.length > 0 ? f.errors : f.warnings
   const first = list[0]
-  if (first === undefined) return f.outcome === 'accepted' ? null : { file: f.file, outcome: f.outcome, code: null, position: null, fix: 'see the file section', more: 0 }
-  return { file: f.file, outcome: f.outcome, code: first.code, position: first.position, fix: withExpected(first.advice, first), more: list.length - 1 }
+  if (first === undefined) {
+    return f.outcome === 'accepted' ? null : { ...item, code: null, position: null, fix: 'see the file section', more: 0 }
+  }
+  return { ...item, code: first.code, position: first.position, fix: withExpected(first.advice, first), more: list.length - 1 }
 }
 
 export function agreementParameters (agreement: Agreement, receiverIds: readonly string[]): AgreementParameters {
@@ -188,7 +214,9 @@ export function reportId (code: string, generatedAt: string, files: ReadonlyArra
 const FIX_ORDER: Readonly<Record<CheckOutcome, number>> = { rejected: 0, accepted_with_warnings: 1, accepted: 2 }
 
 /** Runs every file and aggregates the figures; `passed` is false when any file would be rejected. */
-export function certify (agreement: Agreement, files: ReadonlyArray<{ name: string, bytes: Buffer }>, ctx: CertifyContext): ConformanceReport {
+export function certify (
+  agreement: Agreement, files: ReadonlyArray<{ name: string, bytes: Buffer }>, ctx: CertifyContext
+): ConformanceReport {
   const now = ctx.now ?? new Date()
   const newReference = createAckReferences()
   const reports: FileReport[] = []

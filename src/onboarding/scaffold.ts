@@ -1,6 +1,6 @@
 /**
  * `carriers add`: a new agreement file in stage `testing`, commented field by field so an officer
- * can finish it by hand (interfaces.md "Carrier agreement"). The text is built here and checked
+ * can finish it by hand (docs/agreements.md). The text is built here and checked
  * by the same validation as `check-config` (with every other agreement of the folder, so a sender
  * id clash on a shared certificate is caught) before it is written; an existing file is never
  * overwritten.
@@ -52,7 +52,8 @@ function certificateLines (certs: readonly ScaffoldCertificate[]): string[] {
 export function scaffoldAgreement (o: ScaffoldOptions): string {
   const lc = o.code.toLowerCase()
   const l: string[] = [
-    `# Carrier agreement for ${o.code} (${o.name.replace(/[\r\n]/g, ' ')}), scaffolded by \`carrier-gateway carriers add\` on ${o.now.toISOString().slice(0, 10)}.`,
+    `# Carrier agreement for ${o.code} (${o.name.replace(/[\r\n]/g, ' ')}), ` +
+      `scaffolded by \`carrier-gateway carriers add\` on ${o.now.toISOString().slice(0, 10)}.`,
     '# Every field is described in docs/agreements.md. The running gateway re-reads this',
     '# folder when a file changes; a file with an error is reported and ignored (the last good version',
     '# stays). Check a change with `carrier-gateway check-config`.',
@@ -68,7 +69,9 @@ export function scaffoldAgreement (o: ScaffoldOptions): string {
     c('messages:', 'the message types and versions agreed; any other is rejected')
   ]
   if (o.paxlst !== null) l.push(c(`  PAXLST: { versions: [${o.paxlst.join(', ')}], ack: contrl }`, 'ack: contrl | json | none'))
-  if (o.pnrgov !== null) l.push(c(`  PNRGOV: { versions: [${o.pnrgov.map(q).join(', ')}], ack: ackres }`, 'ack: ackres | contrl | json | none'))
+  if (o.pnrgov !== null) {
+    l.push(c(`  PNRGOV: { versions: [${o.pnrgov.map(q).join(', ')}], ack: ackres }`, 'ack: ackres | contrl | json | none'))
+  }
   l.push(
     c('ackWhen: always', 'always | on-error | on-request (only when UNB 0031 = 1)'),
     c('acceptTest: true', 'UNB test indicator: routed to test; false: rejected (CONTRL 25)'),

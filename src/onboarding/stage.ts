@@ -21,11 +21,6 @@ export function auditLogPath (carriersDir: string): string {
   return join(dirname(carriersDir.replace(/\/+$/, '') || '.'), 'audit.log')
 }
 
-/** The officer's name: `--by`, else $USER, else 'unknown'. */
-export function officer (by: string | undefined, env: NodeJS.ProcessEnv): string {
-  return by ?? env.USER ?? env.LOGNAME ?? 'unknown'
-}
-
 export interface AuditEntry {
   at: string
   by: string
@@ -69,9 +64,15 @@ export interface StageChange { file: string, from: string, to: Stage, changed: b
 export async function changeStage (file: string, to: Stage): Promise<StageChange> {
   const text = await readFile(file, 'utf8')
   const doc = parseDocument(text)
-  if (doc.errors.length > 0 || !isMap(doc.contents)) throw new GatewayError('GW_ERR_ONBOARDING_STAGE_CHANGE', `${file} is not a valid YAML agreement; fix it first (carrier-gateway check-config)`)
+  if (doc.errors.length > 0 || !isMap(doc.contents)) {
+    const why = `${file} is not a valid YAML agreement; fix it first (carrier-gateway check-config)`
+    throw new GatewayError('GW_ERR_ONBOARDING_STAGE_CHANGE', why)
+  }
   const node = doc.get('stage', true)
-  if (!isScalar(node) || node.range == null) throw new GatewayError('GW_ERR_ONBOARDING_STAGE_CHANGE', `${file} has no stage: value to change; fix it first (carrier-gateway check-config)`)
+  if (!isScalar(node) || node.range == null) {
+    const why = `${file} has no stage: value to change; fix it first (carrier-gateway check-config)`
+    throw new GatewayError('GW_ERR_ONBOARDING_STAGE_CHANGE', why)
+  }
   const from = String(node.value)
   if (from === to) return { file, from, to, changed: false }
   // Splice the new value over the old one's exact source range: every other byte of the file
@@ -83,7 +84,10 @@ export async function changeStage (file: string, to: Stage): Promise<StageChange
   if (pad !== null) rest = ' '.repeat(Math.max(1, pad[1].length - (to.length - (end - start)))) + rest.slice(pad[1].length)
   const next = text.slice(0, start) + to + rest
   const checked = validateAgreement(parse(next), file)
-  if (checked.problems.length > 0) throw new GatewayError('GW_ERR_ONBOARDING_STAGE_CHANGE', `the agreement would not be valid; nothing changed:\n${checked.problems.map(p => `  ${problemText(p)}`).join('\n')}`)
+  if (checked.problems.length > 0) {
+    const problems = checked.problems.map(p => `  ${problemText(p)}`).join('\n')
+    throw new GatewayError('GW_ERR_ONBOARDING_STAGE_CHANGE', `the agreement would not be valid; nothing changed:\n${problems}`)
+  }
   await replaceText(file, next)
   return { file, from, to, changed: true }
 }

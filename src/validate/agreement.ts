@@ -1,9 +1,9 @@
 /**
- * The checks a carrier agreement adds to the syntax (interfaces.md "Carrier agreement"):
+ * The checks a carrier agreement adds to the syntax (docs/agreements.md):
  * recipient is us (CONTRL 7), sender is the carrier's (23), not too old (24), test indicator
  * allowed (25), message type and version agreed (17 / 14), part numbers bounded, one message type
  * per interchange. Then `applyStrictness` turns findings of a family the agreement only warns
- * about into warnings (architecture invariant 6: nothing hard-coded that an agreement varies).
+ * about into warnings (docs/architecture.md "Invariants", 6: nothing hard-coded that an agreement varies).
  */
 import type { Agreement } from '../agreements/schema.js'
 import type { Interchange, UnbFacts } from '../edifact/types.js'
@@ -58,9 +58,11 @@ export function agreementFindings (ix: Interchange, agreement: Agreement, ctx: A
   const unb = ix.unb
   if (unb === null) return out
   out.push(...recipientFindings(unb, ctx.receiverIds))
-  if (!agreement.senderIds.includes(unb.sender)) out.push(unbFinding('GW_ERR_EDIFACT_SENDER_UNKNOWN', UNB_SENDER, oneOf(agreement.senderIds)))
+  if (!agreement.senderIds.includes(unb.sender)) {
+    out.push(unbFinding('GW_ERR_EDIFACT_SENDER_UNKNOWN', UNB_SENDER, oneOf(agreement.senderIds)))
+  }
   if (agreement.maxAgeHours !== null && unb.preparedAt !== null) {
-    // UNB date/time carries no zone; API practice is UTC (domain §2), so it is read as UTC.
+    // UNB date/time carries no zone; API practice is UTC (docs/agreements.md `maxAgeHours`), so it is read as UTC.
     const prepared = Date.parse(`${unb.preparedAt}Z`)
     if (!Number.isNaN(prepared) && ctx.receivedAt.getTime() - prepared > agreement.maxAgeHours * 3_600_000) {
       out.push(unbFinding('GW_ERR_EDIFACT_TOO_OLD', UNB_DATETIME))
@@ -84,7 +86,8 @@ export function agreementFindings (ix: Interchange, agreement: Agreement, ctx: A
       const types = Object.keys(agreement.messages)
       out.push(finding('GW_ERR_MESSAGE_TYPE_NOT_AGREED', { ...at, component: 1, expected: types.length > 0 ? oneOf(types) : undefined }))
     } else if (!(agreed.versions as readonly string[]).includes(agreementVersion(m.type, m.version))) {
-      out.push(finding('GW_ERR_MESSAGE_VERSION_NOT_AGREED', { ...at, component: 2, expected: oneOf(agreed.versions.map(v => unhVersion(m.type, v))) }))
+      const expected = oneOf(agreed.versions.map(v => unhVersion(m.type, v)))
+      out.push(finding('GW_ERR_MESSAGE_VERSION_NOT_AGREED', { ...at, component: 2, expected }))
     }
     if (m.part.sequence !== null && m.part.sequence > ctx.maxParts) {
       out.push(finding('GW_ERR_MESSAGE_TOO_MANY_PARTS', { ...at, element: 4, component: 1 }))
@@ -94,7 +97,9 @@ export function agreementFindings (ix: Interchange, agreement: Agreement, ctx: A
 }
 
 /** Splits findings into errors and warnings by the agreement's `strictness` per family. */
-export function applyStrictness (findings: readonly Finding[], agreement: Pick<Agreement, 'strictness'> | null): { errors: Finding[], warnings: Finding[] } {
+export function applyStrictness (
+  findings: readonly Finding[], agreement: Pick<Agreement, 'strictness'> | null
+): { errors: Finding[], warnings: Finding[] } {
   const errors: Finding[] = []
   const warnings: Finding[] = []
   for (const f of findings) {

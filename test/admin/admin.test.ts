@@ -1,4 +1,4 @@
-// The admin listener (issue 10 "identity and authorisation"): loopback by default; /admin/* needs
+// The admin listener (docs/security.md "Authorisation"): loopback by default; /admin/* needs
 // the bearer token when one is configured, and answers loopback peers only when none is; /metrics
 // and /health stay open for scrapers and probes.
 import t, { type Test } from 'tap'
@@ -26,7 +26,11 @@ async function get (port: number, path: string, headers: Record<string, string> 
 function assertUnauthorized (t: Test, res: Res, what: string): void {
   t.equal(res.status, 401, `${what}: 401`)
   t.match(res.headers['content-type'], /application\/problem\+json/)
-  t.match(JSON.parse(res.body), { status: 401, code: 'GW_ERR_ADMIN_UNAUTHORIZED', type: 'urn:carrier-gateway:error:GW_ERR_ADMIN_UNAUTHORIZED' })
+  t.match(JSON.parse(res.body), {
+    status: 401,
+    code: 'GW_ERR_ADMIN_UNAUTHORIZED',
+    type: 'urn:carrier-gateway:error:GW_ERR_ADMIN_UNAUTHORIZED'
+  })
   t.notOk(res.body.includes('carriers":'), `${what}: no data`)
 }
 
@@ -45,7 +49,13 @@ t.test('with admin.token: /admin/* needs the bearer token; /metrics and /health 
   const { gateway, logs } = await buildGateway(t, { config: { admin: { token: `env:${name}` } } })
   const port = gateway.adminPort()!
 
-  for (const [what, headers] of [['no token', {}], ['wrong token', { authorization: 'Bearer nope' }], ['wrong scheme', { authorization: `Basic ${token}` }], ['token prefix', { authorization: `Bearer ${token.slice(0, -1)}` }]] as const) {
+  const refusals = [
+    ['no token', {}],
+    ['wrong token', { authorization: 'Bearer nope' }],
+    ['wrong scheme', { authorization: `Basic ${token}` }],
+    ['token prefix', { authorization: `Bearer ${token.slice(0, -1)}` }]
+  ] as const
+  for (const [what, headers] of refusals) {
     const res = await get(port, '/admin/carriers', headers)
     assertUnauthorized(t, res, what)
     t.match(res.headers['www-authenticate'], /^Bearer /)

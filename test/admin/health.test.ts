@@ -1,4 +1,4 @@
-// Readiness (interfaces.md): ready = config loaded, forward target reachable or spool writable,
+// Readiness (docs/operations.md "Readiness and metrics"): ready = config loaded, forward target reachable or spool writable,
 // channels running — and not shutting down, so a load balancer drains an instance before it stops.
 import t from 'tap'
 import { buildGateway } from '../helpers/gateway.js'

@@ -31,7 +31,14 @@ t.test('certFacts agrees with openssl and the committed fingerprints', async t =
 
 t.test('issue: EC P-256 client certificate from the example CA, key 0600, verifiable, clientAuth', async t => {
   const out = folder(t)
-  const issued = await issueClientCertificate({ code: 'XQ', organisation: 'Q/Air = "Test"', caCertFile: join(CERTS, 'ca.crt'), caKeyPem: readFileSync(join(CERTS, 'ca.key'), 'utf8'), outDir: out, days: 30 })
+  const issued = await issueClientCertificate({
+    code: 'XQ',
+    organisation: 'Q/Air = "Test"',
+    caCertFile: join(CERTS, 'ca.crt'),
+    caKeyPem: readFileSync(join(CERTS, 'ca.key'), 'utf8'),
+    outDir: out,
+    days: 30
+  })
   t.equal(issued.keyFile, join(out, 'XQ-client.key'))
   t.equal(statSync(issued.keyFile).mode & 0o777, 0o600)
   const cert = new X509Certificate(readFileSync(issued.certFile))
@@ -41,22 +48,54 @@ t.test('issue: EC P-256 client certificate from the example CA, key 0600, verifi
   t.ok(cert.verify(new X509Certificate(readFileSync(join(CERTS, 'ca.crt'))).publicKey))
   t.ok(cert.checkPrivateKey((await import('node:crypto')).createPrivateKey(readFileSync(issued.keyFile))), 'key matches certificate')
   t.equal(issued.daysLeft, 29)
-  const text = execFileSync('openssl', ['x509', '-in', issued.certFile, '-noout', '-ext', 'extendedKeyUsage,basicConstraints'], { encoding: 'utf8' })
+  const text = execFileSync('openssl', ['x509', '-in', issued.certFile, '-noout', '-ext', 'extendedKeyUsage,basicConstraints'], {
+    encoding: 'utf8'
+  })
   t.match(text, /TLS Web Client Authentication/)
   t.match(text, /CA:FALSE/)
-  const verify = execFileSync('openssl', ['verify', '-CAfile', join(CERTS, 'ca.crt'), '-purpose', 'sslclient', issued.certFile], { encoding: 'utf8' })
+  const verify = execFileSync('openssl', ['verify', '-CAfile', join(CERTS, 'ca.crt'), '-purpose', 'sslclient', issued.certFile], {
+    encoding: 'utf8'
+  })
   t.match(verify, /: OK/)
 
-  await t.rejects(issueClientCertificate({ code: 'XQ', organisation: null, caCertFile: join(CERTS, 'ca.crt'), caKeyPem: readFileSync(join(CERTS, 'ca.key'), 'utf8'), outDir: out, days: 30 }), { code: 'EEXIST' })
+  await t.rejects(
+    issueClientCertificate({
+      code: 'XQ',
+      organisation: null,
+      caCertFile: join(CERTS, 'ca.crt'),
+      caKeyPem: readFileSync(join(CERTS, 'ca.key'), 'utf8'),
+      outDir: out,
+      days: 30
+    }),
+    { code: 'EEXIST' }
+  )
   t.equal(new X509Certificate(readFileSync(issued.certFile)).fingerprint256, cert.fingerprint256, 'existing certificate untouched')
 })
 
 t.test('issue: a CA key that does not match the CA certificate is refused and leaves nothing', async t => {
   const out = folder(t)
-  await t.rejects(issueClientCertificate({ code: 'XR', organisation: null, caCertFile: join(CERTS, 'ca.crt'), caKeyPem: readFileSync(join(CERTS, 'rogue-ca.key'), 'utf8'), outDir: out, days: 30 }))
+  await t.rejects(
+    issueClientCertificate({
+      code: 'XR',
+      organisation: null,
+      caCertFile: join(CERTS, 'ca.crt'),
+      caKeyPem: readFileSync(join(CERTS, 'rogue-ca.key'), 'utf8'),
+      outDir: out,
+      days: 30
+    })
+  )
   t.throws(() => statSync(join(out, 'XR-client.key')), { code: 'ENOENT' })
   t.throws(() => statSync(join(out, 'XR-client.crt')), { code: 'ENOENT' })
   writeFileSync(join(out, 'ca.key'), 'not a key')
-  await t.rejects(issueClientCertificate({ code: 'XR', organisation: null, caCertFile: join(CERTS, 'ca.crt'), caKeyPem: 'garbage', outDir: out, days: 30 }))
+  await t.rejects(
+    issueClientCertificate({
+      code: 'XR',
+      organisation: null,
+      caCertFile: join(CERTS, 'ca.crt'),
+      caKeyPem: 'garbage',
+      outDir: out,
+      days: 30
+    })
+  )
   t.throws(() => statSync(join(out, 'XR-client.key')), { code: 'ENOENT' })
 })

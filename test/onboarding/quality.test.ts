@@ -1,9 +1,13 @@
 import t from 'tap'
 import { addFigures, emptyQuality, partSeries, seriesComplete, share } from '../../src/onboarding/quality.js'
 
-const p = (key: string, sequence: number | null, final: boolean | null): { key: string, sequence: number | null, final: boolean | null } => ({ key, sequence, final })
+const p = (
+  key: string,
+  sequence: number | null,
+  final: boolean | null
+): { key: string, sequence: number | null, final: boolean | null } => ({ key, sequence, final })
 
-t.test('series completeness (domain.md §1.6)', async t => {
+t.test('series completeness (docs/onboarding.md "Certification": message series)', async t => {
   t.ok(seriesComplete([p('a', null, null)]), 'no S010: a single complete message')
   t.ok(seriesComplete([p('a', 1, true)]), '01:F')
   t.ok(seriesComplete([p('a', 1, null)]), '01 alone, no C/F')

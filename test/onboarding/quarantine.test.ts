@@ -15,7 +15,12 @@ const REJECTED = fixture('paxlst-d15b-crew-bad-count.edi') // UNT count wrong: C
 const PASSENGER_VALUES = ['CLARK', 'MICHAEL', 'KAANAPALI', 'MB140241', '720907']
 
 async function quarantineOne (gateway: Gateway, receivedAt = new Date()): Promise<string> {
-  const r = await gateway.pipeline.process({ channel: 'https', bytes: REJECTED, candidates: [gateway.agreements.current().byCode('ZZ')!], receivedAt })
+  const r = await gateway.pipeline.process({
+    channel: 'https',
+    bytes: REJECTED,
+    candidates: [gateway.agreements.current().byCode('ZZ')!],
+    receivedAt
+  })
   if (r.outcome !== 'rejected') throw new Error(`expected rejected, got ${r.outcome}`)
   return r.transmissionId
 }
@@ -57,22 +62,64 @@ t.test('release from the directory quarantine: test destination for a testing ca
   const target = await openForwardTarget(gateway.config, {})
   t.teardown(async () => { await target.close() })
   const now = new Date('2030-01-01T00:00:00Z')
-  const r = await releaseTransmission({ config: gateway.config, store, target, ledger: gateway.ledger, agreements: gateway.agreements.current().all, auditLog: join(dir, 'audit.log'), now }, id, 'count error only; data complete', 'alice')
+  const r = await releaseTransmission(
+    {
+      config: gateway.config,
+      store,
+      target,
+      ledger: gateway.ledger,
+      agreements: gateway.agreements.current().all,
+      auditLog: join(dir, 'audit.log'),
+      now
+    },
+    id,
+    'count error only; data complete',
+    'alice'
+  )
   t.same(r, { released: true, destination: 'test', routingKey: 'test.paxlst.ZZ', ledger: 'updated' })
   const outbox = join(gateway.config.forward.directory.path, 'test')
   t.same(readFileSync(join(outbox, `${id}.edi`)), REJECTED, 'the body exactly as quarantined')
   const props = JSON.parse(readFileSync(join(outbox, `${id}.json`), 'utf8')) as { routingKey: string, headers: Record<string, string> }
   t.equal(props.routingKey, 'test.paxlst.ZZ')
-  t.match(props.headers, { 'x-carrier': 'ZZ', 'x-test': 'true', 'x-released': 'true', 'x-released-by': 'alice', 'x-released-at': now.toISOString(), 'x-validation': 'warnings', 'x-message-type': 'PAXLST', 'x-flight': 'ZZ123' })
+  t.match(props.headers, {
+    'x-carrier': 'ZZ',
+    'x-test': 'true',
+    'x-released': 'true',
+    'x-released-by': 'alice',
+    'x-released-at': now.toISOString(),
+    'x-validation': 'warnings',
+    'x-message-type': 'PAXLST',
+    'x-flight': 'ZZ123'
+  })
   t.notOk(existsSync(join(gateway.config.quarantine.path, `${id}.edi`)))
   t.notOk(existsSync(join(gateway.config.quarantine.path, `${id}.json`)))
   t.match(await gateway.ledger.get(id), { releasedAt: now.toISOString(), releasedBy: 'alice', outcome: 'rejected' })
-  t.match(await readAudit(join(dir, 'audit.log')), [{ action: 'quarantine-release', by: 'alice', carrier: 'ZZ', transmissionId: id, destination: 'test', reason: 'count error only; data complete' }])
-  t.same(await releaseTransmission({ config: gateway.config, store, target, ledger: null, agreements: [], auditLog: join(dir, 'audit.log') }, id, 'again', 'bob'), { released: false, why: `no quarantined transmission ${id}` })
+  t.match(await readAudit(join(dir, 'audit.log')), [
+    {
+      action: 'quarantine-release',
+      by: 'alice',
+      carrier: 'ZZ',
+      transmissionId: id,
+      destination: 'test',
+      reason: 'count error only; data complete'
+    }
+  ])
+  t.same(
+    await releaseTransmission(
+      { config: gateway.config, store, target, ledger: null, agreements: [], auditLog: join(dir, 'audit.log') },
+      id,
+      'again',
+      'bob'
+    ),
+    { released: false, why: `no quarantined transmission ${id}` }
+  )
 })
 
 t.test('release: production for a live carrier unless the UNB test indicator is set; no agreement: stays', async t => {
-  const { gateway, dir } = await buildGateway(t, { agreements: [{ ...ZZ, stage: 'live' }], config: { identity: { receiverIds: ['CUSTOMS'] } } })
+  const { gateway, dir } = await buildGateway(t, {
+    agreements: [{ ...ZZ, stage: 'live' }],
+    config: { identity: { receiverIds: ['CUSTOMS'] } }
+  })
   const id = await quarantineOne(gateway)
   const store = createDirectoryQuarantine(gateway.config.quarantine.path)
   const live = gateway.agreements.current().byCode('ZZ')!
@@ -84,7 +131,12 @@ t.test('release: production for a live carrier unless the UNB test indicator is 
   t.teardown(async () => { await target.close() })
   await t.rejects(releaseTransmission({ config: gateway.config, store, target, ledger: null, agreements: [], auditLog: join(dir, 'audit.log') }, id, 'r', 'a'), /no agreement for carrier ZZ/)
   t.ok(existsSync(join(gateway.config.quarantine.path, `${id}.edi`)), 'still in quarantine')
-  const r = await releaseTransmission({ config: gateway.config, store, target, ledger: null, agreements: [live], auditLog: join(dir, 'audit.log') }, id, 'r', 'a')
+  const r = await releaseTransmission(
+    { config: gateway.config, store, target, ledger: null, agreements: [live], auditLog: join(dir, 'audit.log') },
+    id,
+    'r',
+    'a'
+  )
   t.match(r, { released: true, destination: 'production', routingKey: 'paxlst.ZZ', ledger: 'no ledger' })
   t.ok(readdirSync(gateway.config.forward.directory.path).includes(`${id}.edi`))
 })
@@ -93,8 +145,19 @@ t.test('AMQP quarantine queue: peek keeps messages, release publishes and acks, 
   // Secrets are never inline in a config (env:NAME): the broker URL comes from the environment.
   process.env.CG_ONBOARDING_AMQP_URL = amqpUrl
   const suffix = Math.random().toString(36).slice(2, 8)
-  const names = { exchange: `piu-q-${suffix}`, queue: `piu.inbound.${suffix}`, testQueue: `piu.test.${suffix}`, quarantineQueue: `piu.quarantine.${suffix}` }
-  const { gateway, dir } = await buildGateway(t, { agreements: [ZZ], config: { identity: { receiverIds: ['CUSTOMS'] }, forward: { target: 'amqp', amqp: { url: 'env:CG_ONBOARDING_AMQP_URL', queueType: 'classic', ...names } } } })
+  const names = {
+    exchange: `piu-q-${suffix}`,
+    queue: `piu.inbound.${suffix}`,
+    testQueue: `piu.test.${suffix}`,
+    quarantineQueue: `piu.quarantine.${suffix}`
+  }
+  const { gateway, dir } = await buildGateway(t, {
+    agreements: [ZZ],
+    config: {
+      identity: { receiverIds: ['CUSTOMS'] },
+      forward: { target: 'amqp', amqp: { url: 'env:CG_ONBOARDING_AMQP_URL', queueType: 'classic', ...names } }
+    }
+  })
   t.teardown(async () => {
     const c = await connect(amqpUrl)
     const ch = await c.createChannel()
@@ -115,7 +178,19 @@ t.test('AMQP quarantine queue: peek keeps messages, release publishes and acks, 
 
   const target = await openForwardTarget(gateway.config, process.env)
   t.teardown(async () => { await target.close() })
-  const r = await releaseTransmission({ config: gateway.config, store, target, ledger: gateway.ledger, agreements: gateway.agreements.current().all, auditLog: join(dir, 'audit.log') }, a, 'usable', 'alice')
+  const r = await releaseTransmission(
+    {
+      config: gateway.config,
+      store,
+      target,
+      ledger: gateway.ledger,
+      agreements: gateway.agreements.current().all,
+      auditLog: join(dir, 'audit.log')
+    },
+    a,
+    'usable',
+    'alice'
+  )
   t.same(r, { released: true, destination: 'test', routingKey: 'test.paxlst.ZZ', ledger: 'updated' })
   const c = await connect(amqpUrl)
   t.teardown(async () => { await c.close() })

@@ -42,7 +42,9 @@ t.test('every channel combination scaffolds a valid, commented agreement in stag
   t.match(text, /host: sftp\.xa\.invalid/)
   const a = validateAgreement(parse(scaffoldAgreement(base())), '/c/XA.yaml').agreement!
   t.same(a.messages, { PAXLST: { versions: ['D02B', 'D05B'], ack: 'contrl' }, PNRGOV: { versions: ['13.1'], ack: 'ackres' } })
-  t.same(a.channels.https?.certificates, [{ fingerprint: FP.slice(7), notAfter: '2027-01-14T00:00:00.000Z', label: 'CN=XA', revoked: false }])
+  t.same(a.channels.https?.certificates, [
+    { fingerprint: FP.slice(7), notAfter: '2027-01-14T00:00:00.000Z', label: 'CN=XA', revoked: false }
+  ])
 })
 
 t.test('names with YAML-special characters survive', async t => {
@@ -54,13 +56,27 @@ t.test('names with YAML-special characters survive', async t => {
 t.test('checkScaffold: own problems, and a sender id clash with an agreement sharing the certificate', async t => {
   const d = dir(t)
   t.same(checkScaffold(d, 'XA', scaffoldAgreement(base())), [], 'an empty folder')
-  writeFileSync(join(d, 'XB.yaml'), stringify({ code: 'XB', name: 'B', stage: 'live', senderIds: ['XAAPI'], messages: { PAXLST: { versions: ['D05B'] } }, channels: { https: { certificates: [FP] } } }))
+  writeFileSync(
+    join(d, 'XB.yaml'),
+    stringify({
+      code: 'XB',
+      name: 'B',
+      stage: 'live',
+      senderIds: ['XAAPI'],
+      messages: { PAXLST: { versions: ['D05B'] } },
+      channels: { https: { certificates: [FP] } }
+    })
+  )
   writeFileSync(join(d, 'BAD.yaml'), 'code: [unclosed')
   const clash = checkScaffold(d, 'XA', scaffoldAgreement(base()))
   t.ok(clash.length > 0)
   t.ok(clash.every(p => p.file.startsWith(d)), 'problems name the real folder')
   t.match(clash.map(p => p.message).join(' '), /also claimed by/)
-  t.same(checkScaffold(d, 'XA', scaffoldAgreement(base({ certificates: [{ fingerprint: FP2 }] }))), [], 'another certificate: no clash; the broken BAD.yaml is not ours')
+  t.same(
+    checkScaffold(d, 'XA', scaffoldAgreement(base({ certificates: [{ fingerprint: FP2 }] }))),
+    [],
+    'another certificate: no clash; the broken BAD.yaml is not ours'
+  )
   t.same(readdirSync(d).sort(), ['BAD.yaml', 'XB.yaml'], 'checking writes nothing into the folder')
 })
 

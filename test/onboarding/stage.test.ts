@@ -2,7 +2,9 @@ import t from 'tap'
 import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { appendAudit, auditLogPath, changeStage, officer, readAudit } from '../../src/onboarding/stage.js'
+import { appendAudit, auditLogPath, changeStage, readAudit } from '../../src/onboarding/stage.js'
+import { givenOfficer, officerName } from '../../src/onboarding/officer.js'
+import { userInfo } from 'node:os'
 
 const FP = `sha256/${Array(32).fill('AB').join(':')}`
 const AGREEMENT = `# Example Air: agreed 2025-01-10 with ops (ticket 42)
@@ -64,16 +66,43 @@ t.test('audit log: path beside the carriers folder, JSON lines, per-carrier read
   t.equal(auditLogPath('/etc/gw/config/carriers'), '/etc/gw/config/audit.log')
   t.equal(auditLogPath('config/carriers/'), 'config/audit.log')
   t.equal(auditLogPath('carriers'), 'audit.log')
-  t.equal(officer('bob', { USER: 'alice' }), 'bob')
-  t.equal(officer(undefined, { USER: 'alice' }), 'alice')
-  t.equal(officer(undefined, {}), 'unknown')
   const d = folder(t)
   const log = join(d, 'audit.log')
   t.same(await readAudit(log), [], 'no log yet')
-  await appendAudit(log, { at: '2025-01-14T10:00:00.000Z', by: 'alice', action: 'set-stage', carrier: 'XA', from: 'testing', to: 'live', reason: 'certified' })
+  await appendAudit(log, {
+    at: '2025-01-14T10:00:00.000Z',
+    by: 'alice',
+    action: 'set-stage',
+    carrier: 'XA',
+    from: 'testing',
+    to: 'live',
+    reason: 'certified'
+  })
   writeFileSync(log, readFileSync(log, 'utf8') + '{"torn\n')
-  await appendAudit(log, { at: '2025-01-14T11:00:00.000Z', by: 'bob', action: 'set-stage', carrier: 'XB', from: 'testing', to: 'live', reason: 'ok' })
+  await appendAudit(log, {
+    at: '2025-01-14T11:00:00.000Z',
+    by: 'bob',
+    action: 'set-stage',
+    carrier: 'XB',
+    from: 'testing',
+    to: 'live',
+    reason: 'ok'
+  })
   t.same((await readAudit(log, 'XA')).map(e => e.by), ['alice'])
   t.equal((await readAudit(log)).length, 2, 'a torn line is skipped')
   t.equal(readFileSync(log, 'utf8').split('\n').filter(l => l !== '').length, 3)
+})
+
+t.test('the officer: --by, $USER, $LOGNAME, the OS account; never "unknown" (docs/cli.md "Who the audit log records")', async t => {
+  t.equal(officerName('bob', { USER: 'alice' }), 'bob')
+  t.equal(officerName(' bob ', {}), 'bob', 'trimmed')
+  t.equal(officerName(undefined, { USER: 'alice', LOGNAME: 'carol' }), 'alice')
+  t.equal(officerName(undefined, { LOGNAME: 'carol' }), 'carol')
+  t.equal(officerName(undefined, { USER: ' ' }), userInfo().username, 'a blank $USER does not count')
+  t.equal(officerName(undefined, {}), userInfo().username, 'no $USER: the OS account')
+  t.not(officerName(undefined, {}), 'unknown')
+  t.throws(() => officerName('two\nlines', {}), RangeError)
+  t.throws(() => officerName('  ', {}), /one line/)
+  t.equal(givenOfficer('x\ry'), null)
+  t.equal(givenOfficer('dana'), 'dana')
 })

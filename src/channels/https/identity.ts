@@ -1,5 +1,5 @@
 /**
- * Who is on the other end of a TLS socket (architecture invariant 3): the client certificate's
+ * Who is on the other end of a TLS socket (docs/architecture.md "Invariants", 3): the client certificate's
  * SHA-256 fingerprint, pinned in agreements — never the CN. The TLS layer accepts any certificate
  * (`rejectUnauthorized: false`) so that the carrier learns *why* it is refused (401/403 with a
  * reason) instead of a bare handshake failure; this check then decides. The result is cached per
@@ -61,6 +61,8 @@ function identify (socket: TLSSocket, set: AgreementSet): PeerIdentity {
   if (!socket.authorized) {
     const why = String(socket.authorizationError ?? 'unknown')
     if (why === 'CERT_REVOKED') return { ok: false, error: 'GW_ERR_INTAKE_REVOKED_CERTIFICATE', reason: 'revoked_crl' }
+    // OpenSSL's X509_V_ERR_CERT_HAS_EXPIRED: the carrier must renew, not ask who signed it.
+    if (why === 'CERT_HAS_EXPIRED') return { ok: false, error: 'GW_ERR_INTAKE_EXPIRED_CERTIFICATE', reason: 'cert_has_expired' }
     return { ok: false, error: 'GW_ERR_INTAKE_UNTRUSTED_CERTIFICATE', reason: why.toLowerCase() }
   }
   const fingerprint = cert.fingerprint256.toUpperCase()
@@ -77,7 +79,9 @@ function identify (socket: TLSSocket, set: AgreementSet): PeerIdentity {
   // then decides, and traffic for an excluded carrier is refused with its own reason.
   const excluded: ExcludedAgreement[] = pinned.filter(a => !active.includes(a)).map(a => ({
     agreement: a,
-    error: !notRevoked.includes(a) ? 'GW_ERR_INTAKE_REVOKED_CERTIFICATE' : !allowed.includes(a) ? 'GW_ERR_INTAKE_ADDRESS_NOT_ALLOWED' : 'GW_ERR_INTAKE_CARRIER_SUSPENDED'
+    error: !notRevoked.includes(a)
+      ? 'GW_ERR_INTAKE_REVOKED_CERTIFICATE'
+      : !allowed.includes(a) ? 'GW_ERR_INTAKE_ADDRESS_NOT_ALLOWED' : 'GW_ERR_INTAKE_CARRIER_SUSPENDED'
   }))
   return { ok: true, candidates: active, excluded, fingerprint, notAfter }
 }
@@ -87,7 +91,10 @@ function identify (socket: TLSSocket, set: AgreementSet): PeerIdentity {
  * valid for the agreement set it was computed from (compared by identity, so two reloads within
  * one millisecond still invalidate it).
  */
-export function createIdentityCache (current: () => AgreementSet, onIdentified?: (identity: PeerIdentity & { ok: true }) => void): (socket: TLSSocket) => PeerIdentity {
+export function createIdentityCache (
+  current: () => AgreementSet,
+  onIdentified?: (identity: PeerIdentity & { ok: true }) => void
+): (socket: TLSSocket) => PeerIdentity {
   const cache = new WeakMap<TLSSocket, { set: AgreementSet, identity: PeerIdentity }>()
   return socket => {
     const set = current()
