@@ -1,4 +1,4 @@
-// Who may talk to the gateway (issue 2 "bad input", issue 10 "identity and authorisation"), each
+// Who may talk to the gateway (docs/security.md "Identity" and "Authorisation"), each
 // refusal over real HTTPS with the exact status and catalogue code, and never an input echoed.
 import t from 'tap'
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs'
@@ -24,15 +24,19 @@ t.test('no client certificate: 401 GW_ERR_INTAKE_NO_CERTIFICATE', async t => {
 
 t.test('a certificate from another CA: 401 GW_ERR_INTAKE_UNTRUSTED_CERTIFICATE, even when its fingerprint is pinned', async t => {
   // Pinning the rogue fingerprint shows trust is checked first: a pin never replaces the CA.
-  const { gateway } = await buildGateway(t, { agreements: [exampleAgreement({ channels: { https: { certificates: [fingerprintOf('rogue-client')] } } })] })
+  const { gateway } = await buildGateway(t, {
+    agreements: [exampleAgreement({ channels: { https: { certificates: [fingerprintOf('rogue-client')] } } })]
+  })
   const res = await call(gateway.httpsPort()!, { body: body(), cert: 'rogue-client' })
   assertProblem(t, res, 401, 'GW_ERR_INTAKE_UNTRUSTED_CERTIFICATE', EXAMPLE_PASSENGER)
 })
 
-t.test('an expired certificate: 401 GW_ERR_INTAKE_UNTRUSTED_CERTIFICATE', async t => {
-  const { gateway } = await buildGateway(t, { agreements: [exampleAgreement({ channels: { https: { certificates: [fingerprintOf('expired-client')] } } })] })
+t.test('an expired certificate: 401 GW_ERR_INTAKE_EXPIRED_CERTIFICATE, not untrusted', async t => {
+  const { gateway } = await buildGateway(t, {
+    agreements: [exampleAgreement({ channels: { https: { certificates: [fingerprintOf('expired-client')] } } })]
+  })
   const res = await call(gateway.httpsPort()!, { body: body(), cert: 'expired-client' })
-  assertProblem(t, res, 401, 'GW_ERR_INTAKE_UNTRUSTED_CERTIFICATE', EXAMPLE_PASSENGER)
+  assertProblem(t, res, 401, 'GW_ERR_INTAKE_EXPIRED_CERTIFICATE', EXAMPLE_PASSENGER)
   t.equal(await metricValue(gateway, 'carrier_gateway_tls_handshake_failures_total', { reason: 'cert_has_expired' }), 1)
 })
 
@@ -45,20 +49,40 @@ t.test('a trusted certificate no agreement pins: 403 GW_ERR_INTAKE_UNKNOWN_CERTI
 t.test('a suspended carrier: 403 GW_ERR_INTAKE_CARRIER_SUSPENDED, on POST and GET', async t => {
   const { gateway } = await buildGateway(t, { agreements: [exampleAgreement({ stage: 'suspended' })] })
   assertProblem(t, await call(gateway.httpsPort()!, { body: body() }), 403, 'GW_ERR_INTAKE_CARRIER_SUSPENDED', EXAMPLE_PASSENGER)
-  assertProblem(t, await call(gateway.httpsPort()!, { path: '/v1/transmissions?reference=XA0000000217' }), 403, 'GW_ERR_INTAKE_CARRIER_SUSPENDED', ['XA0000000217'])
+  assertProblem(
+    t,
+    await call(gateway.httpsPort()!, { path: '/v1/transmissions?reference=XA0000000217' }),
+    403,
+    'GW_ERR_INTAKE_CARRIER_SUSPENDED',
+    ['XA0000000217']
+  )
 })
 
 t.test('a certificate flagged revoked in the agreement: 403 GW_ERR_INTAKE_REVOKED_CERTIFICATE', async t => {
   const { gateway } = await buildGateway(t, {
-    agreements: [exampleAgreement({ channels: { https: { certificates: [{ fingerprint: fingerprintOf('xa-client'), revoked: true }, fingerprintOf('xa-client-2')] } } })]
+    agreements: [
+      exampleAgreement({
+        channels: { https: { certificates: [{ fingerprint: fingerprintOf('xa-client'), revoked: true }, fingerprintOf('xa-client-2')] } }
+      })
+    ]
   })
   assertProblem(t, await call(gateway.httpsPort()!, { body: body() }), 403, 'GW_ERR_INTAKE_REVOKED_CERTIFICATE', EXAMPLE_PASSENGER)
   t.equal((await call(gateway.httpsPort()!, { body: body(), cert: 'xa-client-2' })).status, 200, 'the other certificate still works')
 })
 
 t.test('a client address outside allowFrom: 403 GW_ERR_INTAKE_ADDRESS_NOT_ALLOWED; inside: accepted', async t => {
-  const { gateway } = await buildGateway(t, { agreements: [exampleAgreement({ channels: { https: { certificates: [fingerprintOf('xa-client')], allowFrom: ['192.0.2.0/24', '2001:db8::/32'] } } }), xbAgreement({ channels: { https: { certificates: [fingerprintOf('xb-client')], allowFrom: ['127.0.0.0/8'] } } })] })
-  assertProblem(t, await call(gateway.httpsPort()!, { body: body() }), 403, 'GW_ERR_INTAKE_ADDRESS_NOT_ALLOWED', [...EXAMPLE_PASSENGER, '127.0.0.1'])
+  const { gateway } = await buildGateway(t, {
+    agreements: [
+      exampleAgreement({
+        channels: { https: { certificates: [fingerprintOf('xa-client')], allowFrom: ['192.0.2.0/24', '2001:db8::/32'] } }
+      }),
+      xbAgreement({ channels: { https: { certificates: [fingerprintOf('xb-client')], allowFrom: ['127.0.0.0/8'] } } })
+    ]
+  })
+  assertProblem(t, await call(gateway.httpsPort()!, { body: body() }), 403, 'GW_ERR_INTAKE_ADDRESS_NOT_ALLOWED', [
+    ...EXAMPLE_PASSENGER,
+    '127.0.0.1'
+  ])
   t.equal((await call(gateway.httpsPort()!, { body: interchange('XBAPI'), cert: 'xb-client' })).status, 200, 'XB is allowed from loopback')
 })
 
@@ -92,7 +116,13 @@ t.test('https.crl: a certificate revoked by the CRL gets 403 GW_ERR_INTAKE_REVOK
     config: { https: { crl: join(CERTS, 'ca.crl') } },
     agreements: [exampleAgreement({ channels: { https: { certificates: pinned } } })]
   })
-  assertProblem(t, await call(gateway.httpsPort()!, { body: body(), cert: 'revoked-client' }), 403, 'GW_ERR_INTAKE_REVOKED_CERTIFICATE', EXAMPLE_PASSENGER)
+  assertProblem(
+    t,
+    await call(gateway.httpsPort()!, { body: body(), cert: 'revoked-client' }),
+    403,
+    'GW_ERR_INTAKE_REVOKED_CERTIFICATE',
+    EXAMPLE_PASSENGER
+  )
   t.equal(await metricValue(gateway, 'carrier_gateway_tls_handshake_failures_total', { reason: 'revoked_crl' }), 1)
   t.equal((await call(gateway.httpsPort()!, { body: body() })).status, 200, 'an unrevoked certificate from the same CA is accepted')
 })
@@ -102,7 +132,10 @@ t.test('CRL reload: a new CRL takes effect on gateway.reload() without a restart
   const crl = join(dir, 'current.crl')
   copyFileSync(emptyCrl(dir), crl)
   const pinned = [fingerprintOf('xa-client'), fingerprintOf('revoked-client')]
-  const { gateway } = await buildGateway(t, { config: { https: { crl } }, agreements: [exampleAgreement({ channels: { https: { certificates: pinned } } })] })
+  const { gateway } = await buildGateway(t, {
+    config: { https: { crl } },
+    agreements: [exampleAgreement({ channels: { https: { certificates: pinned } } })]
+  })
   const port = gateway.httpsPort()!
   t.equal((await call(port, { body: body(), cert: 'revoked-client' })).status, 200, 'not yet revoked')
 
@@ -119,7 +152,9 @@ t.test('CRL reload: a new CRL takes effect on gateway.reload() without a restart
 
 t.test('a service provider: one certificate pinned by XA and XB resolves the carrier by UNB sender', async t => {
   const provider = { https: { certificates: [fingerprintOf('xa-client')] } }
-  const { gateway, dir } = await buildGateway(t, { agreements: [exampleAgreement({ channels: provider }), xbAgreement({ channels: provider })] })
+  const { gateway, dir } = await buildGateway(t, {
+    agreements: [exampleAgreement({ channels: provider }), xbAgreement({ channels: provider })]
+  })
   const port = gateway.httpsPort()!
   const xa = await call(port, { body: interchange('XAAPI'), accept: 'application/json' })
   t.equal(xa.status, 200)
@@ -134,16 +169,24 @@ t.test('a service provider: one certificate pinned by XA and XB resolves the car
   t.equal(other.headers['x-outcome'], 'rejected')
 })
 
-t.test('a service provider with one of its carriers suspended: that carrier\'s traffic is refused with 403, the other\'s accepted', async t => {
+t.test('a service provider with one carrier suspended: that carrier\'s traffic gets 403, the other\'s is accepted', async t => {
   const provider = { https: { certificates: [fingerprintOf('xa-client')] } }
-  const { gateway } = await buildGateway(t, { agreements: [exampleAgreement({ channels: provider }), xbAgreement({ channels: provider, stage: 'suspended' })] })
+  const { gateway } = await buildGateway(t, {
+    agreements: [exampleAgreement({ channels: provider }), xbAgreement({ channels: provider, stage: 'suspended' })]
+  })
   const port = gateway.httpsPort()!
   t.equal((await call(port, { body: interchange('XAAPI') })).status, 200)
   assertProblem(t, await call(port, { body: interchange('XBAPI') }), 403, 'GW_ERR_INTAKE_CARRIER_SUSPENDED', EXAMPLE_PASSENGER)
 })
 
 t.test('certificate rotation: two certificates on one agreement both identify the carrier', async t => {
-  const { gateway } = await buildGateway(t, { agreements: [exampleAgreement({ channels: { https: { certificates: [fingerprintOf('xa-client'), { fingerprint: fingerprintOf('xa-client-2'), label: 'next' }] } } })] })
+  const { gateway } = await buildGateway(t, {
+    agreements: [
+      exampleAgreement({
+        channels: { https: { certificates: [fingerprintOf('xa-client'), { fingerprint: fingerprintOf('xa-client-2'), label: 'next' }] } }
+      })
+    ]
+  })
   const port = gateway.httpsPort()!
   for (const cert of ['xa-client', 'xa-client-2']) {
     const res = await call(port, { body: body(), cert })
@@ -173,14 +216,32 @@ t.test('certificate expiry is surfaced: metric, channel view, and a warning when
   const key = join(dir, 'soon.key')
   const csr = join(dir, 'soon.csr')
   const crt = join(dir, 'soon.crt')
-  execFileSync('openssl', ['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', key, '-out', csr, '-subj', '/CN=XA soon'], { stdio: 'ignore' })
-  execFileSync('openssl', ['x509', '-req', '-in', csr, '-CA', join(CERTS, 'ca.crt'), '-CAkey', join(CERTS, 'ca.key'), '-CAcreateserial', '-CAserial', join(dir, 'ca.srl'), '-days', '10', '-out', crt], { stdio: 'ignore' })
+  execFileSync(
+    'openssl',
+    ['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', key, '-out', csr, '-subj', '/CN=XA soon'],
+    { stdio: 'ignore' }
+  )
+  execFileSync(
+    'openssl',
+    [
+      'x509', '-req', '-in', csr, '-CA', join(CERTS, 'ca.crt'), '-CAkey', join(CERTS, 'ca.key'), '-CAcreateserial', '-CAserial',
+      join(dir, 'ca.srl'), '-days', '10', '-out', crt
+    ],
+    { stdio: 'ignore' }
+  )
   const cert = new X509Certificate(readFileSync(crt))
-  const { gateway, logs } = await buildGateway(t, { agreements: [exampleAgreement({ channels: { https: { certificates: [fingerprintOf('xa-client'), `sha256/${cert.fingerprint256}`] } } })] })
+  const { gateway, logs } = await buildGateway(t, {
+    agreements: [exampleAgreement({ channels: { https: { certificates: [fingerprintOf('xa-client'), `sha256/${cert.fingerprint256}`] } } })]
+  })
   const port = gateway.httpsPort()!
 
   t.equal((await call(port, { body: body() })).status, 200)
-  const agent = new Agent({ cert: readFileSync(crt), key: readFileSync(key), ca: readFileSync(join(CERTS, 'ca.crt')), servername: 'localhost' })
+  const agent = new Agent({
+    cert: readFileSync(crt),
+    key: readFileSync(key),
+    ca: readFileSync(join(CERTS, 'ca.crt')),
+    servername: 'localhost'
+  })
   t.teardown(() => agent.destroy())
   t.equal((await agentCall(agent, port, { body: body() })).status, 200)
   t.equal((await agentCall(agent, port, { body: body() })).status, 200)
@@ -189,7 +250,13 @@ t.test('certificate expiry is surfaced: metric, channel view, and a warning when
   t.equal(seen.get(cert.fingerprint256)?.getTime(), new Date(cert.validTo).getTime())
   const xa = new X509Certificate(readFileSync(join(CERTS, 'xa-client.crt')))
   t.equal(seen.get(xa.fingerprint256)?.getTime(), new Date(xa.validTo).getTime())
-  t.equal(await metricValue(gateway, 'carrier_gateway_client_certificate_expiry_timestamp_seconds', { carrier: 'XA', fingerprint: cert.fingerprint256.slice(0, 23) }), new Date(cert.validTo).getTime() / 1000)
+  t.equal(
+    await metricValue(gateway, 'carrier_gateway_client_certificate_expiry_timestamp_seconds', {
+      carrier: 'XA',
+      fingerprint: cert.fingerprint256.slice(0, 23)
+    }),
+    new Date(cert.validTo).getTime() / 1000
+  )
   const warnings = logs.records().filter(r => r.msg === 'client certificate expires soon')
   t.equal(warnings.length, 1, 'one warning, for the certificate that ends soon, however often it connects')
   t.match(warnings[0], { carriers: ['XA'], fingerprint: cert.fingerprint256.slice(0, 23), days: 9 })
