@@ -1,5 +1,5 @@
 /**
- * AMQP bridge throughput (issue 6 "Done when": ≥ 2,000 bridged messages/s for 2 KB interchanges
+ * AMQP bridge throughput (docs/benchmarks.md targets: ≥ 2,000 bridged messages/s for 2 KB interchanges
  * and ≥ 500/s for 50 KB, with confirms). A real gateway (in this process) bridges a throwaway
  * carrier queue on the local broker: each interchange is parsed, validated, recorded in the SQLite
  * ledger, forwarded with a publisher confirm to a throwaway PIU exchange/quorum queue (or fsynced to
@@ -58,7 +58,12 @@ export async function benchBridge (opts: BridgeBenchOptions): Promise<BridgeBenc
   const prefetch = opts.prefetch ?? 256
   const id = randomBytes(4).toString('hex')
   const q = { queue: `bench.bridge.${id}.out`, replyQueue: `bench.bridge.${id}.ack` }
-  const piu = { exchange: `bench.bridge.${id}.piu`, queue: `bench.bridge.${id}.inbound`, testQueue: `bench.bridge.${id}.test`, quarantineQueue: `bench.bridge.${id}.quarantine` }
+  const piu = {
+    exchange: `bench.bridge.${id}.piu`,
+    queue: `bench.bridge.${id}.inbound`,
+    testQueue: `bench.bridge.${id}.test`,
+    quarantineQueue: `bench.bridge.${id}.quarantine`
+  }
   const dir = mkdtempSync(join(tmpdir(), 'cg-bench-bridge-'))
   const carriers = join(dir, 'carriers')
   mkdirSync(carriers)
@@ -75,7 +80,10 @@ export async function benchBridge (opts: BridgeBenchOptions): Promise<BridgeBenc
   const config = configFrom({
     https: { enabled: false },
     admin: { enabled: false },
-    forward: target === 'amqp' ? { target: 'amqp', amqp: { url: `env:${envName}`, ...piu } } : { target: 'directory', directory: { path: join(dir, 'outbox') } },
+    forward:
+      target === 'amqp'
+        ? { target: 'amqp', amqp: { url: `env:${envName}`, ...piu } }
+        : { target: 'directory', directory: { path: join(dir, 'outbox') } },
     spool: { path: join(dir, 'spool') },
     ledger: { kind: 'sqlite', path: join(dir, 'ledger.db') },
     quarantine: { path: join(dir, 'quarantine') },
@@ -97,19 +105,32 @@ export async function benchBridge (opts: BridgeBenchOptions): Promise<BridgeBenc
     gateway = await createGateway({ config, logger: createLogger('warn') })
     await gateway.start()
     const g = gateway
-    await waitFor(async () => (await g.metrics.bridgeConnected.get()).values.some(v => v.labels.carrier === 'XA' && v.value === 1), 30_000, 'the bridge consumer')
+    await waitFor(
+      async () => (await g.metrics.bridgeConnected.get()).values.some(v => v.labels.carrier === 'XA' && v.value === 1),
+      30_000,
+      'the bridge consumer'
+    )
 
     // Bodies prepared before the clock starts; a bounded window of unconfirmed publishes.
     const bodies = Array.from({ length: opts.messages }, (_, i) => stamp(template, offsets, `B${id.slice(0, 4)}${i}`))
     const started = process.hrtime.bigint()
     for (let i = 0; i < bodies.length; i++) {
-      if (!ch.sendToQueue(q.queue, bodies[i], { persistent: true, messageId: `bench-${i}` })) await new Promise(resolve => ch.once('drain', resolve))
+      if (!ch.sendToQueue(q.queue, bodies[i], { persistent: true, messageId: `bench-${i}` })) {
+        await new Promise(resolve => ch.once('drain', resolve))
+      }
       if (i % 500 === 499) await ch.waitForConfirms()
     }
     await ch.waitForConfirms()
     await waitFor(() => replies >= opts.messages, 600_000, 'every reply')
     const seconds = Number(process.hrtime.bigint() - started) / 1e9
-    return { messagesPerSecond: opts.messages / seconds, seconds, messages: opts.messages, bytesPerMessage: template.length, target, prefetch }
+    return {
+      messagesPerSecond: opts.messages / seconds,
+      seconds,
+      messages: opts.messages,
+      bytesPerMessage: template.length,
+      target,
+      prefetch
+    }
   } finally {
     await gateway?.close().catch(() => {})
     for (const name of [q.queue, q.replyQueue, piu.queue, piu.testQueue, piu.quarantineQueue]) await ch.deleteQueue(name).catch(() => {})
@@ -131,7 +152,17 @@ export async function benchBridgeCeiling (opts: BridgeBenchOptions): Promise<Bri
   const id = randomBytes(4).toString('hex')
   const q = { queue: `bench.ceiling.${id}.out`, replyQueue: `bench.ceiling.${id}.ack` }
   const dir = mkdtempSync(join(tmpdir(), 'cg-bench-ceiling-'))
-  writeFileSync(join(dir, 'XA.yaml'), stringify({ code: 'XA', name: 'Bench', stage: 'live', senderIds: ['XAAPI'], messages: { PAXLST: { versions: ['D05B'] } }, channels: { amqp: { url, ...q, prefetch } } }))
+  writeFileSync(
+    join(dir, 'XA.yaml'),
+    stringify({
+      code: 'XA',
+      name: 'Bench',
+      stage: 'live',
+      senderIds: ['XAAPI'],
+      messages: { PAXLST: { versions: ['D05B'] } },
+      channels: { amqp: { url, ...q, prefetch } }
+    })
+  )
   const agreements = createAgreementStore(dir)
   const carrier = agreements.current().byCode('XA') ?? null
   const contrl = "UNA:+.? 'UNB+UNOA:4+GOVPIU+XAAPI+250114:0630+1'UNH+1+CONTRL:D:3:UN'UCI+1+XAAPI+GOVPIU+7'UNT+3+1'UNZ+1+1'"
@@ -159,7 +190,13 @@ export async function benchBridgeCeiling (opts: BridgeBenchOptions): Promise<Bri
   const body = paxlstOfSize(opts.sizeKb * 1024)
   const conn = await connect(url, { noDelay: true })
   const ch = await conn.createConfirmChannel()
-  const bridge = createAmqpBridge({ config: configFrom({}), agreements, pipeline, metrics: createMetrics({ defaults: false }), logger: createLogger('warn') })
+  const bridge = createAmqpBridge({
+    config: configFrom({}),
+    agreements,
+    pipeline,
+    metrics: createMetrics({ defaults: false }),
+    logger: createLogger('warn')
+  })
   try {
     await ch.assertQueue(q.queue, { durable: true })
     await ch.assertQueue(q.replyQueue, { durable: true })
@@ -174,7 +211,14 @@ export async function benchBridgeCeiling (opts: BridgeBenchOptions): Promise<Bri
     await ch.waitForConfirms()
     await waitFor(() => replies >= opts.messages, 600_000, 'every reply')
     const seconds = Number(process.hrtime.bigint() - started) / 1e9
-    return { messagesPerSecond: opts.messages / seconds, seconds, messages: opts.messages, bytesPerMessage: body.length, target: 'none', prefetch }
+    return {
+      messagesPerSecond: opts.messages / seconds,
+      seconds,
+      messages: opts.messages,
+      bytesPerMessage: body.length,
+      target: 'none',
+      prefetch
+    }
   } finally {
     await bridge.stop().catch(() => {})
     agreements.close()
@@ -188,6 +232,7 @@ export async function benchBridgeCeiling (opts: BridgeBenchOptions): Promise<Bri
 if (import.meta.filename === process.argv[1]) {
   const [messages = '2000', sizeKb = '2', target = 'amqp'] = process.argv.slice(2)
   const o = { messages: Number(messages), sizeKb: Number(sizeKb) }
-  const r = target === 'ceiling' ? await benchBridgeCeiling(o) : await benchBridge({ ...o, target: target === 'directory' ? 'directory' : 'amqp' })
+  const r =
+    target === 'ceiling' ? await benchBridgeCeiling(o) : await benchBridge({ ...o, target: target === 'directory' ? 'directory' : 'amqp' })
   process.stdout.write(`${JSON.stringify(r)}\n`)
 }

@@ -1,5 +1,5 @@
 /**
- * Ceiling for the forward target (issue 11 §2): a bare amqplib ConfirmChannel publishing the same
+ * Ceiling for the forward target (docs/benchmarks.md "How it measures"): a bare amqplib ConfirmChannel publishing the same
  * bodies, persistent, to a topic exchange bound to a quorum queue (the gateway's topology), with
  * `noDelay` and a window of 500 unconfirmed publishes (the gateway's default confirmWindow).
  * Throwaway exchange and queue, deleted afterwards.
@@ -58,7 +58,8 @@ export async function benchPublish (o: PublishOptions): Promise<{ rate: number, 
       // eslint-disable-next-line no-unmodified-loop-condition -- confirms (callbacks) lower inFlight
       while (inFlight >= window) await new Promise<void>(resolve => { wake = resolve })
       inFlight++
-      const ok = ch.publish(name, 'paxlst.XA', o.body, { persistent: true, contentType: 'application/edifact', messageId: `m${n++}`, timestamp: Date.now(), appId: 'bench' }, err => {
+      const props = { persistent: true, contentType: 'application/edifact', messageId: `m${n++}`, timestamp: Date.now(), appId: 'bench' }
+      const ok = ch.publish(name, 'paxlst.XA', o.body, props, err => {
         inFlight--
         const now = performance.now()
         if (err !== null && err !== undefined) failed = err as Error

@@ -1,5 +1,5 @@
 /**
- * Ceiling for the HTTPS channel (issue 11 §2): a bare Fastify server with mutual TLS that only
+ * Ceiling for the HTTPS channel (docs/benchmarks.md "How it measures"): a bare Fastify server with mutual TLS that only
  * reads the body and answers 200. Same server certificate, client CA, TLS settings and body
  * limit as the gateway, in its own process as the gateway is, so that the load generator and the
  * measured server share the machine the same way in both runs.

@@ -1,5 +1,5 @@
 /**
- * Part 6 of issue 11: SFTP files/s and AMQP bridge messages/s, measured by the channel owners'
+ * Part 6 of docs/benchmarks.md: SFTP files/s and AMQP bridge messages/s, measured by the channel owners'
  * modules `bench/sftp.ts` (`benchSftp({ files, sizeKb })`) and `bench/amqp-bridge.ts`
  * (`benchBridge({ messages, sizeKb })`). They are imported when present; otherwise the figure is
  * reported as not available. Their answer may be a number (per second) or an object; the first
@@ -19,7 +19,13 @@ export function figureFrom (raw: unknown, unit: string): Figure | null {
   if (raw === null || typeof raw !== 'object') return null
   const o = raw as Record<string, unknown>
   if (typeof o.median === 'number') {
-    return { median: o.median, min: Number(o.min ?? o.median), max: Number(o.max ?? o.median), runs: Number(o.runs ?? 1), unit: typeof o.unit === 'string' ? o.unit : unit }
+    return {
+      median: o.median,
+      min: Number(o.min ?? o.median),
+      max: Number(o.max ?? o.median),
+      runs: Number(o.runs ?? 1),
+      unit: typeof o.unit === 'string' ? o.unit : unit
+    }
   }
   for (const key of ['figure', 'throughput', 'result']) {
     if (key in o) {
@@ -52,7 +58,7 @@ async function one (module: string, fn: string, args: Record<string, number>, un
   const run = mod[fn]
   if (typeof run !== 'function') return { figure: null, raw: null, note: `not available (bench/${module}.ts has no ${fn})` }
   try {
-    // Several runs for a median, as every other figure (issue 11), unless a run already gives one.
+    // Several runs for a median, as every other figure (docs/benchmarks.md "How it measures"), unless a run already gives one.
     const raws: unknown[] = []
     const figures: Figure[] = []
     for (let i = 0; i < runs; i++) {
@@ -69,7 +75,9 @@ async function one (module: string, fn: string, args: Record<string, number>, un
   }
 }
 
-export async function benchChannels (opts: { files?: number, messages?: number, sizeKb?: number, runs?: number } = {}): Promise<{ sftp: ChannelFigure, bridge: ChannelFigure }> {
+export async function benchChannels (
+  opts: { files?: number, messages?: number, sizeKb?: number, runs?: number } = {}
+): Promise<{ sftp: ChannelFigure, bridge: ChannelFigure }> {
   const sizeKb = opts.sizeKb ?? 30
   const runs = opts.runs ?? 3
   const sftp = await one('sftp', 'benchSftp', { files: opts.files ?? 200, sizeKb }, 'files/s', runs)

@@ -47,11 +47,26 @@ function paxlstBody (ctx: Ctx): LoadSpec['body'] {
   return { kind: 'paxlst', bytes: ctx.o.bodyBytes }
 }
 
-export async function handshakeRuns (ctx: Ctx, load: LoadClient, port: number, resume: boolean, key: string): Promise<{ rates: number[], resumed: number, total: number }> {
+export async function handshakeRuns (
+  ctx: Ctx,
+  load: LoadClient,
+  port: number,
+  resume: boolean,
+  key: string
+): Promise<{ rates: number[], resumed: number, total: number }> {
   let resumed = 0
   let total = 0
   // A path no route has: the answer (404) comes after the handshake and the certificate check.
-  const spec: LoadSpec = { port, mode: 'connect', resume, durationMs: ctx.o.handshakeMs, warmupMs: Math.min(500, ctx.o.warmupMs), concurrency: 8, path: '/bench/new-connection', refPrefix: 'H' }
+  const spec: LoadSpec = {
+    port,
+    mode: 'connect',
+    resume,
+    durationMs: ctx.o.handshakeMs,
+    warmupMs: Math.min(500, ctx.o.warmupMs),
+    concurrency: 8,
+    path: '/bench/new-connection',
+    refPrefix: 'H'
+  }
   const rates = await repeat(ctx.o.runs, async () => {
     const [r] = await load.run(spec)
     record(ctx, r, key)
@@ -70,7 +85,15 @@ export async function ceilingHttps (ctx: Ctx, load: LoadClient): Promise<void> {
   try {
     const { https: port } = await bare.next<{ https: number }>('ready', 60_000)
     result.ceilingHttps = figureOf(await repeat(o.runs, async () => {
-      const [r] = await load.run({ port, mode: 'closed', concurrency: o.concurrency, durationMs: o.durationMs, warmupMs: o.warmupMs, body: paxlstBody(ctx), refPrefix: refPrefix() })
+      const [r] = await load.run({
+        port,
+        mode: 'closed',
+        concurrency: o.concurrency,
+        durationMs: o.durationMs,
+        warmupMs: o.warmupMs,
+        body: paxlstBody(ctx),
+        refPrefix: refPrefix()
+      })
       record(ctx, r, 'bare https')
       return r.rps
     }), 'req/s')
@@ -92,7 +115,15 @@ export async function saturation (ctx: Ctx, g: BenchGateway, load: LoadClient): 
   result.saturation = figureOf(await repeat(o.runs, async () => {
     const wall0 = performance.now()
     const cpu0 = g.cpuSeconds()
-    const [r] = await load.run({ port: g.httpsPort, mode: 'closed', concurrency: o.concurrency, durationMs: o.durationMs, warmupMs: o.warmupMs, body: paxlstBody(ctx), refPrefix: refPrefix() })
+    const [r] = await load.run({
+      port: g.httpsPort,
+      mode: 'closed',
+      concurrency: o.concurrency,
+      durationMs: o.durationMs,
+      warmupMs: o.warmupMs,
+      body: paxlstBody(ctx),
+      refPrefix: refPrefix()
+    })
     await g.settle()
     const cpu1 = g.cpuSeconds()
     if (cpu0 !== null && cpu1 !== null) {
@@ -116,7 +147,15 @@ export async function fixedRate (ctx: Ctx, g: BenchGateway, load: LoadClient): P
   g.resetPeak()
   const fixed: LoadResult[] = []
   for (let i = 0; i < o.runs; i++) {
-    const [r] = await load.run({ port: g.httpsPort, mode: 'open', rate: o.rate, durationMs: o.durationMs, warmupMs: o.warmupMs, body: paxlstBody(ctx), refPrefix: refPrefix() })
+    const [r] = await load.run({
+      port: g.httpsPort,
+      mode: 'open',
+      rate: o.rate,
+      durationMs: o.durationMs,
+      warmupMs: o.warmupMs,
+      body: paxlstBody(ctx),
+      refPrefix: refPrefix()
+    })
     record(ctx, r, 'gateway fixed rate')
     fixed.push(r)
     await g.settle()
@@ -154,7 +193,16 @@ export async function bigMemory (ctx: Ctx, g: BenchGateway, bigLoad: LoadClient)
   const peaks = await repeat(o.runs, async () => {
     await g.purge()
     g.resetPeak()
-    const [r] = await bigLoad.run({ port: g.httpsPort, mode: 'closed', concurrency: 1, requests: 1, durationMs: 120_000, body: { kind: 'pnrgov', bytes: o.bigBytes }, identities: bigIds, refPrefix: refPrefix() })
+    const [r] = await bigLoad.run({
+      port: g.httpsPort,
+      mode: 'closed',
+      concurrency: 1,
+      requests: 1,
+      durationMs: 120_000,
+      body: { kind: 'pnrgov', bytes: o.bigBytes },
+      identities: bigIds,
+      refPrefix: refPrefix()
+    })
     record(ctx, r, 'gateway large interchange')
     await g.settle()
     return (g.memory()?.peakKb ?? NaN) / MB
@@ -173,7 +221,16 @@ export async function fairness (ctx: Ctx, g: BenchGateway, load: LoadClient, big
   const besideRuns: LoadResult[] = []
   const bigRuns: LoadResult[] = []
   for (let i = 0; i < o.runs; i++) {
-    const [a] = await load.run({ port: g.httpsPort, mode: 'open', rate: o.smallRate, durationMs: o.durationMs, warmupMs: Math.min(1000, o.warmupMs), body: small, identities: smallIds, refPrefix: refPrefix() })
+    const [a] = await load.run({
+      port: g.httpsPort,
+      mode: 'open',
+      rate: o.smallRate,
+      durationMs: o.durationMs,
+      warmupMs: Math.min(1000, o.warmupMs),
+      body: small,
+      identities: smallIds,
+      refPrefix: refPrefix()
+    })
     record(ctx, a, 'fairness alone')
     await g.settle()
     alone.push(a.latencyMs.p99)
@@ -181,8 +238,25 @@ export async function fairness (ctx: Ctx, g: BenchGateway, load: LoadClient, big
     // while they run, and come from a second generator process so that sending 20 MB bodies does
     // not delay the small ones' client.
     const [[s], [b]] = await Promise.all([
-      load.run({ port: g.httpsPort, mode: 'open', rate: o.smallRate, durationMs: o.durationMs, warmupMs: o.besideWarmupMs, body: small, identities: smallIds, refPrefix: refPrefix() }),
-      bigLoad.run({ port: g.httpsPort, mode: 'closed', concurrency: 2, durationMs: o.durationMs + o.besideWarmupMs, body: { kind: 'pnrgov', bytes: o.bigBytes }, identities: bigIds, refPrefix: refPrefix() })
+      load.run({
+        port: g.httpsPort,
+        mode: 'open',
+        rate: o.smallRate,
+        durationMs: o.durationMs,
+        warmupMs: o.besideWarmupMs,
+        body: small,
+        identities: smallIds,
+        refPrefix: refPrefix()
+      }),
+      bigLoad.run({
+        port: g.httpsPort,
+        mode: 'closed',
+        concurrency: 2,
+        durationMs: o.durationMs + o.besideWarmupMs,
+        body: { kind: 'pnrgov', bytes: o.bigBytes },
+        identities: bigIds,
+        refPrefix: refPrefix()
+      })
     ])
     record(ctx, s, 'fairness beside')
     record(ctx, b, 'fairness large', false)
@@ -193,5 +267,11 @@ export async function fairness (ctx: Ctx, g: BenchGateway, load: LoadClient, big
     await g.settle()
     await g.purge()
   }
-  result.fairness = { alone: figureOf(alone, 'ms'), beside: figureOf(beside, 'ms'), bigPerSecond: figureOf(bigRates, 'req/s'), besideOutcomes: outcomesOf(besideRuns), bigOutcomes: outcomesOf(bigRuns) }
+  result.fairness = {
+    alone: figureOf(alone, 'ms'),
+    beside: figureOf(beside, 'ms'),
+    bigPerSecond: figureOf(bigRates, 'req/s'),
+    besideOutcomes: outcomesOf(besideRuns),
+    bigOutcomes: outcomesOf(bigRuns)
+  }
 }

@@ -1,5 +1,5 @@
 /**
- * Parts 2 to 5 of issue 11, in one run on one machine: the ceilings (a bare Fastify mTLS server,
+ * Parts 2 to 5 of docs/benchmarks.md, in one run on one machine: the ceilings (a bare Fastify mTLS server,
  * a bare amqplib confirm publisher), then the gateway in its own process forwarding to RabbitMQ:
  * throughput at saturation, latency at a fixed offered load, new connections per second with and
  * without TLS session resumption, fairness beside 20 MB interchanges, and peak RSS.
@@ -48,7 +48,13 @@ export interface E2eResult {
   ceilingPublish: Figure | null
   saturation: Figure | null
   fixedRate: { achieved: Figure, p50: Figure, p99: Figure, failed: number, offered: number, statuses: Record<string, number> } | null
-  handshakes: { gatewayFull: Figure | null, gatewayResumed: Figure | null, bareFull: Figure | null, bareResumed: Figure | null, resumedShare: number | null }
+  handshakes: {
+    gatewayFull: Figure | null
+    gatewayResumed: Figure | null
+    bareFull: Figure | null
+    bareResumed: Figure | null
+    resumedShare: number | null
+  }
   fairness: { alone: Figure, beside: Figure, bigPerSecond: Figure, besideOutcomes: Outcomes, bigOutcomes: Outcomes } | null
   memory: { idleMb: number | null, bigPeakMb: Figure | null, saturationPeakMb: number | null, fixedRatePeakMb: number | null }
   /** Gateway CPU at saturation: cores busy, and CPU milliseconds per accepted transmission. */

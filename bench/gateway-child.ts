@@ -1,5 +1,5 @@
 /**
- * The gateway as a child process of the benchmark (issue 11 §5: its peak RSS must be its own).
+ * The gateway as a child process of the benchmark (docs/benchmarks.md: its peak RSS must be its own).
  * The parent sends `{ type: 'start', config }` (a gateway.yaml object); the child validates it with
  * configFrom, starts createGateway and answers `{ type: 'ready', https, admin }`. `{ type:
  * 'close' }` closes the gateway gracefully and exits. Logs go to stdout (as `npm start` does),

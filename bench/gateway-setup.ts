@@ -83,7 +83,12 @@ export async function startBenchGateway (): Promise<BenchGateway> {
   mkdirSync(carriers)
   for (const a of benchAgreements()) writeFileSync(join(carriers, `${String(a.code)}.yaml`), stringify(a))
   const tag = randomBytes(4).toString('hex')
-  const names = { exchange: `bench.piu.${tag}`, queue: `bench.piu.inbound.${tag}`, testQueue: `bench.piu.test.${tag}`, quarantineQueue: `bench.piu.quarantine.${tag}` }
+  const names = {
+    exchange: `bench.piu.${tag}`,
+    queue: `bench.piu.inbound.${tag}`,
+    testQueue: `bench.piu.test.${tag}`,
+    quarantineQueue: `bench.piu.quarantine.${tag}`
+  }
   let child: Child | null = null
   try {
     child = startChild('gateway-child', { env: { BENCH_AMQP_URL: amqpUrl }, logFile: join(dir, 'gateway.log') })

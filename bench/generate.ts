@@ -1,6 +1,6 @@
 /**
- * Fictional traffic for the benchmarks (issue 11: "write the generators in bench/, fictional
- * data"). Names are built from syllables, documents from a seeded generator, airports and the
+ * Fictional traffic for the benchmarks (docs/benchmarks.md "How it measures": generated,
+ * fictional data). Names are built from syllables, documents from a seeded generator, airports and the
  * country code are the test codes the unit tests use (ZZA, ZZB, UTO), so nothing here is a real
  * person. Interchanges are built with the project's writer, so counts and escaping are right.
  *
@@ -25,7 +25,9 @@ export function rng (seed: number): () => number {
   }
 }
 
-const SYLLABLES = ['KA', 'LO', 'REN', 'MI', 'TA', 'VOR', 'SU', 'NE', 'DAL', 'BRI', 'OST', 'FEN', 'GU', 'LIR', 'PA', 'ZEM', 'TOR', 'WEL', 'HA', 'QUIN']
+const SYLLABLES = [
+  'KA', 'LO', 'REN', 'MI', 'TA', 'VOR', 'SU', 'NE', 'DAL', 'BRI', 'OST', 'FEN', 'GU', 'LIR', 'PA', 'ZEM', 'TOR', 'WEL', 'HA', 'QUIN'
+]
 const LETTERS = 'ABCDEFGHJKLMNPQRSTUVWXYZ'
 const DIGITS = '0123456789'
 
@@ -107,13 +109,28 @@ export function paxlst (opts: PaxlstOptions): Buffer {
   ]
   for (let i = 0; i < opts.passengers; i++) segments.push(...traveller(r, i, carrier))
   segments.push({ tag: 'CNT', elements: [['42', String(opts.passengers)]] })
-  const message: MessageSpec = { reference: 'PAX001', identifier: ['PAXLST', 'D', '05B', 'UN', 'IATA'], commonAccessReference: `${carrier}123/250114/0915`, segments }
+  const message: MessageSpec = {
+    reference: 'PAX001',
+    identifier: ['PAXLST', 'D', '05B', 'UN', 'IATA'],
+    commonAccessReference: `${carrier}123/250114/0915`,
+    segments
+  }
   return Buffer.from(writeInterchange({
     sender: [sender, 'ZZ'],
     recipient: ['GOVPIU', 'ZZ'],
     preparedAt: { date: '250114', time: '0630' },
     reference: opts.reference ?? REF_PLACEHOLDER,
-    groups: [{ type: 'PAXLST', sender: [sender, 'ZZ'], recipient: ['GOVPIU', 'ZZ'], reference: '1', agency: 'UN', version: ['D', '05B'], messages: [message] }]
+    groups: [
+      {
+        type: 'PAXLST',
+        sender: [sender, 'ZZ'],
+        recipient: ['GOVPIU', 'ZZ'],
+        reference: '1',
+        agency: 'UN',
+        version: ['D', '05B'],
+        messages: [message]
+      }
+    ]
   }), 'latin1')
 }
 
@@ -145,7 +162,23 @@ function pnr (r: () => number, i: number, carrier: string): SegmentSpec[] {
       { tag: 'FTI', elements: [[carrier, code(r, DIGITS, 9)]] },
       { tag: 'IFT', elements: [['4', '28', null, carrier], `CTCE ${given}..${surname}//EXAMPLE.TEST`] },
       { tag: 'REF', elements: [[null, code(r, DIGITS, 9)]] },
-      { tag: 'SSR', elements: [['DOCS', 'HK', '1', carrier, null, null, null, null, `/P/UTO/${docNo}/UTO/${docBirth}/${r() < 0.5 ? 'F' : 'M'}/31JAN30/${surname}/${given}`], [null, null, String(t)]] },
+      {
+        tag: 'SSR',
+        elements: [
+          [
+            'DOCS',
+            'HK',
+            '1',
+            carrier,
+            null,
+            null,
+            null,
+            null,
+            `/P/UTO/${docNo}/UTO/${docBirth}/${r() < 0.5 ? 'F' : 'M'}/31JAN30/${surname}/${given}`
+          ],
+          [null, null, String(t)]
+        ]
+      },
       { tag: 'TKT', elements: [[code(r, DIGITS, 13), 'T', '1']] },
       { tag: 'MON', elements: [['B', '754.72', 'EUR'], ['T', '800.00', 'EUR']] },
       { tag: 'PTK', elements: ['NR', null, ['120125', '1730'], carrier, '006', 'ZZA'] },
@@ -188,7 +221,12 @@ export function pnrgov (opts: PnrgovOptions): Buffer {
     { tag: 'EQN', elements: [String(opts.pnrs)] }
   ]
   for (let i = 0; i < opts.pnrs; i++) segments.push(...pnr(r, i, carrier))
-  const message: MessageSpec = { reference: '1', identifier: ['PNRGOV', '13', '1', 'IA'], commonAccessReference: `${carrier}0123/140125/0915`, segments }
+  const message: MessageSpec = {
+    reference: '1',
+    identifier: ['PNRGOV', '13', '1', 'IA'],
+    commonAccessReference: `${carrier}0123/140125/0915`,
+    segments
+  }
   return Buffer.from(writeInterchange({
     separators: IATA_SEPARATORS,
     syntax: ['IATA', '1'],

@@ -1,6 +1,6 @@
 /**
  * The load generator, run as a child process (`node dist/bench/load.js`) so that its CPU use is
- * not the gateway's: issue 11 asks for the load in a separate process, keep-alive connections
+ * not the gateway's: docs/benchmarks.md measures with the load in a separate process, keep-alive connections
  * from several carriers, with mutual TLS. The parent sends `{ type: 'run', id, specs }` over IPC;
  * the specs run concurrently (fairness: small transmissions beside 20 MB ones) and each answers
  * with a `LoadResult`.
@@ -103,12 +103,24 @@ function template (spec: BodySpec, id: Identity): { body: Buffer, offsets: numbe
 }
 
 function tlsOf (cert: string): { cert: Buffer, key: Buffer, ca: Buffer } {
-  return { cert: readFileSync(join(CERTS, `${cert}.crt`)), key: readFileSync(join(CERTS, `${cert}.key`)), ca: readFileSync(join(CERTS, 'ca.crt')) }
+  return {
+    cert: readFileSync(join(CERTS, `${cert}.crt`)),
+    key: readFileSync(join(CERTS, `${cert}.key`)),
+    ca: readFileSync(join(CERTS, 'ca.crt'))
+  }
 }
 
 interface Outcome { status: number, resumed: boolean, error: string | null }
 
-function send (port: number, agent: Agent, tls: ReturnType<typeof tlsOf>, body: Buffer | null, path: string, close: boolean, open: Set<ClientRequest>): Promise<Outcome> {
+function send (
+  port: number,
+  agent: Agent,
+  tls: ReturnType<typeof tlsOf>,
+  body: Buffer | null,
+  path: string,
+  close: boolean,
+  open: Set<ClientRequest>
+): Promise<Outcome> {
   return new Promise(resolve => {
     let resumed = false
     let answer: IncomingMessage | null = null
@@ -183,7 +195,10 @@ export async function runLoad (spec: LoadSpec): Promise<LoadResult> {
     for (const req of open) req.destroy()
     for (const c of clients) c.agent.destroy()
   }
-  const abandonAfter = (at: number): Promise<void> => new Promise(resolve => { setTimeout(resolve, Math.max(0, at - performance.now())).unref() })
+  const abandonAfter = (at: number): Promise<void> =>
+    new Promise(resolve => {
+      setTimeout(resolve, Math.max(0, at - performance.now())).unref()
+    })
 
   const one = async (intended: number): Promise<void> => {
     const c = clients[seq % clients.length]
@@ -255,7 +270,13 @@ export async function runLoad (spec: LoadSpec): Promise<LoadResult> {
     statuses,
     seconds,
     rps: (spec.requests !== undefined ? ok : completed) / seconds,
-    latencyMs: { p50: percentile(latencies, 50), p90: percentile(latencies, 90), p99: percentile(latencies, 99), max: percentile(latencies, 100), mean },
+    latencyMs: {
+      p50: percentile(latencies, 50),
+      p90: percentile(latencies, 90),
+      p99: percentile(latencies, 99),
+      max: percentile(latencies, 100),
+      mean
+    },
     resumed,
     errors,
     bytes

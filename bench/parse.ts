@@ -162,7 +162,8 @@ export function measure (contender: Contender, bytes: Buffer, opts: ThroughputOp
   switch (contender) {
     case 'bare': return { rates: mbps(() => bareScan(bytes, sep.segment.charCodeAt(0)), bytes.length), note: null }
     case 'tokenize': return { rates: mbps(() => tokenize(bytes, sep, { maxSegments: 2_000_000 }).length, bytes.length), note: null }
-    case 'parseInterchange': return { rates: mbps(() => parseInterchange(bytes, { maxSegments: 2_000_000 }).segmentCount, bytes.length), note: null }
+    case 'parseInterchange':
+      return { rates: mbps(() => parseInterchange(bytes, { maxSegments: 2_000_000 }).segmentCount, bytes.length), note: null }
     case 'full': return { rates: mbps(() => fullParse(bytes, receivedAt), bytes.length), note: null }
     case 'peer': {
       const input = peerInput(bytes, sep)
@@ -178,7 +179,10 @@ export function measure (contender: Contender, bytes: Buffer, opts: ThroughputOp
  * tokenizer ran at 10 to 80 MB/s depending on what ran before it. The input goes through a file.
  */
 export function measureIsolated (contender: Contender, file: string, opts: ThroughputOptions): { rates: number[], note: string | null } {
-  const out = execFileSync(process.execPath, [...process.execArgv, sibling('parse-child'), file, contender, JSON.stringify(opts)], { encoding: 'utf8', maxBuffer: 1 << 20 })
+  const out = execFileSync(process.execPath, [...process.execArgv, sibling('parse-child'), file, contender, JSON.stringify(opts)], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 20
+  })
   return JSON.parse(out) as { rates: number[], note: string | null }
 }
 

@@ -1,6 +1,6 @@
 /**
  * Child processes of the benchmark: the gateway, the bare HTTPS ceiling and the load generator,
- * each its own process so that each one's CPU and memory are its own (issue 11). The children are
+ * each its own process so that each one's CPU and memory are its own (docs/benchmarks.md "How it measures"). The children are
  * the sibling modules (`.js` when built, `.ts` under the tests with the same loader flags).
  */
 import { execFileSync, fork, type ChildProcess } from 'node:child_process'

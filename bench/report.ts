@@ -34,16 +34,34 @@ export function e2eRows (r: E2eResult, opts: { rate: number, bodyKb: number, big
     { section: s2, name: 'ratio gateway / min(ceilings)', figure: vsCeiling, target: check('≥ 0.5', vsCeiling?.median, 0.5) },
     { section: s2, name: 'gateway CPU at saturation', figure: r.cpu.saturationCores },
     { section: s2, name: 'gateway CPU per transmission', figure: r.cpu.msPerTransmission },
-    { section: s2, name: `gateway at ${opts.rate}/s offered: achieved`, figure: r.fixedRate?.achieved ?? null, target: check(`≈ ${opts.rate}/s`, r.fixedRate?.achieved.median, opts.rate * 0.98), ...failedNote(r.fixedRate === null ? null : { total: r.fixedRate.offered, failed: r.fixedRate.failed, statuses: r.fixedRate.statuses }) },
+    {
+      section: s2,
+      name: `gateway at ${opts.rate}/s offered: achieved`,
+      figure: r.fixedRate?.achieved ?? null,
+      target: check(`≈ ${opts.rate}/s`, r.fixedRate?.achieved.median, opts.rate * 0.98),
+      ...failedNote(
+        r.fixedRate === null ? null : { total: r.fixedRate.offered, failed: r.fixedRate.failed, statuses: r.fixedRate.statuses }
+      )
+    },
     { section: s2, name: `gateway at ${opts.rate}/s offered: p50 latency`, figure: r.fixedRate?.p50 ?? null },
-    { section: s2, name: `gateway at ${opts.rate}/s offered: p99 latency`, figure: r.fixedRate?.p99 ?? null, target: check('≤ 50 ms', r.fixedRate?.p99.median, 50, true) }
+    {
+      section: s2,
+      name: `gateway at ${opts.rate}/s offered: p99 latency`,
+      figure: r.fixedRate?.p99 ?? null,
+      target: check('≤ 50 ms', r.fixedRate?.p99.median, 50, true)
+    }
   ]
   const s3 = 'new connections (one request each)'
   const h = r.handshakes
   const share = h.resumedShare === null ? undefined : `${(h.resumedShare * 100).toFixed(0)}% resumed`
   rows.push(
     { section: s3, name: 'gateway: full mTLS handshakes', figure: h.gatewayFull, target: check('≥ 150/s', h.gatewayFull?.median, 150) },
-    { section: s3, name: 'gateway: with TLS session resumption', figure: h.gatewayResumed, ...(share !== undefined ? { note: share } : {}) },
+    {
+      section: s3,
+      name: 'gateway: with TLS session resumption',
+      figure: h.gatewayResumed,
+      ...(share !== undefined ? { note: share } : {})
+    },
     { section: s3, name: 'ceiling: bare Fastify full handshakes', figure: h.bareFull },
     { section: s3, name: 'ceiling: bare Fastify with resumption', figure: h.bareResumed }
   )
@@ -52,7 +70,12 @@ export function e2eRows (r: E2eResult, opts: { rate: number, bodyKb: number, big
   const fr = f === null ? null : ratio(f.beside, f.alone)
   rows.push(
     { section: s4, name: 'small transmissions alone: p99', figure: f?.alone ?? null },
-    { section: s4, name: `beside ${opts.bigMb} MB interchanges (2 in flight): p99 of the accepted`, figure: f?.beside ?? null, ...failedNote(f?.besideOutcomes) },
+    {
+      section: s4,
+      name: `beside ${opts.bigMb} MB interchanges (2 in flight): p99 of the accepted`,
+      figure: f?.beside ?? null,
+      ...failedNote(f?.besideOutcomes)
+    },
     { section: s4, name: 'ratio beside / alone', figure: fr, target: check('≤ 2', fr?.median, 2, true) },
     { section: s4, name: `${opts.bigMb} MB interchanges accepted`, figure: f?.bigPerSecond ?? null, ...failedNote(f?.bigOutcomes) }
   )

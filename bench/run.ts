@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: every benchmark of issue 11 in one run on this machine, printed as a table and
+ * `npm run bench`: every benchmark of docs/benchmarks.md in one run on this machine, printed as a table and
  * written to bench/results/latest.json. Options: `--only parse,e2e,channels` (default all),
  * `--quick` (short runs, for trying things out; the figures are then noisier), `--out FILE`,
  * `--markdown [--from FILE]` (print a saved run, latest.json by default, as a Markdown table).
@@ -16,7 +16,15 @@ import { formatTable, markdownTable, type Row } from './stats.js'
 import { RESULTS } from './paths.js'
 
 async function main (): Promise<void> {
-  const { values } = parseArgs({ options: { only: { type: 'string' }, quick: { type: 'boolean' }, out: { type: 'string' }, markdown: { type: 'boolean' }, from: { type: 'string' } } })
+  const { values } = parseArgs({
+    options: {
+      only: { type: 'string' },
+      quick: { type: 'boolean' },
+      out: { type: 'string' },
+      markdown: { type: 'boolean' },
+      from: { type: 'string' }
+    }
+  })
   if (values.markdown === true) {
     // Print a finished run's table as Markdown (for the README "Benchmarks" section) instead of running.
     const saved = JSON.parse(readFileSync(values.from ?? join(RESULTS, 'latest.json'), 'utf8')) as { rows: Row[] }
@@ -44,18 +52,29 @@ async function main (): Promise<void> {
   }
   await section('parse', async () => {
     log('parse: bare scan, tokenizer, parseInterchange, full parse+validate, peer')
-    const parse = benchParse(quick ? { runs: 3, runMs: 200, warmupMs: 100, isolate: true } : { runs: 5, runMs: 400, warmupMs: 300, isolate: true })
+    const parse = benchParse(
+      quick ? { runs: 3, runMs: 200, warmupMs: 100, isolate: true } : { runs: 5, runMs: 400, warmupMs: 300, isolate: true }
+    )
     rows.push(...parse.rows)
     data.parse = parse.results
   })
   const e2eOpts: E2eOptions = quick ? { runs: 2, durationMs: 3000, warmupMs: 1000, handshakeMs: 1500 } : {}
   await section('e2e', async () => {
     const e2e = await benchEndToEnd({ ...e2eOpts, log })
-    rows.push(...e2eRows(e2e, { rate: e2eOpts.rate ?? 500, bodyKb: (e2eOpts.bodyBytes ?? 30000) / 1000, bigMb: (e2eOpts.bigBytes ?? 20e6) / 1e6 }))
+    rows.push(
+      ...e2eRows(e2e, { rate: e2eOpts.rate ?? 500, bodyKb: (e2eOpts.bodyBytes ?? 30000) / 1000, bigMb: (e2eOpts.bigBytes ?? 20e6) / 1e6 })
+    )
     notes.push(...e2e.notes)
     for (const [k, v] of Object.entries(e2e.failures)) notes.push(`${k}: ${v} request(s) failed (see data.e2e.raw in the JSON)`)
-    const spooled = Object.entries(e2e.gatewayCounters).filter(([k]) => k.includes('forwarded_total') && k.includes('via="spool"')).reduce((n, [, v]) => n + v, 0)
-    if (spooled > 0) notes.push(`the gateway spooled ${spooled} transmission(s) instead of publishing them at once (broker confirm timeout, alarm or restart during the run)`)
+    const spooled = Object.entries(e2e.gatewayCounters)
+      .filter(([k]) => k.includes('forwarded_total') && k.includes('via="spool"'))
+      .reduce((n, [, v]) => n + v, 0)
+    if (spooled > 0) {
+      notes.push(
+        `the gateway spooled ${spooled} transmission(s) instead of publishing them at once ` +
+          '(broker confirm timeout, alarm or restart during the run)'
+      )
+    }
     data.e2e = e2e
   })
   await section('channels', async () => {
@@ -76,7 +95,14 @@ async function main (): Promise<void> {
     startedAt: started.toISOString(),
     seconds: Math.round((Date.now() - started.getTime()) / 1000),
     quick,
-    machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? null, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, loadAverageBefore: load0, loadAverageAfter: loadavg() },
+    machine: {
+      cpus: cpus().length,
+      cpu: cpus()[0]?.model ?? null,
+      memoryGb: Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+      loadAverageBefore: load0,
+      loadAverageAfter: loadavg()
+    },
     rows,
     notes,
     data

@@ -1,5 +1,5 @@
 /**
- * SFTP channel throughput (issue 5: files per second for 30 KB files, target ≥ 200 from one
+ * SFTP channel throughput (docs/benchmarks.md: files per second for 30 KB files, target ≥ 200 from one
  * carrier server): a real OpenSSH sftp-only server on loopback (test/helpers/sshd.ts, which needs
  * root and /usr/sbin/sshd), one gateway in this process with the directory target and the SQLite
  * ledger, one carrier agreement polling every 0.05 s. All files are put in the inbox at once, and
@@ -112,12 +112,26 @@ export async function benchSftp (opts: SftpBenchOptions): Promise<SftpBenchResul
     const p0 = performance.now()
     await Promise.all(Array.from({ length: maxInFlight }, async () => {
       while (next < direct.length) {
-        const r = await gateway.pipeline.process({ channel: 'sftp', bytes: direct[next++], candidates: [agreement], receivedAt: new Date() })
+        const r = await gateway.pipeline.process({
+          channel: 'sftp',
+          bytes: direct[next++],
+          candidates: [agreement],
+          receivedAt: new Date()
+        })
         if (r.outcome !== 'accepted' && r.outcome !== 'accepted_with_warnings') throw new Error(`pipeline-only run: ${r.outcome}`)
       }
     }))
     const pipelineOnlyFilesPerSecond = Math.round(opts.files / ((performance.now() - p0) / 1000))
-    return { filesPerSecond: Math.round(opts.files / seconds), files: opts.files, sizeBytes: template.length, seconds: Math.round(seconds * 1000) / 1000, maxInFlight, pollSeconds: POLL_SECONDS, cpuMsPerFile: Math.round((cpu.user + cpu.system) / 1000 / opts.files * 10) / 10, pipelineOnlyFilesPerSecond }
+    return {
+      filesPerSecond: Math.round(opts.files / seconds),
+      files: opts.files,
+      sizeBytes: template.length,
+      seconds: Math.round(seconds * 1000) / 1000,
+      maxInFlight,
+      pollSeconds: POLL_SECONDS,
+      cpuMsPerFile: Math.round(((cpu.user + cpu.system) / 1000 / opts.files) * 10) / 10,
+      pipelineOnlyFilesPerSecond
+    }
   } finally {
     for (const fn of teardowns) await Promise.resolve(fn()).catch(() => {})
     rmSync(dir, { recursive: true, force: true })

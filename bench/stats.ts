@@ -141,17 +141,30 @@ export function formatTable (rows: readonly Row[]): string {
     r.target === undefined ? '' : r.target.met === null ? 'n/a' : r.target.met ? 'yes' : 'NO'
   ])
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map(l => l[i].length)))
-  const pad = (cells: string[]): string => cells.map((c, i) => (i >= 2 && i <= 4 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd()
+  const pad = (cells: string[]): string =>
+    cells.map((c, i) => (i >= 2 && i <= 4 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd()
   return [pad(header), widths.map(w => '-'.repeat(w)).join('  '), ...lines.map(pad)].join('\n')
 }
 
 /** The same rows as a Markdown table (the README "Benchmarks" table is written from a run's latest.json). */
 export function markdownTable (rows: readonly Row[]): string {
-  const out = ['| section | measurement | median | min | max | unit | target | met |', '| --- | --- | ---: | ---: | ---: | --- | --- | --- |']
+  const out = [
+    '| section | measurement | median | min | max | unit | target | met |',
+    '| --- | --- | ---: | ---: | ---: | --- | --- | --- |'
+  ]
   for (const r of rows) {
     const f = r.figure
     const met = r.target === undefined ? '' : r.target.met === null ? 'n/a' : r.target.met ? 'yes' : '**no**'
-    const cells = [r.section, r.name + (r.note !== undefined ? ` (${r.note})` : ''), f === null ? 'n/a' : fmt(f.median), f === null ? '' : fmt(f.min), f === null ? '' : fmt(f.max), f?.unit ?? '', r.target?.text ?? '', met]
+    const cells = [
+      r.section,
+      r.name + (r.note !== undefined ? ` (${r.note})` : ''),
+      f === null ? 'n/a' : fmt(f.median),
+      f === null ? '' : fmt(f.min),
+      f === null ? '' : fmt(f.max),
+      f?.unit ?? '',
+      r.target?.text ?? '',
+      met
+    ]
     out.push(`| ${cells.map(c => c.replace(/\|/g, '\\|')).join(' | ')} |`)
   }
   return out.join('\n')

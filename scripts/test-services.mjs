@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Brings up the real services the test suite talks to, before `npm test` runs the tests
-// (style.md: real services, no mocks). Plain Node, no dependencies: it runs right after
+// (docs/testing.md "Services": real services, no mocks). Plain Node, no dependencies: it runs right after
 // `npm ci` on a fresh CI machine, where nothing but Node and the Debian archive is there.
 //
 // For each service: reachable -> nothing to do; installed but down -> start it; not installed
@@ -184,7 +184,13 @@ async function amqpHandshake ({ host, port, user, password, path }, timeoutMs = 
     socket.write(Buffer.from('AMQP\x00\x00\x09\x01', 'latin1'))
     const start = await nextMethod()
     if (start.classId !== 10 || start.methodId !== 10) throw new Error('not an AMQP 0-9-1 broker (no Connection.Start)')
-    socket.write(amqpMethodFrame(10, 11, Buffer.concat([CLIENT_PROPERTIES, shortstr('PLAIN'), longstr(`\0${user || 'guest'}\0${password || 'guest'}`), shortstr('en_US')])))
+    socket.write(
+      amqpMethodFrame(
+        10,
+        11,
+        Buffer.concat([CLIENT_PROPERTIES, shortstr('PLAIN'), longstr(`\0${user || 'guest'}\0${password || 'guest'}`), shortstr('en_US')])
+      )
+    )
     const tune = await nextMethod()
     if (tune.methodId === 50) throw new Error(`broker refused the login: ${closeReason(tune)}`)
     if (tune.methodId !== 30) throw new Error(`unexpected AMQP method 10.${tune.methodId} after Start-Ok`)

@@ -45,11 +45,32 @@ function pnrgov (reference: string, version = '13:1', fn = '22', group: string |
 }
 
 function finding (over: Partial<Finding>): Finding {
-  return { id: 'GW_ERR_EDIFACT_UNT_COUNT', code: 29, level: 'message', message: null, group: null, segment: null, tag: null, element: null, component: null, text: 'x', family: null, ...over }
+  return {
+    id: 'GW_ERR_EDIFACT_UNT_COUNT',
+    code: 29,
+    level: 'message',
+    message: null,
+    group: null,
+    segment: null,
+    tag: null,
+    element: null,
+    component: null,
+    text: 'x',
+    family: null,
+    ...over
+  }
 }
 
 function subject (over: Partial<AckSubject> = {}): AckSubject {
-  return { unb: unb(), groups: [], messages: [pnrgov('1')], errors: [], messageOutcomes: { 1: 'accepted' }, interchangeRejected: false, ...over }
+  return {
+    unb: unb(),
+    groups: [],
+    messages: [pnrgov('1')],
+    errors: [],
+    messageOutcomes: { 1: 'accepted' },
+    interchangeRejected: false,
+    ...over
+  }
 }
 
 const opts: AckresOptions = { senderId: 'GOVPNR', reference: 'ACK0000217', now: new Date('2025-01-14T06:31:00Z') }
@@ -59,7 +80,13 @@ function segments (text: string): string[] {
   const out: string[] = []
   let cur = ''
   for (let i = 0; i < text.length; i++) {
-    if (text[i] === '?') { cur += text[i] + (text[i + 1] ?? ''); i++ } else if (text[i] === '\'') { out.push(cur); cur = '' } else cur += text[i]
+    if (text[i] === '?') {
+      cur += text[i] + (text[i + 1] ?? '')
+      i++
+    } else if (text[i] === '\'') {
+      out.push(cur)
+      cur = ''
+    } else cur += text[i]
   }
   return out
 }
@@ -112,7 +139,10 @@ t.test('rejected by the caller without findings: ERC 18 (unspecified)', async t 
 
 t.test('a group-level error rejects the messages of its group', async t => {
   const s = subject({
-    groups: [{ type: 'PNRGOV', reference: 'G1', version: '13:1', segmentIndex: 2 }, { type: 'PNRGOV', reference: 'G2', version: '13:1', segmentIndex: 9 }],
+    groups: [
+      { type: 'PNRGOV', reference: 'G1', version: '13:1', segmentIndex: 2 },
+      { type: 'PNRGOV', reference: 'G2', version: '13:1', segmentIndex: 9 }
+    ],
     messages: [pnrgov('1', '13:1', '22', 'G1'), pnrgov('2', '13:1', '22', 'G2')],
     errors: [finding({ id: 'GW_ERR_EDIFACT_UNE_COUNT', code: 29, level: 'group', group: 'G2', tag: 'UNE' })],
     messageOutcomes: { 1: 'accepted', 2: 'accepted' }

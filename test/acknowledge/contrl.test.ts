@@ -85,7 +85,13 @@ function segments (text: string): string[] {
   const out: string[] = []
   let cur = ''
   for (let i = 0; i < text.length; i++) {
-    if (text[i] === '?') { cur += text[i] + (text[i + 1] ?? ''); i++ } else if (text[i] === '\'') { out.push(cur); cur = '' } else cur += text[i]
+    if (text[i] === '?') {
+      cur += text[i] + (text[i + 1] ?? '')
+      i++
+    } else if (text[i] === '\'') {
+      out.push(cur)
+      cur = ''
+    } else cur += text[i]
   }
   if (cur !== '') out.push(cur)
   return out
@@ -114,7 +120,10 @@ t.test('version, sender without qualifier, newline', async t => {
 })
 
 t.test('messageLevel: a UCM 7 for every message', async t => {
-  const ack = buildContrl(subject({ messages: [msg('PAX001'), msg('PAX002')], messageOutcomes: { PAX001: 'accepted', PAX002: 'accepted_with_warnings' } }), { ...opts, messageLevel: true })
+  const ack = buildContrl(
+    subject({ messages: [msg('PAX001'), msg('PAX002')], messageOutcomes: { PAX001: 'accepted', PAX002: 'accepted_with_warnings' } }),
+    { ...opts, messageLevel: true }
+  )
   t.same(body(ack.text), [
     'UCI+00000000000217+ZZAIRAPI:ZZ+GOVPIU:ZZ+7',
     'UCM+PAX001+PAXLST:D:05B:UN:IATA+7',
@@ -148,7 +157,7 @@ t.test('partial interchange with messageLevel: good messages are rejected with i
   ])
 })
 
-t.test('wrong UNT count + missing CNT, partial message: the domain.md §4.4 example exactly', async t => {
+t.test('wrong UNT count + missing CNT, partial message: UCI 7, UCM 4/29 and UCS 26/13 exactly (ISO 9735-4)', async t => {
   const ack = buildContrl(subject({
     errors: [untCount('PAX001'), cntMissing('PAX001')],
     messageOutcomes: { PAX001: 'rejected' }
@@ -181,7 +190,16 @@ t.test('partial message with messageLevel: UCM 7 for good, UCM 4 for bad', async
 t.test('segment and element details: UCS per position, UCD per element, sorted', async t => {
   const ack = buildContrl(subject({
     errors: [
-      finding({ id: 'GW_ERR_MESSAGE_CODE_INVALID', code: 12, level: 'element', message: 'PAX001', segment: 9, tag: 'ATT', element: 3, component: 1 }),
+      finding({
+        id: 'GW_ERR_MESSAGE_CODE_INVALID',
+        code: 12,
+        level: 'element',
+        message: 'PAX001',
+        segment: 9,
+        tag: 'ATT',
+        element: 3,
+        component: 1
+      }),
       finding({ id: 'GW_ERR_EDIFACT_TOO_MANY_CONSTITUENTS', code: 16, level: 'segment', message: 'PAX001', segment: 5, tag: 'CNT' }),
       finding({ id: 'GW_ERR_EDIFACT_MISSING', code: 13, level: 'element', message: 'PAX001', segment: 9, tag: 'ATT', element: 2 }),
       finding({ id: 'GW_ERR_MESSAGE_SEGMENT_REPEATS', code: 35, level: 'segment', message: 'PAX001', segment: 5, tag: 'CNT' })
@@ -208,7 +226,10 @@ t.test('interchange-level errors: UCI 4 + code + service tag', async t => {
   const cases: Array<[Finding, string]> = [
     [finding({ id: 'GW_ERR_EDIFACT_UNZ_COUNT', code: 29, level: 'interchange', segment: 40, tag: 'UNZ', element: 1 }), '+4+29+UNZ'],
     [finding({ id: 'GW_ERR_EDIFACT_UNZ_REFERENCE', code: 28, level: 'interchange', tag: 'UNZ', element: 2 }), '+4+28+UNZ'],
-    [finding({ id: 'GW_ERR_EDIFACT_SENDER_UNKNOWN', code: 23, level: 'interchange', segment: 1, tag: 'UNB', element: 2, component: 1 }), '+4+23+UNB+2:1'],
+    [
+      finding({ id: 'GW_ERR_EDIFACT_SENDER_UNKNOWN', code: 23, level: 'interchange', segment: 1, tag: 'UNB', element: 2, component: 1 }),
+      '+4+23+UNB+2:1'
+    ],
     [finding({ id: 'GW_ERR_EDIFACT_RECIPIENT_UNKNOWN', code: 7, level: 'interchange', tag: 'UNB', element: 3 }), '+4+7+UNB+3'],
     [finding({ id: 'GW_ERR_EDIFACT_TOO_OLD', code: 24, level: 'interchange', tag: 'UNB', element: 4 }), '+4+24+UNB+4'],
     [finding({ id: 'GW_ERR_EDIFACT_TEST_NOT_ACCEPTED', code: 25, level: 'interchange', tag: 'UNB', element: 11 }), '+4+25+UNB+11'],
@@ -242,7 +263,14 @@ t.test('warnings are not reported in CONTRL', async t => {
 
 t.test('UNH errors go in the UCM with S011 (Nordea sample shape); ids are release-escaped', async t => {
   const ack = buildContrl(subject({
-    unb: unb({ sender: '333666999', senderQualifier: null, senderComposite: ['333666999'], recipient: 'NORDEASPECIAL+TEST', recipientComposite: ['NORDEASPECIAL+TEST', 'ZZ'], reference: '131' }),
+    unb: unb({
+      sender: '333666999',
+      senderQualifier: null,
+      senderComposite: ['333666999'],
+      recipient: 'NORDEASPECIAL+TEST',
+      recipientComposite: ['NORDEASPECIAL+TEST', 'ZZ'],
+      reference: '131'
+    }),
     messages: [msg('1', null, 'PAYMUL:D:96A:UN')],
     errors: [
       finding({ id: 'GW_ERR_EDIFACT_MISSING', code: 13, level: 'element', message: '1', segment: 1, tag: 'UNH', element: 2, component: 4 }),
@@ -335,7 +363,18 @@ t.test('never includes data values: only what the envelope and findings identify
   m.segments = [{ tag: 'NAD', elements: [['FL'], ['SMITH', 'JOHN']], index: 5, offset: 100 }]
   const ack = buildContrl(subject({
     messages: [m],
-    errors: [finding({ id: 'GW_ERR_MESSAGE_CODE_INVALID', code: 12, level: 'element', message: 'PAX001', segment: 5, tag: 'NAD', element: 1, text: 'invalid SMITH' })],
+    errors: [
+      finding({
+        id: 'GW_ERR_MESSAGE_CODE_INVALID',
+        code: 12,
+        level: 'element',
+        message: 'PAX001',
+        segment: 5,
+        tag: 'NAD',
+        element: 1,
+        text: 'invalid SMITH'
+      })
+    ],
     messageOutcomes: { PAX001: 'rejected' }
   }), opts)
   t.notMatch(ack.text, /SMITH|JOHN|NAD/)

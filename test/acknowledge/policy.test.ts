@@ -15,7 +15,10 @@ t.test('ack kind per message type', async t => {
   const a = both('always')
   t.equal(decideAck(a, facts('PAXLST', 'accepted')), 'contrl')
   t.equal(decideAck(a, facts('PNRGOV', 'accepted')), 'ackres')
-  t.equal(decideAck({ messages: { PNRGOV: { versions: ['13.1'], ack: 'contrl' } }, ackWhen: 'always' }, facts('PNRGOV', 'rejected')), 'contrl')
+  t.equal(
+    decideAck({ messages: { PNRGOV: { versions: ['13.1'], ack: 'contrl' } }, ackWhen: 'always' }, facts('PNRGOV', 'rejected')),
+    'contrl'
+  )
   t.equal(decideAck({ messages: { PAXLST: { versions: ['D05B'], ack: 'json' } }, ackWhen: 'always' }, facts('PAXLST', 'accepted')), 'json')
   t.equal(decideAck({ messages: { PAXLST: { versions: ['D05B'], ack: 'none' } }, ackWhen: 'always' }, facts('PAXLST', 'rejected')), null)
 })
@@ -24,9 +27,27 @@ t.test('ackWhen matrix', async t => {
   const outcomes: Outcome[] = ['accepted', 'accepted_with_warnings', 'duplicate', 'rejected', 'retry']
   const expected: Record<A['ackWhen'], Record<Outcome, [boolean, boolean]>> = {
     // [without 0031, with 0031 = 1]
-    always: { accepted: [true, true], accepted_with_warnings: [true, true], duplicate: [true, true], rejected: [true, true], retry: [false, false] },
-    'on-error': { accepted: [false, false], accepted_with_warnings: [true, true], duplicate: [false, false], rejected: [true, true], retry: [false, false] },
-    'on-request': { accepted: [false, true], accepted_with_warnings: [false, true], duplicate: [false, true], rejected: [false, true], retry: [false, false] }
+    always: {
+      accepted: [true, true],
+      accepted_with_warnings: [true, true],
+      duplicate: [true, true],
+      rejected: [true, true],
+      retry: [false, false]
+    },
+    'on-error': {
+      accepted: [false, false],
+      accepted_with_warnings: [true, true],
+      duplicate: [false, false],
+      rejected: [true, true],
+      retry: [false, false]
+    },
+    'on-request': {
+      accepted: [false, true],
+      accepted_with_warnings: [false, true],
+      duplicate: [false, true],
+      rejected: [false, true],
+      retry: [false, false]
+    }
   }
   for (const when of ['always', 'on-error', 'on-request'] as const) {
     for (const outcome of outcomes) {
@@ -52,7 +73,10 @@ t.test('Accept: application/json turns a due ack into JSON, never makes one due'
   t.equal(decideAck(both('always'), facts('PNRGOV', 'rejected'), true), 'json')
   t.equal(decideAck(both('on-error'), facts('PAXLST', 'accepted'), true), null)
   t.equal(decideAck(both('on-request'), facts('PAXLST', 'rejected'), true), null)
-  t.equal(decideAck({ messages: { PAXLST: { versions: ['D05B'], ack: 'none' } }, ackWhen: 'always' }, facts('PAXLST', 'accepted'), true), null)
+  t.equal(
+    decideAck({ messages: { PAXLST: { versions: ['D05B'], ack: 'none' } }, ackWhen: 'always' }, facts('PAXLST', 'accepted'), true),
+    null
+  )
   t.equal(decideAck(both('always'), facts('PAXLST', 'accepted'), false), 'contrl')
 })
 
@@ -60,8 +84,18 @@ t.test('unreadable or unagreed message type: contrl, then ackres, then json from
   t.equal(decideAck(both('always'), facts(null, 'rejected')), 'contrl')
   t.equal(decideAck(both('always'), facts('PAYMUL', 'rejected')), 'contrl')
   t.equal(decideAck({ messages: { PNRGOV: { versions: ['13.1'], ack: 'ackres' } }, ackWhen: 'always' }, facts(null, 'rejected')), 'ackres')
-  t.equal(decideAck({ messages: { PNRGOV: { versions: ['13.1'], ack: 'ackres' } }, ackWhen: 'always' }, facts('PAXLST', 'rejected')), 'ackres', 'PAXLST sent under a PNRGOV-only agreement')
-  t.equal(decideAck({ messages: { PAXLST: { versions: ['D05B'], ack: 'json' }, PNRGOV: { versions: ['13.1'], ack: 'none' } }, ackWhen: 'always' }, facts(null, 'rejected')), 'json')
+  t.equal(
+    decideAck({ messages: { PNRGOV: { versions: ['13.1'], ack: 'ackres' } }, ackWhen: 'always' }, facts('PAXLST', 'rejected')),
+    'ackres',
+    'PAXLST sent under a PNRGOV-only agreement'
+  )
+  t.equal(
+    decideAck(
+      { messages: { PAXLST: { versions: ['D05B'], ack: 'json' }, PNRGOV: { versions: ['13.1'], ack: 'none' } }, ackWhen: 'always' },
+      facts(null, 'rejected')
+    ),
+    'json'
+  )
   t.equal(decideAck({ messages: { PAXLST: { versions: ['D05B'], ack: 'none' } }, ackWhen: 'always' }, facts(null, 'rejected')), null)
   t.equal(decideAck(both('on-error'), facts(null, 'accepted')), null, 'ackWhen still applies')
   t.equal(decideAck(both('always'), facts(null, 'rejected'), true), 'json')

@@ -10,13 +10,25 @@ import { buildAckres, buildContrl, type AckSubject } from '../../src/acknowledge
 import type { Interchange } from '../../src/edifact/types.js'
 import { fixture, fixtureNames } from '../fixtures/index.js'
 
+/** Segments closed by the segment terminator ' (ISO 9735 UNA default). */
+const ediText = (...segments: string[]): string => segments.map(s => `${s}'`).join('')
+
 const now = new Date('2025-01-14T06:31:00Z')
 
 function subjectOf (ic: Interchange, interchangeRejected = false): AckSubject {
   if (ic.unb === null) throw new Error('no UNB')
   const outcomes: Record<string, CheckOutcome> = {}
   for (const m of ic.messages) outcomes[m.reference] = ic.errors.some(f => f.message === m.reference) ? 'rejected' : 'accepted'
-  return { unb: ic.unb, separators: ic.separators, groups: ic.groups, messages: ic.messages, errors: ic.errors, warnings: ic.warnings, messageOutcomes: outcomes, interchangeRejected }
+  return {
+    unb: ic.unb,
+    separators: ic.separators,
+    groups: ic.groups,
+    messages: ic.messages,
+    errors: ic.errors,
+    warnings: ic.warnings,
+    messageOutcomes: outcomes,
+    interchangeRejected
+  }
 }
 
 function readBack (text: string): Interchange {
@@ -30,9 +42,13 @@ const paxlst = (ids: { sender: string, recipient: string, ref: string }, body: s
 const GOOD = paxlst({ sender: 'ZZAIRAPI:ZZ', recipient: 'GOVPIU:ZZ', ref: '00000000000217' },
   'UNH+PAX001+PAXLST:D:05B:UN:IATA+ZZ123/250114/0915+01:F\'BGM+745\'NAD+MS+++ZZ\'UNT+4+PAX001\'')
 const BAD_COUNT = GOOD.replace('UNT+4+PAX001', 'UNT+9+PAX001')
-const GROUPED = 'UNA:+.? \'UNB+UNOA:4+ZZAIRAPI:ZZ+GOVPIU:ZZ+250114:0630+17\'' +
-  'UNG+PAXLST+ZZ AIRLINES+GOVPIU+250114:0630+1+UN+D:05B\'UNH+1+PAXLST:D:05B:UN:IATA\'BGM+745\'UNT+3+1\'UNH+2+PAXLST:D:05B:UN:IATA\'BGM+745\'UNT+3+2\'UNE+2+1\'' +
-  'UNG+PAXLST+ZZ AIRLINES+GOVPIU+250114:0630+2+UN+D:05B\'UNH+3+PAXLST:D:05B:UN:IATA\'BGM+745\'UNT+9+3\'UNE+1+2\'UNZ+2+17\''
+const GROUPED = ediText(
+  'UNA:+.? ', 'UNB+UNOA:4+ZZAIRAPI:ZZ+GOVPIU:ZZ+250114:0630+17',
+  'UNG+PAXLST+ZZ AIRLINES+GOVPIU+250114:0630+1+UN+D:05B', 'UNH+1+PAXLST:D:05B:UN:IATA', 'BGM+745', 'UNT+3+1',
+  'UNH+2+PAXLST:D:05B:UN:IATA', 'BGM+745', 'UNT+3+2', 'UNE+2+1',
+  'UNG+PAXLST+ZZ AIRLINES+GOVPIU+250114:0630+2+UN+D:05B', 'UNH+3+PAXLST:D:05B:UN:IATA', 'BGM+745', 'UNT+9+3', 'UNE+1+2',
+  'UNZ+2+17'
+)
 
 function checkContrl (t: Test, source: Interchange, text: string, label: string): void {
   const back = readBack(text)
@@ -42,7 +58,11 @@ function checkContrl (t: Test, source: Interchange, text: string, label: string)
   t.equal(back.messages[0]?.type, 'CONTRL')
   t.same(back.unb?.recipientComposite, source.unb?.senderComposite, `${label}: addressed to the subject sender`)
   const uci = back.messages[0]?.segments.find(s => s.tag === 'UCI')
-  t.same(uci?.elements.slice(0, 3), [[source.unb?.reference], source.unb?.senderComposite, source.unb?.recipientComposite], `${label}: UCI echoes the subject UNB`)
+  t.same(
+    uci?.elements.slice(0, 3),
+    [[source.unb?.reference], source.unb?.senderComposite, source.unb?.recipientComposite],
+    `${label}: UCI echoes the subject UNB`
+  )
 }
 
 t.test('generated CONTRL reads back clean', async t => {
@@ -52,7 +72,15 @@ t.test('generated CONTRL reads back clean', async t => {
     for (const partial of ['interchange', 'message'] as const) {
       for (const messageLevel of [false, true]) {
         for (const newline of [false, true]) {
-          const ack = buildContrl(subjectOf(ic), { senderId: 'GOVPIU', senderQualifier: 'ZZ', reference: 'C1', now, partial, messageLevel, newline })
+          const ack = buildContrl(subjectOf(ic), {
+            senderId: 'GOVPIU',
+            senderQualifier: 'ZZ',
+            reference: 'C1',
+            now,
+            partial,
+            messageLevel,
+            newline
+          })
           checkContrl(t, ic, ack.text, `${label} ${partial} messageLevel=${messageLevel} newline=${newline}`)
         }
       }
@@ -102,7 +130,10 @@ t.test('property: arbitrary ids with service characters round-trip through CONTR
 })
 
 t.test('generated ACKRES reads back clean', async t => {
-  const raw = 'UNA:+.?*\'UNB+IATA:1+UA+GOVPNR+180928:1120+491873609401\'UNH+1+PNRGOV:13:1:IA+123456789\'MSG+:22\'ORG+UA:DJE+55107\'EQN+1\'UNT+5+1\'UNZ+1+491873609401\''
+  const raw = ediText(
+    'UNA:+.?*', 'UNB+IATA:1+UA+GOVPNR+180928:1120+491873609401', 'UNH+1+PNRGOV:13:1:IA+123456789', 'MSG+:22', 'ORG+UA:DJE+55107', 'EQN+1',
+    'UNT+5+1', 'UNZ+1+491873609401'
+  )
   const ic = parseInterchange(Buffer.from(raw))
   t.same(ic.errors, [])
   for (const rejected of [false, true]) {

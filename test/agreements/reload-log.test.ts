@@ -14,11 +14,23 @@ import { createLogger } from '../../src/logger.js'
 const FP = Array(32).fill('AB').join(':')
 const FP2 = Array(32).fill('CD').join(':')
 type Doc = Record<string, unknown>
-const agreement = (over: Doc = {}): Doc => ({ code: 'XA', name: 'Example Air', stage: 'testing', senderIds: ['XAAPI'], messages: { PAXLST: { versions: ['D05B'] } }, channels: { https: { certificates: [FP], allowFrom: ['192.0.2.0/24'] } }, ...over })
+const agreement = (over: Doc = {}): Doc => ({
+  code: 'XA',
+  name: 'Example Air',
+  stage: 'testing',
+  senderIds: ['XAAPI'],
+  messages: { PAXLST: { versions: ['D05B'] } },
+  channels: { https: { certificates: [FP], allowFrom: ['192.0.2.0/24'] } },
+  ...over
+})
 
 class Lines extends Writable {
   lines: string[] = []
-  override _write (chunk: Buffer, _enc: string, cb: () => void): void { this.lines.push(...chunk.toString('utf8').split('\n').filter(l => l !== '')); cb() }
+  override _write (chunk: Buffer, _enc: string, cb: () => void): void {
+    this.lines.push(...chunk.toString('utf8').split('\n').filter(l => l !== ''))
+    cb()
+  }
+
   records (): Array<Record<string, any>> { return this.lines.map(l => JSON.parse(l) as Record<string, any>) }
 }
 
@@ -46,8 +58,14 @@ t.test('a go-live, a new carrier and a removed one: one record saying so', async
   t.same(store.reload(), [])
   const records = logs.records()
   t.equal(records.length, 1, 'one record per reload')
-  t.match(records[0], { level: 30, msg: 'agreements reloaded', agreements: { count: 2, added: ['XB'], removed: ['XC'], changed: [{ code: 'XA', fields: ['channels', 'stage: testing → live'] }] } })
-  for (const secretish of [FP, FP2, '198.51.100.0', '192.0.2.0', 'XAAPI', 'XBAPI']) t.notOk(logs.lines[0].includes(secretish), `no ${secretish} in the log`)
+  t.match(records[0], {
+    level: 30,
+    msg: 'agreements reloaded',
+    agreements: { count: 2, added: ['XB'], removed: ['XC'], changed: [{ code: 'XA', fields: ['channels', 'stage: testing → live'] }] }
+  })
+  for (const secretish of [FP, FP2, '198.51.100.0', '192.0.2.0', 'XAAPI', 'XBAPI']) {
+    t.notOk(logs.lines[0].includes(secretish), `no ${secretish} in the log`)
+  }
 })
 
 t.test('a reload that changes nothing still logs one record; a failed one logs none here', async t => {
@@ -75,5 +93,9 @@ t.test('the gateway logs its reloads with the same record', async t => {
   store.watch(() => {})
   write('XA.yaml', agreement({ stage: 'live' }))
   for (let i = 0; i < 250 && logs.lines.length === 0; i++) await new Promise(resolve => setTimeout(resolve, 20))
-  t.match(logs.records()[0], { component: 'agreements', msg: 'agreements reloaded', agreements: { changed: [{ code: 'XA', fields: ['stage: testing → live'] }] } })
+  t.match(logs.records()[0], {
+    component: 'agreements',
+    msg: 'agreements reloaded',
+    agreements: { changed: [{ code: 'XA', fields: ['stage: testing → live'] }] }
+  })
 })

@@ -11,7 +11,15 @@ import { waitUntil } from '../helpers/wait.js'
 
 const FP = Array(32).fill('AB').join(':')
 type Doc = Record<string, unknown>
-const agreement = (over: Doc = {}): Doc => ({ code: 'XA', name: 'Example Air', stage: 'live', senderIds: ['XAAPI'], messages: { PAXLST: { versions: ['D05B'] } }, channels: { https: { certificates: [FP] } }, ...over })
+const agreement = (over: Doc = {}): Doc => ({
+  code: 'XA',
+  name: 'Example Air',
+  stage: 'live',
+  senderIds: ['XAAPI'],
+  messages: { PAXLST: { versions: ['D05B'] } },
+  channels: { https: { certificates: [FP] } },
+  ...over
+})
 
 function setup (t: Test): { dir: string, write: (name: string, doc: Doc | string) => void } {
   const dir = mkdtempSync(join(tmpdir(), 'cg-reload-'))
@@ -120,5 +128,8 @@ t.test('watch picks up a file change; a bad change is reported and the last good
 
   write('XB.yaml', agreement({ code: 'XB', senderIds: ['XBAPI'] }))
   write('XA.yaml', agreement())
-  t.ok(await until(() => store.current().byCode('XB') !== undefined && store.current().byCode('XA')?.stage === 'live'), 'new file picked up')
+  t.ok(
+    await until(() => store.current().byCode('XB') !== undefined && store.current().byCode('XA')?.stage === 'live'),
+    'new file picked up'
+  )
 })

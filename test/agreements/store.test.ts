@@ -1,11 +1,18 @@
 // Carrier agreements: every invalid case named by file and path, the cross-file rules, fingerprint
-// normalisation and the lookups the channels use (interfaces.md "Carrier agreement").
+// normalisation and the lookups the channels use (docs/agreements.md).
 import t from 'tap'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { stringify } from 'yaml'
-import { agreementSetOf, createAgreementStore, loadAgreementDir, normalizeFingerprint, parseCidr, validateAgreement } from '../../src/agreements/store.js'
+import {
+  agreementSetOf,
+  createAgreementStore,
+  loadAgreementDir,
+  normalizeFingerprint,
+  parseCidr,
+  validateAgreement
+} from '../../src/agreements/store.js'
 import { problemText } from '../../src/config/index.js'
 import { isGatewayError } from '../../src/errors.js'
 
@@ -46,7 +53,10 @@ t.test('the shipped config/carriers/XA.yaml is valid and pinned to the example c
   const { agreements, problems } = loadAgreementDir('config/carriers')
   t.same(problems, [])
   t.same(agreements.map(a => a.code), ['XA'])
-  t.equal(agreements[0].channels.https?.certificates[0].fingerprint, 'A6:FD:BA:B3:D6:D6:E1:9B:C3:60:5E:23:6E:9D:ED:3D:8F:90:27:87:8A:46:94:E6:A7:4B:DA:32:35:33:7A:00')
+  t.equal(
+    agreements[0].channels.https?.certificates[0].fingerprint,
+    'A6:FD:BA:B3:D6:D6:E1:9B:C3:60:5E:23:6E:9D:ED:3D:8F:90:27:87:8A:46:94:E6:A7:4B:DA:32:35:33:7A:00'
+  )
   t.equal(agreements[0].channels.sftp, undefined, 'HTTPS only')
 })
 
@@ -75,35 +85,138 @@ t.test('defaults are applied and the agreement is frozen', async t => {
 
 t.test('invalid agreements: each case names the path', async t => {
   const cases: Array<[string, Doc, string[], string?]> = [
-    ['code: lower case', agreement({ code: 'xa' }), ['/code must be an IATA (2) or ICAO (3) designator in upper case', '/code must match the file name (XA)']],
+    [
+      'code: lower case',
+      agreement({ code: 'xa' }),
+      ['/code must be an IATA (2) or ICAO (3) designator in upper case', '/code must match the file name (XA)']
+    ],
     ['code: too long', agreement({ code: 'XAXA' }), ['/code must be an IATA (2) or ICAO (3) designator in upper case'], 'XAXA.yaml'],
     ['code different from the file name', agreement({ code: 'XB' }), ['/code must match the file name (XA)']],
-    ['fingerprint: not hex', agreement({ channels: { https: { certificates: ['sha256/zz'] } } }), ['/channels/https/certificates/0 must be a SHA-256 fingerprint: 32 colon-separated hex bytes, optionally prefixed sha256/']],
-    ['fingerprint: SHA-1 length', agreement({ channels: { https: { certificates: [Array(20).fill('AB').join(':')] } } }), ['/channels/https/certificates/0 must be a SHA-256 fingerprint: 32 colon-separated hex bytes, optionally prefixed sha256/']],
-    ['fingerprint in an entry object', agreement({ channels: { https: { certificates: [{ fingerprint: 'AB:CD', label: 'x' }] } } }), ['/channels/https/certificates/0/fingerprint must be a SHA-256 fingerprint: 32 colon-separated hex bytes, optionally prefixed sha256/']],
-    ['certificate entry: unknown field', agreement({ channels: { https: { certificates: [{ fingerprint: FP_A, expires: '2030' }] } } }), ['/channels/https/certificates/0/expires is not a known field']],
-    ['no certificate', agreement({ channels: { https: { certificates: [] } } }), ['/channels/https/certificates must NOT have fewer than 1 items']],
-    ['CIDR: prefix too long', agreement({ channels: { https: { certificates: [FP_A], allowFrom: ['10.0.0.0/33'] } } }), ['/channels/https/allowFrom/0 is not an IPv4 or IPv6 address or CIDR block']],
-    ['CIDR: octet out of range', agreement({ channels: { https: { certificates: [FP_A], allowFrom: ['192.0.2.0/24', '300.1.1.1'] } } }), ['/channels/https/allowFrom/1 is not an IPv4 or IPv6 address or CIDR block']],
-    ['CIDR: not an address', agreement({ channels: { https: { certificates: [FP_A], allowFrom: ['example.com'] } } }), ['/channels/https/allowFrom/0 is not an IPv4 or IPv6 address or CIDR block']],
-    ['CIDR: bad IPv6', agreement({ channels: { https: { certificates: [FP_A], allowFrom: [':::1/64'] } } }), ['/channels/https/allowFrom/0 is not an IPv4 or IPv6 address or CIDR block']],
-    ['PAXLST version', agreement({ messages: { PAXLST: { versions: ['D03B'] } } }), ['/messages/PAXLST/versions/0 must be one of: "D02B", "D05B", "D12B", "D15B"']],
-    ['PNRGOV version', agreement({ messages: { PNRGOV: { versions: ['13:1'] } } }), ['/messages/PNRGOV/versions/0 must be a PNRGOV version from 10.1 to 17.1']],
+    [
+      'fingerprint: not hex',
+      agreement({ channels: { https: { certificates: ['sha256/zz'] } } }),
+      ['/channels/https/certificates/0 must be a SHA-256 fingerprint: 32 colon-separated hex bytes, optionally prefixed sha256/']
+    ],
+    [
+      'fingerprint: SHA-1 length',
+      agreement({ channels: { https: { certificates: [Array(20).fill('AB').join(':')] } } }),
+      ['/channels/https/certificates/0 must be a SHA-256 fingerprint: 32 colon-separated hex bytes, optionally prefixed sha256/']
+    ],
+    [
+      'fingerprint in an entry object',
+      agreement({ channels: { https: { certificates: [{ fingerprint: 'AB:CD', label: 'x' }] } } }),
+      ['/channels/https/certificates/0/fingerprint must be a SHA-256 fingerprint: ' +
+        '32 colon-separated hex bytes, optionally prefixed sha256/']
+    ],
+    [
+      'certificate entry: unknown field',
+      agreement({ channels: { https: { certificates: [{ fingerprint: FP_A, expires: '2030' }] } } }),
+      ['/channels/https/certificates/0/expires is not a known field']
+    ],
+    [
+      'no certificate',
+      agreement({ channels: { https: { certificates: [] } } }),
+      ['/channels/https/certificates must NOT have fewer than 1 items']
+    ],
+    [
+      'CIDR: prefix too long',
+      agreement({ channels: { https: { certificates: [FP_A], allowFrom: ['10.0.0.0/33'] } } }),
+      ['/channels/https/allowFrom/0 is not an IPv4 or IPv6 address or CIDR block']
+    ],
+    [
+      'CIDR: octet out of range',
+      agreement({ channels: { https: { certificates: [FP_A], allowFrom: ['192.0.2.0/24', '300.1.1.1'] } } }),
+      ['/channels/https/allowFrom/1 is not an IPv4 or IPv6 address or CIDR block']
+    ],
+    [
+      'CIDR: not an address',
+      agreement({ channels: { https: { certificates: [FP_A], allowFrom: ['example.com'] } } }),
+      ['/channels/https/allowFrom/0 is not an IPv4 or IPv6 address or CIDR block']
+    ],
+    [
+      'CIDR: bad IPv6',
+      agreement({ channels: { https: { certificates: [FP_A], allowFrom: [':::1/64'] } } }),
+      ['/channels/https/allowFrom/0 is not an IPv4 or IPv6 address or CIDR block']
+    ],
+    [
+      'PAXLST version',
+      agreement({ messages: { PAXLST: { versions: ['D03B'] } } }),
+      ['/messages/PAXLST/versions/0 must be one of: "D02B", "D05B", "D12B", "D15B"']
+    ],
+    [
+      'PNRGOV version',
+      agreement({ messages: { PNRGOV: { versions: ['13:1'] } } }),
+      ['/messages/PNRGOV/versions/0 must be a PNRGOV version from 10.1 to 17.1']
+    ],
     ['no message type', agreement({ messages: {} }), ['/messages must NOT have fewer than 1 properties']],
     ['unknown message type', agreement({ messages: { CUSRES: { versions: ['D05B'] } } }), ['/messages/CUSRES is not a known field']],
-    ['ack kind', agreement({ messages: { PAXLST: { versions: ['D05B'], ack: 'ackres' } } }), ['/messages/PAXLST/ack must be one of: "contrl", "json", "none"']],
+    [
+      'ack kind',
+      agreement({ messages: { PAXLST: { versions: ['D05B'], ack: 'ackres' } } }),
+      ['/messages/PAXLST/ack must be one of: "contrl", "json", "none"']
+    ],
     ['missing senderIds', agreement({ senderIds: undefined }), ['/senderIds is required']],
     ['empty senderIds', agreement({ senderIds: [] }), ['/senderIds must NOT have fewer than 1 items']],
     ['unknown field', agreement({ colour: 'red' }), ['/colour is not a known field']],
     ['unknown nested field', agreement({ strictness: { counts: 'warn' } }), ['/strictness/counts is not a known field']],
-    ['bad strictness value', agreement({ strictness: { controlCounts: 'lenient' } }), ['/strictness/controlCounts must be one of: "reject", "warn"']],
-    ['bad partial value', agreement({ strictness: { partial: 'segment' } }), ['/strictness/partial must be one of: "interchange", "message"']],
+    [
+      'bad strictness value',
+      agreement({ strictness: { controlCounts: 'lenient' } }),
+      ['/strictness/controlCounts must be one of: "reject", "warn"']
+    ],
+    [
+      'bad partial value',
+      agreement({ strictness: { partial: 'segment' } }),
+      ['/strictness/partial must be one of: "interchange", "message"']
+    ],
     ['bad stage', agreement({ stage: 'paused' }), ['/stage must be one of: "testing", "live", "suspended"']],
     ['bad maxAgeHours', agreement({ maxAgeHours: 0 }), ['/maxAgeHours must be > 0']],
     ['no channel', agreement({ channels: {} }), ['/channels must NOT have fewer than 1 properties']],
-    ['SFTP key inline', agreement({ channels: { sftp: { host: 'h', username: 'u', privateKey: '-----BEGIN OPENSSH PRIVATE KEY-----', hostKey: 'SHA256:abc', inbox: '/o', processing: '/p', done: '/d', rejected: '/r' } } }), ['/channels/sftp/privateKey must be a secret reference, env:NAME or file:PATH (secrets are never inline)']],
-    ['SFTP host key not pinned as SHA256', agreement({ channels: { sftp: { host: 'h', username: 'u', privateKey: 'file:k', hostKey: 'MD5:ab', inbox: '/o', processing: '/p', done: '/d', rejected: '/r' } } }), ['/channels/sftp/hostKey must match pattern "^SHA256:[A-Za-z0-9+/=]+$"']],
-    ['SFTP without done/ and not deleting', agreement({ channels: { sftp: { host: 'h', username: 'u', privateKey: 'file:k', hostKey: 'SHA256:abc', inbox: '/o', processing: '/p', rejected: '/r' } } }), ['/channels/sftp/done is required unless afterRead is delete']]
+    [
+      'SFTP key inline',
+      agreement({
+        channels: {
+          sftp: {
+            host: 'h',
+            username: 'u',
+            privateKey: '-----BEGIN OPENSSH PRIVATE KEY-----',
+            hostKey: 'SHA256:abc',
+            inbox: '/o',
+            processing: '/p',
+            done: '/d',
+            rejected: '/r'
+          }
+        }
+      }),
+      ['/channels/sftp/privateKey must be a secret reference, env:NAME or file:PATH (secrets are never inline)']
+    ],
+    [
+      'SFTP host key not pinned as SHA256',
+      agreement({
+        channels: {
+          sftp: {
+            host: 'h',
+            username: 'u',
+            privateKey: 'file:k',
+            hostKey: 'MD5:ab',
+            inbox: '/o',
+            processing: '/p',
+            done: '/d',
+            rejected: '/r'
+          }
+        }
+      }),
+      ['/channels/sftp/hostKey must match pattern "^SHA256:[A-Za-z0-9+/=]+$"']
+    ],
+    [
+      'SFTP without done/ and not deleting',
+      agreement({
+        channels: {
+          sftp: { host: 'h', username: 'u', privateKey: 'file:k', hostKey: 'SHA256:abc', inbox: '/o', processing: '/p', rejected: '/r' }
+        }
+      }),
+      ['/channels/sftp/done is required unless afterRead is delete']
+    ]
   ]
   for (const [name, doc, want, fileName] of cases) {
     if (doc.senderIds === undefined) delete doc.senderIds
@@ -112,7 +225,13 @@ t.test('invalid agreements: each case names the path', async t => {
 })
 
 t.test('several problems in one file are all listed', async t => {
-  const doc = agreement({ code: 'xb', stage: 'alive', strictness: { profile: 'strict' }, extra: 1, channels: { https: { certificates: [FP_A], allowFrom: ['nope'] } } })
+  const doc = agreement({
+    code: 'xb',
+    stage: 'alive',
+    strictness: { profile: 'strict' },
+    extra: 1,
+    channels: { https: { certificates: [FP_A], allowFrom: ['nope'] } }
+  })
   t.same(problems(doc).sort(), [
     '/channels/https/allowFrom/0 is not an IPv4 or IPv6 address or CIDR block',
     '/code must be an IATA (2) or ICAO (3) designator in upper case',
@@ -171,7 +290,16 @@ t.test('fingerprints are normalised: upper case, no sha256/ prefix', async t => 
   t.equal(normalizeFingerprint(FP_A.toLowerCase()), FP_A)
   t.equal(normalizeFingerprint(`SHA256/${FP_A}`), FP_A)
   const dir = folder({
-    'XA.yaml': agreement({ channels: { https: { certificates: [`sha256/${FP_A.toLowerCase()}`, { fingerprint: FP_B.toLowerCase(), label: 'spare', notAfter: '2030-01-01T00:00:00Z', revoked: true }] } } })
+    'XA.yaml': agreement({
+      channels: {
+        https: {
+          certificates: [
+            `sha256/${FP_A.toLowerCase()}`,
+            { fingerprint: FP_B.toLowerCase(), label: 'spare', notAfter: '2030-01-01T00:00:00Z', revoked: true }
+          ]
+        }
+      }
+    })
   })
   const [a] = loadAgreementDir(dir).agreements
   t.same(a.channels.https?.certificates, [
@@ -212,5 +340,7 @@ t.test('parseCidr', async t => {
   t.same(parseCidr('192.0.2.7'), { address: '192.0.2.7', prefix: 32, family: 'ipv4' })
   t.same(parseCidr('2001:db8::/32'), { address: '2001:db8::', prefix: 32, family: 'ipv6' })
   t.same(parseCidr('::1'), { address: '::1', prefix: 128, family: 'ipv6' })
-  for (const bad of ['10.0.0.0/33', '2001:db8::/129', '256.0.0.1', '1.2.3', 'fe80::1%eth0', ':::', 'abc', '10.0.0.0/', '']) t.equal(parseCidr(bad), null, bad)
+  for (const bad of ['10.0.0.0/33', '2001:db8::/129', '256.0.0.1', '1.2.3', 'fe80::1%eth0', ':::', 'abc', '10.0.0.0/', '']) {
+    t.equal(parseCidr(bad), null, bad)
+  }
 })

@@ -1,6 +1,6 @@
-// Smoke run of every benchmark with tiny sizes, so that `npm run bench` keeps working (issue 11:
-// "a smoke run of each benchmark with tiny sizes may be in the tests"). Nothing here asserts a
-// speed: performance is measured by `npm run bench`, never by a test (style.md "Tests").
+// Smoke run of every benchmark with tiny sizes, so that `npm run bench` keeps working
+// (docs/benchmarks.md). Nothing here asserts a speed: performance is measured by `npm run bench`,
+// never by a test (docs/testing.md).
 import t from 'tap'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -73,10 +73,33 @@ t.test('parse benchmark: every contender on tiny inputs', async t => {
 
 t.test('end-to-end benchmark: ceilings, gateway, connections, fairness, memory', async t => {
   const t0 = Date.now()
-  const r = await benchEndToEnd({ log: line => t.comment(`${Date.now() - t0} ms ${line}`), runs: 1, durationMs: 400, warmupMs: 100, handshakeMs: 300, concurrency: 4, rate: 20, bodyBytes: 3000, bigBytes: 300_000, smallPassengers: 2, smallRate: 10, besideWarmupMs: 200 })
+  const r = await benchEndToEnd({
+    log: line => t.comment(`${Date.now() - t0} ms ${line}`),
+    runs: 1,
+    durationMs: 400,
+    warmupMs: 100,
+    handshakeMs: 300,
+    concurrency: 4,
+    rate: 20,
+    bodyBytes: 3000,
+    bigBytes: 300_000,
+    smallPassengers: 2,
+    smallRate: 10,
+    besideWarmupMs: 200
+  })
   t.same(r.notes, [], 'nothing failed to run')
   t.same(r.failures, {}, 'every request was answered as expected')
-  for (const [name, f] of Object.entries({ https: r.ceilingHttps, publish: r.ceilingPublish, gateway: r.saturation, handshakes: r.handshakes.gatewayFull, resumed: r.handshakes.gatewayResumed, alone: r.fairness?.alone, beside: r.fairness?.beside, bigPeak: r.memory.bigPeakMb })) {
+  const figures = {
+    https: r.ceilingHttps,
+    publish: r.ceilingPublish,
+    gateway: r.saturation,
+    handshakes: r.handshakes.gatewayFull,
+    resumed: r.handshakes.gatewayResumed,
+    alone: r.fairness?.alone,
+    beside: r.fairness?.beside,
+    bigPeak: r.memory.bigPeakMb
+  }
+  for (const [name, f] of Object.entries(figures)) {
     t.ok(f !== null && f !== undefined && f.median > 0, `${name} measured`)
   }
   t.ok(r.fixedRate !== null && r.fixedRate.p99.median > 0, 'latency at a fixed offered load')

@@ -43,14 +43,21 @@ t.test('quarantine release with USER unset: the OS account in the audit log, the
   const { gateway, dir, carriersDir } = await buildGateway(t, { agreements: [exampleAgreement({ stage: 'testing' })] })
   const config = join(dir, 'gateway.yaml')
   writeFileSync(config, stringify(testConfig(dir, carriersDir)))
-  const r = await gateway.pipeline.process({ channel: 'https', bytes: paxlst({ badCount: [0] }), candidates: [gateway.agreements.current().byCode('XA')!], receivedAt: new Date() })
+  const r = await gateway.pipeline.process({
+    channel: 'https',
+    bytes: paxlst({ badCount: [0] }),
+    candidates: [gateway.agreements.current().byCode('XA')!],
+    receivedAt: new Date()
+  })
   t.equal(r.outcome, 'rejected')
   const rel = await runCli(['quarantine', 'release', r.transmissionId, '--reason', 'count only', '--config', config], {})
   t.equal(rel.code, 0, rel.stderr)
   t.match(rel.stdout, ` by ${OS_USER};`)
   t.match(auditLines(join(dir, 'audit.log')), [{ action: 'quarantine-release', by: OS_USER, transmissionId: r.transmissionId }])
   t.match(await gateway.ledger.get(r.transmissionId), { releasedBy: OS_USER })
-  const props = JSON.parse(readFileSync(join(gateway.config.forward.directory.path, 'test', `${r.transmissionId}.json`), 'utf8')) as { headers: Record<string, unknown> }
+  const props = JSON.parse(readFileSync(join(gateway.config.forward.directory.path, 'test', `${r.transmissionId}.json`), 'utf8')) as {
+    headers: Record<string, unknown>
+  }
   t.equal(props.headers['x-released-by'], OS_USER)
 })
 

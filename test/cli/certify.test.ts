@@ -11,7 +11,10 @@ const GOOD = fixturePath('paxlst-d15b-pax.edi')
 const BAD = fixturePath('paxlst-d15b-crew-bad-count.edi')
 const PNR = fixturePath('pnrgov-11-split.edi')
 /** Values from inside the fixtures' segments: none may appear in any report form. */
-const PASSENGER_VALUES = ['TESTER', 'ALPHA', 'BRAVO', 'X0000001', 'X0000002', '800101', '750505', '1 TEST STREET', 'TESTVILLE', 'ZZ1 1ZZ', 'TEST ROAD', '0000 000 0002', 'UNIFORM', 'VICTOR', 'X0000014', '01JAN80']
+const PASSENGER_VALUES = [
+  'TESTER', 'ALPHA', 'BRAVO', 'X0000001', 'X0000002', '800101', '750505', '1 TEST STREET', 'TESTVILLE', 'ZZ1 1ZZ', 'TEST ROAD',
+  '0000 000 0002', 'UNIFORM', 'VICTOR', 'X0000014', '01JAN80'
+]
 
 const cli = runCli
 
@@ -28,7 +31,14 @@ function setup (t: { teardown: (fn: () => void) => void }): { dir: string, confi
     channels: { https: { certificates: [`sha256/${Array(32).fill('AB').join(':')}`] } }
   }))
   const config = join(dir, 'gateway.yaml')
-  writeFileSync(config, stringify({ identity: { receiverIds: ['CUSTOMS', 'PIUPNR'] }, carriers: join(dir, 'carriers'), ledger: { path: join(dir, 'ledger.db') } }))
+  writeFileSync(
+    config,
+    stringify({
+      identity: { receiverIds: ['CUSTOMS', 'PIUPNR'] },
+      carriers: join(dir, 'carriers'),
+      ledger: { path: join(dir, 'ledger.db') }
+    })
+  )
   return { dir, config }
 }
 
@@ -54,9 +64,35 @@ t.test('--json: one parseable report with figures, codes and positions', async t
   t.equal(r.code, 1)
   const report = JSON.parse(r.stdout) as ConformanceReport
   t.same(report.summary, { files: 3, accepted: 2, acceptedWithWarnings: 0, rejected: 1, passed: false })
-  t.same(report.files.map(f => [f.file, f.outcome]), [['paxlst-d15b-pax.edi', 'accepted'], ['paxlst-d15b-crew-bad-count.edi', 'rejected'], ['pnrgov-11-split.edi', 'accepted']])
-  t.match(report.files[1].errors, [{ code: 29, segment: 19, tag: 'UNT', element: 1, position: 'message PAX001, segment 19 (UNT), element 1', meaning: 'control count does not match number of instances received' }])
-  t.match(report.quality, { travellers: 5, documentNumber: 4, documentExpiry: 4, birthDate: 4, nationality: 4, gender: 4, pnrs: 2, pnrsWithAllDocs: 1, series: { total: 3, complete: 3 } })
+  t.same(
+    report.files.map(f => [f.file, f.outcome]),
+    [
+      ['paxlst-d15b-pax.edi', 'accepted'],
+      ['paxlst-d15b-crew-bad-count.edi', 'rejected'],
+      ['pnrgov-11-split.edi', 'accepted']
+    ]
+  )
+  t.match(report.files[1].errors, [
+    {
+      code: 29,
+      segment: 19,
+      tag: 'UNT',
+      element: 1,
+      position: 'message PAX001, segment 19 (UNT), element 1',
+      meaning: 'control count does not match number of instances received'
+    }
+  ])
+  t.match(report.quality, {
+    travellers: 5,
+    documentNumber: 4,
+    documentExpiry: 4,
+    birthDate: 4,
+    nationality: 4,
+    gender: 4,
+    pnrs: 2,
+    pnrsWithAllDocs: 1,
+    series: { total: 3, complete: 3 }
+  })
   for (const v of PASSENGER_VALUES) t.notOk(r.stdout.includes(v), `no ${v} in the JSON`)
 })
 

@@ -8,14 +8,22 @@ import { runCli } from '../helpers/cli.js'
 
 const cli = runCli
 
-function setup (t: { teardown: (fn: () => unknown) => void }, extra: Record<string, unknown> = {}): { dir: string, config: string, carriers: string } {
+function setup (
+  t: { teardown: (fn: () => unknown) => void },
+  extra: Record<string, unknown> = {}
+): { dir: string, config: string, carriers: string } {
   const dir = tmpDir(t)
   const carriers = join(dir, 'carriers')
   mkdirSync(carriers)
   writeFileSync(join(carriers, 'XA.yaml'), stringify(exampleAgreement()))
   const config = join(dir, 'gateway.yaml')
   // The example CA, as in the default config (ca.cert / ca.key: file:...).
-  writeFileSync(config, stringify(testConfig(join(dir, 'var'), carriers, { ca: { cert: join(CERTS, 'ca.crt'), key: `file:${join(CERTS, 'ca.key')}` }, ...extra })))
+  writeFileSync(
+    config,
+    stringify(
+      testConfig(join(dir, 'var'), carriers, { ca: { cert: join(CERTS, 'ca.crt'), key: `file:${join(CERTS, 'ca.key')}` }, ...extra })
+    )
+  )
   return { dir, config, carriers }
 }
 
@@ -26,7 +34,10 @@ t.test('issue from the configured CA, then register it with carriers add, then s
   t.equal(r.code, 0, r.stderr)
   const crt = join(out, 'XQ-client.crt')
   const fp = `sha256/${new X509Certificate(readFileSync(crt)).fingerprint256}`
-  t.match(r.stdout, new RegExp(`- \\{ fingerprint: "${fp}", notAfter: "\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z", label: "issued \\d{4}-\\d\\d-\\d\\d" \\}`))
+  t.match(
+    r.stdout,
+    new RegExp(`- \\{ fingerprint: "${fp}", notAfter: "\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z", label: "issued \\d{4}-\\d\\d-\\d\\d" \\}`)
+  )
   t.match(r.stdout, new RegExp(`\\n {2}- "${fp}"\\n`), 'the plain fingerprint line too')
   t.match(r.stdout, /\(89 days\)/)
   t.match(r.stderr, /no agreement for XQ yet/)

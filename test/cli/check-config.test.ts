@@ -22,13 +22,24 @@ function setup (config: Record<string, unknown>, carriers: Record<string, unknow
   const carriersDir = join(dir, 'carriers')
   mkdirSync(carriersDir, { recursive: true })
   const file = join(dir, 'gateway.yaml')
-  const base = { https: { key: join(CERTS, 'server.key'), cert: join(CERTS, 'server.crt'), clientCa: join(CERTS, 'ca.crt') }, carriers: carriersDir }
+  const base = {
+    https: { key: join(CERTS, 'server.key'), cert: join(CERTS, 'server.crt'), clientCa: join(CERTS, 'ca.crt') },
+    carriers: carriersDir
+  }
   writeFileSync(file, typeof config.raw === 'string' ? config.raw : stringify({ ...base, ...config }))
   for (const [name, doc] of Object.entries(carriers)) writeFileSync(join(carriersDir, name), typeof doc === 'string' ? doc : stringify(doc))
   return { file, carriersDir }
 }
 
-const xa = (over: Record<string, unknown> = {}): Record<string, unknown> => ({ code: 'XA', name: 'Example Air', stage: 'live', senderIds: ['XAAPI'], messages: { PAXLST: { versions: ['D05B'] } }, channels: { https: { certificates: [FP] } }, ...over })
+const xa = (over: Record<string, unknown> = {}): Record<string, unknown> => ({
+  code: 'XA',
+  name: 'Example Air',
+  stage: 'live',
+  senderIds: ['XAAPI'],
+  messages: { PAXLST: { versions: ['D05B'] } },
+  channels: { https: { certificates: [FP] } },
+  ...over
+})
 
 t.test('the shipped config/gateway.yaml and its agreements: exit 0', async t => {
   const r = await cli(['check-config', '--config', 'config/gateway.yaml'])
@@ -51,7 +62,8 @@ t.test('the default config file and CARRIER_GATEWAY_CONFIG', async t => {
 })
 
 t.test('a broken config and agreement folder: exit 1, every problem with file and path', async t => {
-  const { file, carriersDir } = setup({ https: { port: 70000, key: join(CERTS, 'server.key'), cert: join(CERTS, 'server.crt'), clientCa: join(CERTS, 'ca.crt') }, forward: { target: 'kafka' }, extra: true }, {
+  const https = { port: 70000, key: join(CERTS, 'server.key'), cert: join(CERTS, 'server.crt'), clientCa: join(CERTS, 'ca.crt') }
+  const { file, carriersDir } = setup({ https, forward: { target: 'kafka' }, extra: true }, {
     'XA.yaml': xa({ stage: 'paused', strictness: { controlCounts: 'lenient' } }),
     'XB.yaml': xa({ code: 'XC', channels: { https: { certificates: ['sha256/zz'], allowFrom: ['10.0.0.0/40'] } } }),
     'XD.yaml': 'code: XD\nname: [unclosed\n',
@@ -67,7 +79,8 @@ t.test('a broken config and agreement folder: exit 1, every problem with file an
     `${at('XA.yaml')}: /stage must be one of: "testing", "live", "suspended"`,
     `${at('XA.yaml')}: /strictness/controlCounts must be one of: "reject", "warn"`,
     `${at('XB.yaml')}: /channels/https/allowFrom/0 is not an IPv4 or IPv6 address or CIDR block`,
-    `${at('XB.yaml')}: /channels/https/certificates/0 must be a SHA-256 fingerprint: 32 colon-separated hex bytes, optionally prefixed sha256/`,
+    `${at('XB.yaml')}: /channels/https/certificates/0 must be a SHA-256 fingerprint: ` +
+      '32 colon-separated hex bytes, optionally prefixed sha256/',
     `${at('XB.yaml')}: /code must match the file name (XB)`,
     `${at('XF.yaml')}: /senderIds must NOT have fewer than 1 items`,
     `${file}: /extra is not a known field`,
@@ -107,7 +120,17 @@ t.test('a YAML syntax error in the config is reported with its line', async t =>
 })
 
 t.test('files the enabled HTTPS listener needs must be readable', async t => {
-  const { file } = setup({ https: { key: join(root, 'absent.key'), cert: join(CERTS, 'server.crt'), clientCa: join(CERTS, 'ca.crt'), crl: join(root, 'absent.crl') } }, { 'XA.yaml': xa() })
+  const { file } = setup(
+    {
+      https: {
+        key: join(root, 'absent.key'),
+        cert: join(CERTS, 'server.crt'),
+        clientCa: join(CERTS, 'ca.crt'),
+        crl: join(root, 'absent.crl')
+      }
+    },
+    { 'XA.yaml': xa() }
+  )
   const r = await cli(['check-config', '--config', file])
   t.equal(r.code, 1)
   t.match(r.stderr, `${file}: /https/key names ${join(root, 'absent.key')}, which cannot be read`)
@@ -129,11 +152,23 @@ t.test('secrets of enabled parts must resolve; the error names the variable, nev
 })
 
 t.test('a carrier channel\'s secret reference must resolve', async t => {
-  const sftp = { host: 'sftp.example.test', username: 'piu', privateKey: `file:${join(root, 'absent_ed25519')}`, hostKey: 'SHA256:abc', inbox: '/out', processing: '/out/processing', done: '/out/done', rejected: '/out/rejected' }
+  const sftp = {
+    host: 'sftp.example.test',
+    username: 'piu',
+    privateKey: `file:${join(root, 'absent_ed25519')}`,
+    hostKey: 'SHA256:abc',
+    inbox: '/out',
+    processing: '/out/processing',
+    done: '/out/done',
+    rejected: '/out/rejected'
+  }
   const { file, carriersDir } = setup({}, { 'XA.yaml': xa({ channels: { sftp } }) })
   const r = await cli(['check-config', '--config', file])
   t.equal(r.code, 1)
-  t.match(r.stderr, `${join(carriersDir, 'XA.yaml')}: /channels/sftp/privateKey cannot be resolved: file ${join(root, 'absent_ed25519')} cannot be read`)
+  t.match(
+    r.stderr,
+    `${join(carriersDir, 'XA.yaml')}: /channels/sftp/privateKey cannot be resolved: file ${join(root, 'absent_ed25519')} cannot be read`
+  )
 })
 
 t.test('usage errors exit 2', async t => {

@@ -13,7 +13,10 @@ import { runCli } from '../helpers/cli.js'
 const EXAMPLE = join(import.meta.dirname, '..', '..', 'examples', 'xa-paxlst.edi')
 const TLS = ['--cert', join(CERTS, 'xa-client.crt'), '--key', join(CERTS, 'xa-client.key'), '--ca', join(CERTS, 'ca.crt')]
 
-function setup (t: { teardown: (fn: () => unknown) => void }, extra: Record<string, unknown> = {}): { dir: string, config: string, carriers: string } {
+function setup (
+  t: { teardown: (fn: () => unknown) => void },
+  extra: Record<string, unknown> = {}
+): { dir: string, config: string, carriers: string } {
   const dir = tmpDir(t)
   const carriers = join(dir, 'config', 'carriers')
   writeAgreements(carriers, [exampleAgreement({ stage: 'testing' })])
@@ -78,7 +81,11 @@ t.test('the checked thing failed: 1', async t => {
   t.equal((await runCli(['certs', 'show', join(CERTS, 'expired-client.crt'), '--config', config])).code, 1, 'certs show: expired')
   writeFileSync(join(carriers, 'XB.yaml'), 'code: XB\n')
   t.equal((await runCli(['check-config', '--config', config])).code, 1, 'check-config: problems')
-  t.equal((await runCli(['inspect', EXAMPLE, '--carrier', 'XB', '--config', config])).code, 2, 'an invalid agreement for the carrier asked for: 2')
+  t.equal(
+    (await runCli(['inspect', EXAMPLE, '--carrier', 'XB', '--config', config])).code,
+    2,
+    'an invalid agreement for the carrier asked for: 2'
+  )
 })
 
 t.test('ok: 0', async t => {
@@ -101,10 +108,15 @@ t.test('runtime failures: 3', async t => {
   const noBroker = await runCli(['quarantine', 'list', '--config', amqp.config], { CG_TEST_DEAD_URL: `amqp://guest:guest@127.0.0.1:${port}` })
   t.equal(noBroker.code, 3, 'quarantine: broker unreachable')
   t.match(noBroker.stderr, /cannot open the quarantine/)
-  t.equal((await runCli(['quarantine', 'list', '--config', setup(t, { forward: { target: 'amqp', amqp: { url: 'env:CG_TEST_UNSET_URL' } } }).config])).code, 2,
+  const unset = setup(t, { forward: { target: 'amqp', amqp: { url: 'env:CG_TEST_UNSET_URL' } } })
+  t.equal((await runCli(['quarantine', 'list', '--config', unset.config])).code, 2,
     'a broker URL variable that is not set is the config\'s problem: 2')
 
-  t.equal((await runCli(['certify', 'XA', EXAMPLE, '--html', join(dir, 'no', 'such', 'r.html'), '--config', config])).code, 3, 'certify: OUT cannot be written')
+  t.equal(
+    (await runCli(['certify', 'XA', EXAMPLE, '--html', join(dir, 'no', 'such', 'r.html'), '--config', config])).code,
+    3,
+    'certify: OUT cannot be written'
+  )
 
   // The audit log cannot be written (a folder in its place): the stage change is undone.
   mkdirSync(join(dir, 'config', 'audit.log'))
@@ -117,7 +129,13 @@ t.test('runtime failures: 3', async t => {
 t.test('probe: a failed check is 1, an unconfigured channel 2', async t => {
   const port = await deadPort()
   const { config } = setup(t)
-  writeAgreements(join(config, '..', 'carriers'), [exampleAgreement({ code: 'XM', senderIds: ['XMAPI'], channels: { amqp: { url: 'env:CG_TEST_XM_URL', queue: 'xm.out', replyQueue: 'xm.ack' } } })])
+  writeAgreements(join(config, '..', 'carriers'), [
+    exampleAgreement({
+      code: 'XM',
+      senderIds: ['XMAPI'],
+      channels: { amqp: { url: 'env:CG_TEST_XM_URL', queue: 'xm.out', replyQueue: 'xm.ack' } }
+    })
+  ])
   const r = await runCli(['probe', 'XM', '--config', config], { CG_TEST_XM_URL: `amqp://guest:guest@127.0.0.1:${port}` })
   t.equal(r.code, 1, 'broker unreachable is what the probe reports')
   t.match(r.stdout, /amqp: FAILED/)
@@ -128,7 +146,10 @@ t.test('probe: a failed check is 1, an unconfigured channel 2', async t => {
 t.test('quarantine: an unknown transmission is 2', async t => {
   const { config } = setup(t)
   t.equal((await runCli(['quarantine', 'show', '01J9Z6Q3V0A7M2X4K8R5T1C6DE', '--config', config])).code, 2)
-  t.equal((await runCli(['quarantine', 'release', '01J9Z6Q3V0A7M2X4K8R5T1C6DE', '--reason', 'x', '--config', config], { USER: 'tester' })).code, 2)
+  t.equal(
+    (await runCli(['quarantine', 'release', '01J9Z6Q3V0A7M2X4K8R5T1C6DE', '--reason', 'x', '--config', config], { USER: 'tester' })).code,
+    2
+  )
   t.equal((await runCli(['quarantine', 'list', '--reason', 'x', '--config', config])).code, 2, 'an option of another subcommand')
 })
 

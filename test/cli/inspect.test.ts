@@ -1,5 +1,5 @@
 // `carrier-gateway inspect`, run in-process through main(): the --json report shape of
-// interfaces.md, the human report, exit codes, stripped transport material, and the project's
+// docs/cli.md, the human report, exit codes, stripped transport material, and the project's
 // fixtures (test/fixtures) including the harness-macro one reported as unparseable. The same on
 // the real samples: test/conformance/inspect-samples.test.ts.
 import t from 'tap'
@@ -22,10 +22,13 @@ t.teardown(() => rmSync(dir, { recursive: true, force: true }))
 // Some fixtures are addressed to other PIUs; this config answers to their recipient ids so that the
 // report shows their own defects rather than CONTRL 7 on every one.
 const SAMPLE_CONFIG = join(dir, 'samples.yaml')
-writeFileSync(SAMPLE_CONFIG, stringify({ identity: { receiverIds: ['GOVPIU', 'CUSTOMS', 'PIUPNR', 'JMAPIS', 'NIAC'] }, carriers: 'config/carriers' }))
+writeFileSync(
+  SAMPLE_CONFIG,
+  stringify({ identity: { receiverIds: ['GOVPIU', 'CUSTOMS', 'PIUPNR', 'JMAPIS', 'NIAC'] }, carriers: 'config/carriers' })
+)
 const inspect = async (...args: string[]): ReturnType<typeof cli> => await cli(['inspect', '--config', SAMPLE_CONFIG, ...args])
 
-t.test('--json for the example with --carrier XA: the interfaces.md report', async t => {
+t.test('--json for the example with --carrier XA: the docs/cli.md report', async t => {
   const r = await cli(['inspect', EXAMPLE, '--carrier', 'XA', '--json', '--config', 'config/gateway.yaml'])
   t.equal(r.code, 0, r.stderr)
   t.equal(r.stderr, '', 'nothing on stderr (passenger data goes only to the stdout that asked)')
@@ -50,9 +53,24 @@ t.test('--json for the example with --carrier XA: the interfaces.md report', asy
   t.equal(report.messages.length, 1)
   t.match(report.messages[0], { reference: 'PAX001', type: 'PAXLST', version: 'D:05B', outcome: 'accepted', part: { sequence: null } })
   const model = report.messages[0].model
-  t.match(model, { documentType: 'passenger-list', flight: { carrier: 'XA', number: '123', legs: [{ departure: { airport: 'LHR', scheduled: '2025-01-14T09:15' }, arrival: { airport: 'JFK', scheduled: '2025-01-14T12:30' } }] } })
+  t.match(model, {
+    documentType: 'passenger-list',
+    flight: {
+      carrier: 'XA',
+      number: '123',
+      legs: [{ departure: { airport: 'LHR', scheduled: '2025-01-14T09:15' }, arrival: { airport: 'JFK', scheduled: '2025-01-14T12:30' } }]
+    }
+  })
   t.equal(model.travellers.length, 1)
-  t.match(model.travellers[0], { role: 'passenger', surname: 'SPECIMEN', givenNames: 'ALEX', gender: 'M', birthDate: '1980-01-01', nationality: 'GBR', documents: [{ type: 'P', number: 'X0000001', issuingCountry: 'GBR', expiry: '2030-01-01' }] })
+  t.match(model.travellers[0], {
+    role: 'passenger',
+    surname: 'SPECIMEN',
+    givenNames: 'ALEX',
+    gender: 'M',
+    birthDate: '1980-01-01',
+    nationality: 'GBR',
+    documents: [{ type: 'P', number: 'X0000001', issuingCountry: 'GBR', expiry: '2030-01-01' }]
+  })
 
   // The ack is the CONTRL the gateway would send XA: from us to XAAPI, UCI action 7 (accepted).
   t.type(report.ack, 'string')
@@ -82,7 +100,10 @@ t.test('without --carrier: the UNB sender is taken as agreed; the config decides
   // The shipped config answers to GOVPIU only: a file addressed to CUSTOMS is not ours (CONTRL 7).
   const other = await cli(['inspect', sample('paxlst-d15b-pax.edi'), '--json', '--config', 'config/gateway.yaml'])
   t.equal(other.code, 1, 'exit 1: it would be rejected')
-  t.match(other.json(), { outcome: 'rejected', errors: [{ code: 7, level: 'interchange', segment: 1, tag: 'UNB', element: 3, component: 1 }] })
+  t.match(other.json(), {
+    outcome: 'rejected',
+    errors: [{ code: 7, level: 'interchange', segment: 1, tag: 'UNB', element: 3, component: 1 }]
+  })
 })
 
 t.test('--carrier XA on another carrier\'s file: sender not agreed (CONTRL 23)', async t => {
@@ -97,7 +118,11 @@ t.test('fixtures: facts, outcomes and exit codes', async t => {
   const ex51 = await inspect(sample('paxlst-d15b-pax.edi'), '--json')
   t.equal(ex51.code, 0, 'the D15B list with UNG/UNE on one line is accepted')
   const r51 = ex51.json()
-  t.match(r51, { outcome: 'accepted', interchange: { syntax: 'UNOA:4', sender: 'ZZAIRLINE', recipient: 'CUSTOMS', reference: '000000001' }, errors: [] })
+  t.match(r51, {
+    outcome: 'accepted',
+    interchange: { syntax: 'UNOA:4', sender: 'ZZAIRLINE', recipient: 'CUSTOMS', reference: '000000001' },
+    errors: []
+  })
   t.match(r51.messages[0], { reference: 'PAX001', version: 'D:15B', model: { flight: { carrier: 'ZZ', number: '123' } } })
   t.equal(r51.messages[0].model.travellers.length, 1)
   t.match(r51.ack, /UCI\+000000001\+ZZAIRLINE\+CUSTOMS\+7'/)
@@ -153,10 +178,17 @@ t.test('harness-macro fixtures are reported as unparseable, precisely', async t 
     t.equal(r.code, 1, `${file}: exit 1`)
     const report = r.json()
     t.equal(report.outcome, 'rejected')
-    t.same(report.unparseable, { id: 'GW_ERR_EDIFACT_HARNESS_MACRO', code: 21, text: 'the file contains unexpanded test-harness macros', places }, file)
+    t.same(
+      report.unparseable,
+      { id: 'GW_ERR_EDIFACT_HARNESS_MACRO', code: 21, text: 'the file contains unexpanded test-harness macros', places },
+      file
+    )
     const macros = report.errors.filter((e: any) => e.id === 'GW_ERR_EDIFACT_HARNESS_MACRO')
     t.equal(macros.length, places, `${file}: every macro listed`)
-    t.ok(macros.every((e: any) => e.code === 21 && e.segment !== null && e.tag !== null && e.element !== null), `${file}: each with its position`)
+    t.ok(
+      macros.every((e: any) => e.code === 21 && e.segment !== null && e.tag !== null && e.element !== null),
+      `${file}: each with its position`
+    )
     t.ok(report.messages.every((m: any) => m.model === null), `${file}: nothing mapped`)
   }
   const macro = (await inspect(sample('paxlst-harness-macros.edi'), '--json')).json()
@@ -177,7 +209,13 @@ t.test('bytes without an interchange: unparseable, no ack, exit 1', async t => {
   writeFileSync(f, Buffer.from([0x00, 0xff, 0x41, 0x42, 0x0a, 0x27]))
   const r = await inspect(f, '--json')
   t.equal(r.code, 1)
-  t.match(r.json(), { outcome: 'rejected', interchange: null, messages: [], ack: null, unparseable: { id: 'GW_ERR_EDIFACT_NO_INTERCHANGE' } })
+  t.match(r.json(), {
+    outcome: 'rejected',
+    interchange: null,
+    messages: [],
+    ack: null,
+    unparseable: { id: 'GW_ERR_EDIFACT_NO_INTERCHANGE' }
+  })
   const human = await inspect(f)
   t.match(human.stdout, 'interchange  none readable')
   t.match(human.stdout, 'ack: none due')
@@ -232,5 +270,7 @@ t.test('usage errors exit 2', async t => {
 })
 
 t.test('the ack is shown one segment per line; a released apostrophe stays inside its value', async t => {
-  t.same(segmentLines("UNA:+.? 'UNB+UNOA:4+GOVPIU+O?'BRIEN'UCI+R1+X??'UNZ+1+R1'\n"), ["UNA:+.? '", "UNB+UNOA:4+GOVPIU+O?'BRIEN'", "UCI+R1+X??'", "UNZ+1+R1'"])
+  t.same(segmentLines("UNA:+.? 'UNB+UNOA:4+GOVPIU+O?'BRIEN'UCI+R1+X??'UNZ+1+R1'\n"), [
+    "UNA:+.? '", "UNB+UNOA:4+GOVPIU+O?'BRIEN'", "UCI+R1+X??'", "UNZ+1+R1'"
+  ])
 })

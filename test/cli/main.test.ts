@@ -1,4 +1,4 @@
-// The `carrier-gateway` dispatcher: usage, unknown commands, exit codes (interfaces.md: 0 success,
+// The `carrier-gateway` dispatcher: usage, unknown commands, exit codes (docs/cli.md: 0 success,
 // 1 the input or check failed, 2 usage error), and the bin entry point run as a real process.
 import t from 'tap'
 import { spawn } from 'node:child_process'
@@ -12,7 +12,7 @@ const cli = runCli
 
 const COMMANDS = ['start', 'check-config', 'inspect', 'certify', 'carriers', 'certs', 'quarantine', 'send', 'probe']
 
-t.test('usage lists every command of interfaces.md', async t => {
+t.test('usage lists every command of docs/cli.md', async t => {
   const text = usage()
   t.match(text, /^usage: carrier-gateway <command> \[options\]/)
   for (const c of COMMANDS) t.match(text, new RegExp(`\\n {2}${c} +\\S`), c)
@@ -67,7 +67,9 @@ t.test('a command that fails (invalid config for start): exit 2 with every probl
 /** Runs src/cli/main.ts as a program with the TypeScript loader tap runs this test under. */
 async function program (args: string[]): Promise<{ code: number | null, stdout: string, stderr: string }> {
   const loader = process.execArgv.filter(a => a.includes('@tapjs/typescript'))
-  const child = spawn(process.execPath, [...loader, join(import.meta.dirname, '..', '..', 'src', 'cli', 'main.ts'), ...args], { env: { ...process.env, CARRIER_GATEWAY_CONFIG: '' } })
+  const child = spawn(process.execPath, [...loader, join(import.meta.dirname, '..', '..', 'src', 'cli', 'main.ts'), ...args], {
+    env: { ...process.env, CARRIER_GATEWAY_CONFIG: '' }
+  })
   let stdout = ''
   let stderr = ''
   child.stdout.on('data', (c: Buffer) => { stdout += c.toString() })

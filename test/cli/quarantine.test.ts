@@ -15,7 +15,12 @@ const PASSENGER_VALUES = ['CLARK', 'MICHAEL', 'KAANAPALI', 'LAHAINA', 'MB140241'
 const cli = async (args: string[], env: NodeJS.ProcessEnv = { USER: 'officer1' }): Promise<CliRun> => await runCli(args, env)
 
 async function reject (gateway: Gateway, receivedAt = new Date()): Promise<string> {
-  const r = await gateway.pipeline.process({ channel: 'https', bytes: REJECTED, candidates: [gateway.agreements.current().byCode('ZZ')!], receivedAt })
+  const r = await gateway.pipeline.process({
+    channel: 'https',
+    bytes: REJECTED,
+    candidates: [gateway.agreements.current().byCode('ZZ')!],
+    receivedAt
+  })
   if (r.outcome !== 'rejected') throw new Error(`expected rejected, got ${r.outcome}`)
   return r.transmissionId
 }
@@ -38,7 +43,10 @@ t.test('directory quarantine: list, show, release to test with ledger and audit,
   t.match(show.stdout, /carrier {6}ZZ/)
   t.match(show.stdout, /x-interchange-ref: 000000002/)
   t.match(show.stdout, /errors \(1\)\n {2}\[29\] message PAX001, segment 19 \(UNT\), element 1: UNT segment count does not match — control count does not match/)
-  const json = JSON.parse((await cli(['quarantine', 'show', id, '--json', '--config', config])).stdout) as { errorCodes: number[], report: { errors: unknown[] } }
+  const json = JSON.parse((await cli(['quarantine', 'show', id, '--json', '--config', config])).stdout) as {
+    errorCodes: number[]
+    report: { errors: unknown[] }
+  }
   t.same(json.errorCodes, [29])
   for (const v of PASSENGER_VALUES) t.notOk(list.stdout.includes(v) || show.stdout.includes(v), `no ${v}`)
 
@@ -52,8 +60,20 @@ t.test('directory quarantine: list, show, release to test with ledger and audit,
   t.notOk(existsSync(join(gateway.config.quarantine.path, `${id}.edi`)), 'gone from quarantine')
   t.match(await gateway.ledger.get(id), { releasedBy: 'officer1' })
   const audit = readFileSync(join(dir, 'audit.log'), 'utf8').trim().split('\n').map(l => JSON.parse(l) as Record<string, string>)
-  t.match(audit, [{ action: 'quarantine-release', by: 'officer1', carrier: 'ZZ', transmissionId: id, destination: 'test', reason: 'count only; data complete' }])
-  t.match((await cli(['carriers', 'show', 'ZZ', '--config', config])).stdout, new RegExp(`officer1 {2}released ${id} from quarantine to test: count only`))
+  t.match(audit, [
+    {
+      action: 'quarantine-release',
+      by: 'officer1',
+      carrier: 'ZZ',
+      transmissionId: id,
+      destination: 'test',
+      reason: 'count only; data complete'
+    }
+  ])
+  t.match(
+    (await cli(['carriers', 'show', 'ZZ', '--config', config])).stdout,
+    new RegExp(`officer1 {2}released ${id} from quarantine to test: count only`)
+  )
   t.equal((await cli(['quarantine', 'release', id, '--reason', 'twice', '--config', config])).code, 2, 'already released')
 
   const purged = await cli(['quarantine', 'purge', '--config', config])
@@ -68,8 +88,16 @@ t.test('directory quarantine: list, show, release to test with ledger and audit,
 t.test('AMQP quarantine: list and show peek, release publishes to the test queue and acks', async t => {
   process.env.CG_CLI_QUARANTINE_AMQP_URL = amqpUrl
   const suffix = Math.random().toString(36).slice(2, 8)
-  const names = { exchange: `piu-cq-${suffix}`, queue: `piu.inbound.${suffix}`, testQueue: `piu.test.${suffix}`, quarantineQueue: `piu.quarantine.${suffix}` }
-  const extra = { identity: { receiverIds: ['CUSTOMS'] }, forward: { target: 'amqp', amqp: { url: 'env:CG_CLI_QUARANTINE_AMQP_URL', queueType: 'classic', ...names } } }
+  const names = {
+    exchange: `piu-cq-${suffix}`,
+    queue: `piu.inbound.${suffix}`,
+    testQueue: `piu.test.${suffix}`,
+    quarantineQueue: `piu.quarantine.${suffix}`
+  }
+  const extra = {
+    identity: { receiverIds: ['CUSTOMS'] },
+    forward: { target: 'amqp', amqp: { url: 'env:CG_CLI_QUARANTINE_AMQP_URL', queueType: 'classic', ...names } }
+  }
   const { gateway, dir, carriersDir } = await buildGateway(t, { agreements: [ZZ], config: extra })
   t.teardown(async () => {
     const c = await connect(amqpUrl)

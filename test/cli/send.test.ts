@@ -12,7 +12,9 @@ const EXAMPLE = 'examples/xa-paxlst.edi'
 
 const cli = runCli
 
-const tls = (name = 'xa-client'): string[] => ['--cert', join(CERTS, `${name}.crt`), '--key', join(CERTS, `${name}.key`), '--ca', join(CERTS, 'ca.crt')]
+const tls = (name = 'xa-client'): string[] => [
+  '--cert', join(CERTS, `${name}.crt`), '--key', join(CERTS, `${name}.key`), '--ca', join(CERTS, 'ca.crt')
+]
 
 t.test('send the example as XA: exit 0, outcome accepted and the CONTRL printed', async t => {
   const { gateway, dir } = await buildGateway(t, { agreements: [exampleAgreement()] })
@@ -39,7 +41,11 @@ t.test('--json asks for the JSON reply', async t => {
   const r = await cli(['send', EXAMPLE, '--url', `https://localhost:${gateway.httpsPort() ?? 0}`, '--json', ...tls()])
   t.equal(r.code, 0, r.stderr)
   const body = JSON.parse(r.stdout.split('\n').slice(1).join('\n'))
-  t.match(body, { outcome: 'accepted', interchange: { sender: 'XAAPI', recipient: 'GOVPIU', reference: 'XA0000000217' }, messages: [{ reference: 'PAX001', type: 'PAXLST', outcome: 'accepted' }] })
+  t.match(body, {
+    outcome: 'accepted',
+    interchange: { sender: 'XAAPI', recipient: 'GOVPIU', reference: 'XA0000000217' },
+    messages: [{ reference: 'PAX001', type: 'PAXLST', outcome: 'accepted' }]
+  })
   t.match(body.ack, /UCI\+XA0000000217\+XAAPI\+GOVPIU\+7'/)
 })
 

@@ -1,10 +1,19 @@
-// Gateway config loading (style.md "Each bad-config case has a test"): every bad case names the
+// Gateway config loading (docs/configuration.md; each bad-config case has a test): every bad case names the
 // file and the JSON path of the bad field; defaults are applied; the result is deep-frozen.
 import t from 'tap'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { configFileFrom, configFrom, DEFAULT_CONFIG_FILE, inspectConfigFile, loadConfig, problemText, readYaml, validateConfig } from '../../src/config/index.js'
+import {
+  configFileFrom,
+  configFrom,
+  DEFAULT_CONFIG_FILE,
+  inspectConfigFile,
+  loadConfig,
+  problemText,
+  readYaml,
+  validateConfig
+} from '../../src/config/index.js'
 import { isGatewayError } from '../../src/errors.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'cg-config-'))
@@ -32,10 +41,30 @@ t.test('the shipped config/gateway.yaml is valid', async t => {
 t.test('an empty file is a complete config: every default applied', async t => {
   const c = loadConfig(file(''))
   t.same(c.identity, { receiverIds: ['GOVPIU'], senderId: 'GOVPIU' })
-  t.match(c.https, { enabled: true, host: '0.0.0.0', port: 8443, key: 'certs-example/server.key', cert: 'certs-example/server.crt', clientCa: 'certs-example/ca.crt', crl: null, minVersion: 'TLSv1.2' })
+  t.match(c.https, {
+    enabled: true,
+    host: '0.0.0.0',
+    port: 8443,
+    key: 'certs-example/server.key',
+    cert: 'certs-example/server.crt',
+    clientCa: 'certs-example/ca.crt',
+    crl: null,
+    minVersion: 'TLSv1.2'
+  })
   t.match(c.admin, { enabled: true, host: '127.0.0.1', port: 9090, token: null })
   t.same(c.ca, { cert: 'certs-example/ca.crt', key: 'file:certs-example/ca.key' })
-  t.match(c.forward, { target: 'directory', directory: { path: 'var/outbox' }, amqp: { url: 'env:PIU_AMQP_URL', exchange: 'piu', queue: 'piu.inbound', testQueue: 'piu.test', quarantineQueue: 'piu.quarantine', queueType: 'quorum' } })
+  t.match(c.forward, {
+    target: 'directory',
+    directory: { path: 'var/outbox' },
+    amqp: {
+      url: 'env:PIU_AMQP_URL',
+      exchange: 'piu',
+      queue: 'piu.inbound',
+      testQueue: 'piu.test',
+      quarantineQueue: 'piu.quarantine',
+      queueType: 'quorum'
+    }
+  })
   t.match(c.spool, { path: 'var/spool', maxBytes: 1073741824 })
   t.match(c.ledger, { kind: 'sqlite', path: 'var/ledger.db', url: 'env:LEDGER_PG_URL', retentionDays: 30 })
   t.same(c.quarantine, { path: 'var/quarantine', retentionHours: 72 })
@@ -106,7 +135,11 @@ t.test('a secret inline where a reference is required is refused without echoing
     t.notMatch(problemText(r.problems[0]), /s3cr3t/, 'the value is never quoted')
   }
   t.same(problems({ admin: { token: 'env:ADMIN_TOKEN' }, ledger: { url: 'file:/run/secrets/pg' } }), [], 'references are accepted')
-  t.same(problems({ forward: { amqp: { url: 'env:9BAD' } } }), ['/forward/amqp/url must be a secret reference, env:NAME or file:PATH (secrets are never inline)'], 'env: needs a variable name')
+  t.same(
+    problems({ forward: { amqp: { url: 'env:9BAD' } } }),
+    ['/forward/amqp/url must be a secret reference, env:NAME or file:PATH (secrets are never inline)'],
+    'env: needs a variable name'
+  )
 })
 
 t.test('every problem is listed at once, with the file', async t => {

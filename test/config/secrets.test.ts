@@ -1,4 +1,4 @@
-// Secret references (interfaces.md "Gateway config"): env:NAME and file:PATH, resolved on demand;
+// Secret references (docs/configuration.md): env:NAME and file:PATH, resolved on demand;
 // a failure names the variable or file, never a value.
 import t from 'tap'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'

@@ -19,13 +19,15 @@ const structural = (r: Interchange): string[] => r.errors
 const count = (r: Interchange, id: Finding['id']): number => r.errors.filter((e) => e.id === id).length
 const at = (f: Finding): string => `${f.segment}/${f.tag}/${f.element}/${f.component}`
 
+interface Part { sequence: number | null, first: boolean | null, final: boolean | null }
+
 interface Facts {
   opts?: ParseOptions
   una: string
   /** UNB as "syntax|sender|recipient|reference". */
   unb: string
   groups: string[] // "type/reference/version"
-  messages: Array<[reference: string, identifier: string, segments: number, part: { sequence: number | null, first: boolean | null, final: boolean | null }]>
+  messages: Array<[reference: string, identifier: string, segments: number, part: Part]>
   segmentCount: number
   stripped?: Stripped[]
   errors?: string[]
@@ -36,12 +38,17 @@ interface Facts {
 }
 
 const noPart = { sequence: null, first: null, final: null }
+const onlyPart = { sequence: 1, first: true, final: true }
 
 function sample (file: string, f: Facts): void {
   tested.add(file)
   t.test(file, async (t) => {
     const r = read(file, f.opts)
-    t.equal(adviceString(r.separators ?? { component: '', element: '', decimal: '', release: null, repetition: null, segment: '' }), f.una, 'separators')
+    t.equal(
+      adviceString(r.separators ?? { component: '', element: '', decimal: '', release: null, repetition: null, segment: '' }),
+      f.una,
+      'separators'
+    )
     t.equal([r.unb?.syntax, r.unb?.sender, r.unb?.recipient, r.unb?.reference].join('|'), f.unb, 'UNB')
     t.same(r.groups.map((g) => `${g.type}/${g.reference}/${g.version}`), f.groups, 'groups')
     t.same(r.messages.map((m) => [m.reference, m.identifier, m.segments.length, m.part]), f.messages, 'messages')
@@ -50,7 +57,11 @@ function sample (file: string, f: Facts): void {
     t.same(structural(r), f.errors ?? [], 'CONTRL codes')
     t.equal(count(r, 'GW_ERR_EDIFACT_CHARSET'), f.charset ?? 0, 'character set findings')
     t.equal(count(r, 'GW_ERR_EDIFACT_HARNESS_MACRO'), f.macros ?? 0, 'harness macros')
-    t.same(r.warnings.map((w) => `${w.code} ${w.id.replace('GW_ERR_EDIFACT_', '')} ${w.tag ?? '-'} ${w.element ?? '-'}`), f.warnings ?? [], 'warnings')
+    t.same(
+      r.warnings.map(w => `${w.code} ${w.id.replace('GW_ERR_EDIFACT_', '')} ${w.tag ?? '-'} ${w.element ?? '-'}`),
+      f.warnings ?? [],
+      'warnings'
+    )
     f.extra?.(t, r)
   })
 }
@@ -100,7 +111,11 @@ sample('paxlst-gtas-d05b-secureflight-refs.edi', {
   groups: ['PAXLST/1/D:05B'],
   messages: [['PAX001', 'PAXLST:D:05B:UN:IATA', 33, noPart]],
   segmentCount: 37,
-  extra: (t, r) => t.same(r.messages[0].segments.filter((s) => s.tag === 'RFF').map((s) => s.elements[0][0]).filter((q, i, a) => a.indexOf(q) === i).sort(), ['ABO', 'AEA', 'AVF', 'CR', 'TN'])
+  extra: (t, r) =>
+    t.same(
+      r.messages[0].segments.filter(s => s.tag === 'RFF').map(s => s.elements[0][0]).filter((q, i, a) => a.indexOf(q) === i).sort(),
+      ['ABO', 'AEA', 'AVF', 'CR', 'TN']
+    )
 })
 sample('paxlst-gtas-crew-malformed.edi', {
   una: "UNA:+.? '",
@@ -127,7 +142,13 @@ sample('paxlst-gtas-multipart-first-part.edi', {
   extra: (t, r) => {
     t.equal(r.messages[0].commonAccessReference, 'ABC01')
     t.equal(r.body.length, 47179, 'the final CR is outside the interchange')
-    const all = checkCharset('UNOA', r.messages[0].segments, r.separators!, (index) => ({ level: 'message', message: 'WSPDLA', group: null, segment: index - r.messages[0].segments[0].index + 1 }), { maxFindings: 5000 })
+    const all = checkCharset(
+      'UNOA',
+      r.messages[0].segments,
+      r.separators!,
+      index => ({ level: 'message', message: 'WSPDLA', group: null, segment: index - r.messages[0].segments[0].index + 1 }),
+      { maxFindings: 5000 }
+    )
     t.equal(all.length, 1040)
     t.ok(all.some((f) => at(f) === '850/NAD/4/1'), 'the stray 0x87 byte in a surname')
   }
@@ -167,7 +188,12 @@ sample('paxlst-ediclean-B.txt', {
   groups: ['PAXLST/2108270031/D:05B'],
   messages: [['2108270031', 'PAXLST:D:05B:UN:IATA', 22, { sequence: 8, first: false, final: false }]],
   segmentCount: 26,
-  stripped: [{ kind: 'typeb-header', bytes: 39 }, { kind: 'folding', bytes: 14 }, { kind: 'control-chars', bytes: 1 }, { kind: 'trailer', bytes: 57 }],
+  stripped: [
+    { kind: 'typeb-header', bytes: 39 },
+    { kind: 'folding', bytes: 14 },
+    { kind: 'control-chars', bytes: 1 },
+    { kind: 'trailer', bytes: 57 }
+  ],
   errors: ['29 UNT_COUNT UNT 1']
 })
 sample('paxlst-ediclean-C.txt', {
@@ -177,7 +203,12 @@ sample('paxlst-ediclean-C.txt', {
   groups: ['PAXLST/2108270031/D:05B'],
   messages: [['2108270031', 'PAXLST:D:05B:UN:IATA', 50, { sequence: 6, first: false, final: false }]],
   segmentCount: 54,
-  stripped: [{ kind: 'typeb-header', bytes: 39 }, { kind: 'folding', bytes: 26 }, { kind: 'control-chars', bytes: 1 }, { kind: 'trailer', bytes: 58 }],
+  stripped: [
+    { kind: 'typeb-header', bytes: 39 },
+    { kind: 'folding', bytes: 26 },
+    { kind: 'control-chars', bytes: 1 },
+    { kind: 'trailer', bytes: 58 }
+  ],
   errors: ['29 UNT_COUNT UNT 1'],
   extra: (t, r) => t.equal(r.messages[0].segments.filter((s) => s.tag === 'NAD' && s.elements[0][0] === 'FL').length, 3)
 })
@@ -188,7 +219,12 @@ sample('paxlst-ediclean-D.txt', {
   groups: ['PAXLST/2941E37EF0AA40/D:05B'],
   messages: [['EJFNE3423433423', 'PAXLST:D:05B:UN:IATA', 25, { sequence: 10, first: false, final: false }]],
   segmentCount: 29,
-  stripped: [{ kind: 'control-chars', bytes: 2 }, { kind: 'typeb-header', bytes: 29 }, { kind: 'control-chars', bytes: 1 }, { kind: 'trailer', bytes: 1354 }],
+  stripped: [
+    { kind: 'control-chars', bytes: 2 },
+    { kind: 'typeb-header', bytes: 29 },
+    { kind: 'control-chars', bytes: 1 },
+    { kind: 'trailer', bytes: 1354 }
+  ],
   errors: ['29 UNT_COUNT UNT 1'],
   charset: 1, // '@' of the e-mail address in COM under UNOA
   extra: (t, r) => t.equal(at(r.errors[1]), '4/COM/3/1')
@@ -200,7 +236,12 @@ sample('paxlst-ediclean-E.txt', {
   groups: ['PAXLST/2941E37EF0AA40/D:05B'],
   messages: [['EJFNE3423433423', 'PAXLST:D:05B:UN:IATA', 46, { sequence: 16, first: false, final: true }]],
   segmentCount: 50,
-  stripped: [{ kind: 'control-chars', bytes: 2 }, { kind: 'typeb-header', bytes: 29 }, { kind: 'control-chars', bytes: 1 }, { kind: 'trailer', bytes: 1267 }],
+  stripped: [
+    { kind: 'control-chars', bytes: 2 },
+    { kind: 'typeb-header', bytes: 29 },
+    { kind: 'control-chars', bytes: 1 },
+    { kind: 'trailer', bytes: 1267 }
+  ],
   errors: ['29 UNT_COUNT UNT 1'],
   charset: 1
 })
@@ -228,7 +269,9 @@ sample('paxlst-astra-iapi-request-sire.edi', {
   errors: ['12 INVALID_VALUE UNB 4'], // xxxxxx:xxxx wildcard date
   macros: 9,
   extra: (t, r) => {
-    t.same(r.errors.filter((e) => e.code === 21).map(at), ['1/UNB/5/1', '1/UNH/3/1', '8/DTM/1/2', '10/DTM/1/2', '19/RFF/1/2', '22/DTM/1/2', '32/RFF/1/2', '35/DTM/1/2', '42/UNZ/2/1'])
+    t.same(r.errors.filter(e => e.code === 21).map(at), [
+      '1/UNB/5/1', '1/UNH/3/1', '8/DTM/1/2', '10/DTM/1/2', '19/RFF/1/2', '22/DTM/1/2', '32/RFF/1/2', '35/DTM/1/2', '42/UNZ/2/1'
+    ])
     t.equal(r.unb?.applicationReference, 'IAPI')
   }
 })
@@ -358,7 +401,18 @@ sample('contrl-nordea-via-emcken-release-char.edi', {
   warnings: ['13 TERMINATOR_MISSING UNZ -'],
   extra: (t, r) => t.same(r.messages[0].segments[1].elements[2], ['NORDEASPECIAL+TEST', 'ZZ'], 'released + inside UCI recipient')
 })
-const cusres = (file: string, sender: string, recipient: string, reference: string, groupRef: string, id: string, segs: number, part: Facts['messages'][0][3], macros: number, errors: string[] = []): void => {
+const cusres = (
+  file: string,
+  sender: string,
+  recipient: string,
+  reference: string,
+  groupRef: string,
+  id: string,
+  segs: number,
+  part: Facts['messages'][0][3],
+  macros: number,
+  errors: string[] = []
+): void => {
   sample(file, {
     una: 'UNA:+,? "',
     unb: `SIRE:4|${sender}|${recipient}|${reference}`,
@@ -369,10 +423,13 @@ const cusres = (file: string, sender: string, recipient: string, reference: stri
     macros
   })
 }
-cusres('cusres-astra-iapi-ok-to-board-sire.edi', 'NIAC', 'CA', '$(get ediref_paxlst)0001', '1', 'CUSRES:D:05B:UN:IATA', 19, { sequence: 1, first: true, final: true }, 11)
-cusres('cusres-astra-iapi-no-board-sire.edi', 'NIAC', 'ZH', '$(get ediref_paxlst)0001', '1', 'CUSRES:D:05B:UN:IATA', 14, { sequence: 1, first: true, final: true }, 10)
+cusres('cusres-astra-iapi-ok-to-board-sire.edi', 'NIAC', 'CA', '$(get ediref_paxlst)0001', '1', 'CUSRES:D:05B:UN:IATA', 19, onlyPart, 11)
+cusres('cusres-astra-iapi-no-board-sire.edi', 'NIAC', 'ZH', '$(get ediref_paxlst)0001', '1', 'CUSRES:D:05B:UN:IATA', 14, onlyPart, 10)
 cusres('cusres-astra-iapi-unsolicited-132-sire.edi', 'NIAC', 'MU', '1569312526531', '15693125265312', 'CUSRES:D:05B:UN:IATA', 13, noPart, 7)
-cusres('cusres-astra-iapi-312-carrier-reply-sire.edi', 'MU', 'NIAC', '1569312526531', '15693125265312', 'CUSRES:D:05B:UN', 13, noPart, 3, ['12 INVALID_VALUE UNB 4'])
+cusres(
+  'cusres-astra-iapi-312-carrier-reply-sire.edi', 'MU', 'NIAC', '1569312526531', '15693125265312', 'CUSRES:D:05B:UN', 13, noPart, 3,
+  ['12 INVALID_VALUE UNB 4']
+)
 
 t.test('every sample file has a test', async (t) => {
   const files = sampleNames(SAMPLES)

@@ -20,7 +20,10 @@ t.teardown(() => rmSync(dir, { recursive: true, force: true }))
 // The samples are addressed to other PIUs; this config answers to their recipient ids so that the
 // report shows their own defects rather than CONTRL 7 on every one.
 const SAMPLE_CONFIG = join(dir, 'samples.yaml')
-writeFileSync(SAMPLE_CONFIG, stringify({ identity: { receiverIds: ['GOVPIU', 'CUSTOMS', 'AUCBPS', 'ABCAPIS', 'JMAPIS'] }, carriers: 'config/carriers' }))
+writeFileSync(
+  SAMPLE_CONFIG,
+  stringify({ identity: { receiverIds: ['GOVPIU', 'CUSTOMS', 'AUCBPS', 'ABCAPIS', 'JMAPIS'] }, carriers: 'config/carriers' })
+)
 const inspect = async (...args: string[]): ReturnType<typeof cli> => await cli(['inspect', '--config', SAMPLE_CONFIG, ...args])
 
 t.test('without --carrier: the UNB sender is taken as agreed; the config decides the recipient', async t => {
@@ -30,14 +33,21 @@ t.test('without --carrier: the UNB sender is taken as agreed; the config decides
   // The shipped config answers to GOVPIU only: a sample addressed to CUSTOMS is not ours (CONTRL 7).
   const other = await cli(['inspect', sample('paxlst-wcoig-ex5-1-single-sector-pax.edi'), '--json', '--config', 'config/gateway.yaml'])
   t.equal(other.code, 1, 'exit 1: it would be rejected')
-  t.match(other.json(), { outcome: 'rejected', errors: [{ code: 7, level: 'interchange', segment: 1, tag: 'UNB', element: 3, component: 1 }] })
+  t.match(other.json(), {
+    outcome: 'rejected',
+    errors: [{ code: 7, level: 'interchange', segment: 1, tag: 'UNB', element: 3, component: 1 }]
+  })
 })
 
 t.test('real samples: facts, outcomes and exit codes', async t => {
   const ex51 = await inspect(sample('paxlst-wcoig-ex5-1-single-sector-pax.edi'), '--json')
   t.equal(ex51.code, 0, 'WCO guide example 5.1 is accepted')
   const r51 = ex51.json()
-  t.match(r51, { outcome: 'accepted', interchange: { syntax: 'UNOA:4', sender: 'ZZAIRLINE', recipient: 'CUSTOMS', reference: '000000001' }, errors: [] })
+  t.match(r51, {
+    outcome: 'accepted',
+    interchange: { syntax: 'UNOA:4', sender: 'ZZAIRLINE', recipient: 'CUSTOMS', reference: '000000001' },
+    errors: []
+  })
   t.match(r51.messages[0], { reference: 'PAX001', version: 'D:15B', model: { flight: { carrier: 'ZZ', number: '123' } } })
   t.equal(r51.messages[0].model.travellers.length, 1)
   t.match(r51.ack, /UCI\+000000001\+ZZAIRLINE\+CUSTOMS\+7'/)
@@ -96,10 +106,17 @@ t.test('harness-macro fixtures are reported as unparseable, precisely', async t 
     t.equal(r.code, 1, `${file}: exit 1`)
     const report = r.json()
     t.equal(report.outcome, 'rejected')
-    t.same(report.unparseable, { id: 'GW_ERR_EDIFACT_HARNESS_MACRO', code: 21, text: 'the file contains unexpanded test-harness macros', places }, file)
+    t.same(
+      report.unparseable,
+      { id: 'GW_ERR_EDIFACT_HARNESS_MACRO', code: 21, text: 'the file contains unexpanded test-harness macros', places },
+      file
+    )
     const macros = report.errors.filter((e: any) => e.id === 'GW_ERR_EDIFACT_HARNESS_MACRO')
     t.equal(macros.length, places, `${file}: every macro listed`)
-    t.ok(macros.every((e: any) => e.code === 21 && e.segment !== null && e.tag !== null && e.element !== null), `${file}: each with its position`)
+    t.ok(
+      macros.every((e: any) => e.code === 21 && e.segment !== null && e.tag !== null && e.element !== null),
+      `${file}: each with its position`
+    )
     t.ok(report.messages.every((m: any) => m.model === null), `${file}: nothing mapped`)
   }
   const astra = (await inspect(sample('paxlst-astra-iapi-request-sire.edi'), '--json')).json()

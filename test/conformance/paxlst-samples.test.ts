@@ -23,8 +23,13 @@ function load (file: string, options: { typeB?: boolean, unaRepair?: boolean } =
 }
 
 const legs = (m: PaxlstModel): string[] =>
-  m.flight.legs.map(l => `${l.carrier}${l.number} ${l.departure.airport}>${l.arrival.airport} ${l.departure.scheduled}/${l.arrival.scheduled}`)
-const brief = (f: Finding): string => `${f.code}@${f.segment}:${f.tag}${f.element === null ? '' : `:${f.element}:${f.component ?? ''}`}${f.family === 'profile' ? ':profile' : ''}`
+  m.flight.legs.map(
+    l => `${l.carrier}${l.number} ${l.departure.airport}>${l.arrival.airport} ${l.departure.scheduled}/${l.arrival.scheduled}`
+  )
+const brief = (f: Finding): string => {
+  const at = f.element === null ? '' : `:${f.element}:${f.component ?? ''}`
+  return `${f.code}@${f.segment}:${f.tag}${at}${f.family === 'profile' ? ':profile' : ''}`
+}
 const roles = (m: PaxlstModel): string[] => [...new Set(m.travellers.map(x => x.role ?? 'null'))]
 
 const covered = new Set<string>()

@@ -27,8 +27,12 @@ function load (file: string, options: { typeB?: boolean, unaRepair?: boolean } =
   return { model: r.model, findings: r.findings, part: partOf(env), parserErrors: ic.errors.map(e => e.id) }
 }
 
-const brief = (f: Finding): string => `${f.code}@${f.segment}:${f.tag}${f.element === null ? '' : `:${f.element}:${f.component ?? ''}`}${f.family === 'profile' ? ':profile' : ''}`
-const pnrs = (m: PnrgovModel): string[] => m.pnrs.map(p => `${p.locator} ${p.travellers.length}t ${p.itinerary.length}i${p.cancelled ? ' cancelled' : ''}`)
+const brief = (f: Finding): string => {
+  const at = f.element === null ? '' : `:${f.element}:${f.component ?? ''}`
+  return `${f.code}@${f.segment}:${f.tag}${at}${f.family === 'profile' ? ':profile' : ''}`
+}
+const pnrs = (m: PnrgovModel): string[] =>
+  m.pnrs.map(p => `${p.locator} ${p.travellers.length}t ${p.itinerary.length}i${p.cancelled ? ' cancelled' : ''}`)
 const flight = (m: PnrgovModel): string => {
   const l = m.flight.legs[0]
   return `${m.flight.carrier}${m.flight.number} ${l.departure.airport}>${l.arrival.airport} ${l.departure.scheduled}/${l.arrival.scheduled}`
@@ -69,7 +73,10 @@ sample('pnrgov-gtas-v10-2pnrs-folded.edi', async t => {
     'DOCS with empty type, issuer, number and expiry')
   for (const x of m.pnrs[1].travellers) completeDocs(t, x.documents[0], '2010-12-12')
   t.equal(m.pnrs[1].travellers[0].documents[0].birthDate?.slice(0, 2), '19', '12JUL12 cannot be 2012: it is after the flight')
-  t.same(m.pnrs[0].itinerary.map(i => `${i.carrier}${i.number} ${i.departure.airport}>${i.arrival.airport} ${i.status ?? '-'}`), ['DL324 LHR>JFK -', 'DL330 JFK>YVR HK'])
+  t.same(
+    m.pnrs[0].itinerary.map(i => `${i.carrier}${i.number} ${i.departure.airport}>${i.arrival.airport} ${i.status ?? '-'}`),
+    ['DL324 LHR>JFK -', 'DL330 JFK>YVR HK']
+  )
   t.equal(m.pnrs[0].itinerary[0].arrival.scheduled, '2010-12-12T12:30', 'TVL+121210:0915::1230: arrival on the departure date')
 })
 
@@ -106,14 +113,20 @@ sample('pnrgov-gtas-tz-aucbps-3pnrs.edi', async t => {
 
 sample('pnrgov-gtas-1a-codeshare-bad-una.edi', async t => {
   const raw = parse('pnrgov-gtas-1a-codeshare-bad-una.edi')
-  t.ok(raw.errors.some(e => e.id === 'GW_ERR_EDIFACT_UNA_MALFORMED' && e.code === 20), 'without repair the UNA is rejected (CONTRL 20) before mapping')
+  t.ok(
+    raw.errors.some(e => e.id === 'GW_ERR_EDIFACT_UNA_MALFORMED' && e.code === 20),
+    'without repair the UNA is rejected (CONTRL 20) before mapping'
+  )
   const { model: m, findings } = load('pnrgov-gtas-1a-codeshare-bad-una.edi', { unaRepair: true })
   t.same(findings, [])
   t.equal(flight(m), 'SQ609 ICN>SIN 2013-05-27T16:40/2013-05-27T22:00')
   t.same(pnrs(m), ['2LS6KP 1t 1i', 'X49V9U 1t 1i'])
   t.same(m.pnrs[0].locators.map(l => l.company), ['1A', 'KE'])
-  t.same(m.pnrs.map(p => p.itinerary.map(i => [i.carrier, i.operatingCarrier, i.operatingNumber])), [[['KE', 'SQ', '303']], [['OZ', 'SQ', '752']]],
-    'marketing carrier, operating carrier and the operating flight of the second TVL')
+  t.same(
+    m.pnrs.map(p => p.itinerary.map(i => [i.carrier, i.operatingCarrier, i.operatingNumber])),
+    [[['KE', 'SQ', '303']], [['OZ', 'SQ', '752']]],
+    'marketing carrier, operating carrier and the operating flight of the second TVL'
+  )
   t.same(m.pnrs.map(p => p.travellers[0].documents.length), [1, 1], 'the same passport at traveller and segment level counts once')
   completeDocs(t, m.pnrs[1].travellers[0].documents[0], '2013-05-27')
 })

@@ -16,7 +16,16 @@ function subjectOf (ic: Interchange): Subject {
   if (ic.unb === null) throw new Error('no UNB')
   const outcomes: Record<string, string> = {}
   for (const m of ic.messages) outcomes[m.reference] = ic.errors.some(f => f.message === m.reference) ? 'rejected' : 'accepted'
-  return { unb: ic.unb, separators: ic.separators, groups: ic.groups, messages: ic.messages, errors: ic.errors, warnings: ic.warnings, messageOutcomes: outcomes, interchangeRejected: false } as Subject
+  return {
+    unb: ic.unb,
+    separators: ic.separators,
+    groups: ic.groups,
+    messages: ic.messages,
+    errors: ic.errors,
+    warnings: ic.warnings,
+    messageOutcomes: outcomes,
+    interchangeRejected: false
+  } as Subject
 }
 
 const readBack = (text: string): Interchange => parseInterchange(Buffer.from(text, 'utf8'))

@@ -1,6 +1,6 @@
 // End to end with the production target: HTTPS mutual TLS → pipeline → RabbitMQ (publisher
 // confirms) on a throwaway topology, read back from the queue: body bytes, properties, headers
-// (interfaces.md "AMQP, PIU-facing"). Test traffic goes to the test queue, rejected traffic to the
+// (docs/channels.md "What the PIU receives"). Test traffic goes to the test queue, rejected traffic to the
 // quarantine queue with its error report.
 import t from 'tap'
 import { readFileSync } from 'node:fs'
@@ -93,7 +93,10 @@ t.test('a D15B list from another carrier (fixture, UNG/UNE, one line) reaches th
 
 t.test('test traffic goes to the test queue, never to production', async t => {
   const piu = await piuBroker(t)
-  const { gateway } = await buildGateway(t, { config: { forward: amqpForward(piu.names) }, agreements: [exampleAgreement({ stage: 'testing' })] })
+  const { gateway } = await buildGateway(t, {
+    config: { forward: amqpForward(piu.names) },
+    agreements: [exampleAgreement({ stage: 'testing' })]
+  })
   const res = await call(gateway.httpsPort()!, { body: EXAMPLE })
   t.equal(res.status, 200)
   const got = await piu.drain(piu.names.testQueue)

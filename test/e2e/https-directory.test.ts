@@ -46,7 +46,13 @@ t.test('Accept: application/json gets the JSON ack with the CONTRL text', async 
   const res = await call(gateway.httpsPort()!, { body: EXAMPLE, accept: 'application/json' })
   t.equal(res.status, 200)
   const json = res.json()
-  t.match(json, { outcome: 'accepted', interchange: { sender: 'XAAPI', recipient: 'GOVPIU', reference: 'XA0000000217' }, messages: [{ reference: 'PAX001', type: 'PAXLST', version: 'D:05B', outcome: 'accepted' }], errors: [], warnings: [] })
+  t.match(json, {
+    outcome: 'accepted',
+    interchange: { sender: 'XAAPI', recipient: 'GOVPIU', reference: 'XA0000000217' },
+    messages: [{ reference: 'PAX001', type: 'PAXLST', version: 'D:05B', outcome: 'accepted' }],
+    errors: [],
+    warnings: []
+  })
   t.match(json.ack, /^UNA:\+\.\? 'UNB\+UNOA:4\+GOVPIU\+XAAPI/)
 })
 

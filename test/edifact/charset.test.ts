@@ -11,7 +11,17 @@ t.test('UNOA: upper case, digits, space and the listed punctuation only', async 
   t.same(checkCharset('UNOA', [seg('FTX', ['A-Z 0.9,()/=\'+:?!"%&*;<>'])], A, anywhere), [])
   const f = checkCharset('UNOA', [seg('NAD', ['FL'], [''], [''], ['Smith', 'JOHN'])], A, anywhere)
   t.equal(f.length, 1)
-  t.match(f[0], { id: 'GW_ERR_EDIFACT_CHARSET', code: 21, family: 'characterSet', level: 'element', message: 'M1', segment: 2, tag: 'NAD', element: 4, component: 1 })
+  t.match(f[0], {
+    id: 'GW_ERR_EDIFACT_CHARSET',
+    code: 21,
+    family: 'characterSet',
+    level: 'element',
+    message: 'M1',
+    segment: 2,
+    tag: 'NAD',
+    element: 4,
+    component: 1
+  })
   t.notMatch(f[0].text, /Smith/)
   t.equal(checkCharset('UNOA', [seg('FTX', ['A@B'])], A, anywhere).length, 1)
   t.equal(checkCharset('UNOA', [seg('FTX', ['NOV\x87K'])], A, anywhere).length, 1, 'stray 8-bit byte')

@@ -1,6 +1,9 @@
 import t from 'tap'
 import { parseInterchange, preparedAt, type Interchange } from '../../src/edifact/index.js'
 
+/** Segments closed by the segment terminator ' (ISO 9735 UNA default). */
+const ediText = (...segments: string[]): string => segments.map(s => `${s}'`).join('')
+
 const UNB = "UNB+UNOA:4+SENDER:ZZ+GOVPIU:ZZ+250114:0630+REF1++APIS++1++1'"
 const parse = (s: string): Interchange => parseInterchange(Buffer.from(s))
 const codes = (r: Interchange): number[] => r.errors.map((e) => e.code)
@@ -26,7 +29,17 @@ t.test('UNB facts', async (t) => {
     ackRequested: true,
     test: true
   })
-  t.match(r.messages[0], { reference: 'M1', type: 'PAXLST', version: 'D:05B', agency: 'UN', association: 'IATA', identifier: 'PAXLST:D:05B:UN:IATA', commonAccessReference: 'ZZ123/250114/0915', part: { sequence: 1, first: true, final: false }, group: null })
+  t.match(r.messages[0], {
+    reference: 'M1',
+    type: 'PAXLST',
+    version: 'D:05B',
+    agency: 'UN',
+    association: 'IATA',
+    identifier: 'PAXLST:D:05B:UN:IATA',
+    commonAccessReference: 'ZZ123/250114/0915',
+    part: { sequence: 1, first: true, final: false },
+    group: null
+  })
   t.equal(r.messages[0].segments.length, 3)
 })
 
@@ -54,7 +67,16 @@ t.test('part sequence and first/final flags (S010)', async (t) => {
 t.test('UNT count (29) and reference (28) are controlCounts findings at the UNT position', async (t) => {
   const r = parse(UNB + "UNH+M1+PAXLST:D:05B:UN:IATA'BGM+745'UNT+9+M2'UNZ+1+REF1'")
   t.match(r.errors, [
-    { id: 'GW_ERR_EDIFACT_UNT_COUNT', code: 29, level: 'message', message: 'M1', segment: 3, tag: 'UNT', element: 1, family: 'controlCounts' },
+    {
+      id: 'GW_ERR_EDIFACT_UNT_COUNT',
+      code: 29,
+      level: 'message',
+      message: 'M1',
+      segment: 3,
+      tag: 'UNT',
+      element: 1,
+      family: 'controlCounts'
+    },
     { id: 'GW_ERR_EDIFACT_UNT_REFERENCE', code: 28, segment: 3, tag: 'UNT', element: 2, family: 'controlCounts' }
   ])
   const noRef = parse(UNB + "UNH+M1+PAXLST:D:05B:UN:IATA'UNT+2'UNZ+1+REF1'")
@@ -73,7 +95,13 @@ t.test('UNT missing (13) when another UNH, UNZ or the end comes first', async (t
 })
 
 t.test('groups: UNE count/reference, UNZ counts groups', async (t) => {
-  const ok = parse(UNB + "UNG+PAXLST+A+B+250114:0630+G1+UN+D:05B'UNH+M1+PAXLST:D:05B:UN:IATA'UNT+2+M1'UNH+M2+PAXLST:D:05B:UN:IATA'UNT+2+M2'UNE+2+G1'UNZ+1+REF1'")
+  const ok = parse(
+    UNB +
+      ediText(
+        'UNG+PAXLST+A+B+250114:0630+G1+UN+D:05B', 'UNH+M1+PAXLST:D:05B:UN:IATA', 'UNT+2+M1', 'UNH+M2+PAXLST:D:05B:UN:IATA', 'UNT+2+M2',
+        'UNE+2+G1', 'UNZ+1+REF1'
+      )
+  )
   t.same(ok.errors, [])
   t.same(ok.groups, [{ type: 'PAXLST', reference: 'G1', version: 'D:05B', segmentIndex: 2 }])
   t.same(ok.messages.map((m) => m.group), ['G1', 'G1'])
@@ -97,9 +125,21 @@ t.test('UNE missing (13), empty group (32), empty interchange (32)', async (t) =
 })
 
 t.test('groups mixed with bare messages (30); two message types in a group (31)', async (t) => {
-  const mixed = parse(UNB + "UNH+M0+PAXLST:D:05B:UN:IATA'UNT+2+M0'UNG+PAXLST+A+B+250114:0630+G1+UN+D:05B'UNH+M1+PAXLST:D:05B:UN:IATA'UNT+2+M1'UNE+1+G1'UNZ+1+REF1'")
+  const mixed = parse(
+    UNB +
+      ediText(
+        'UNH+M0+PAXLST:D:05B:UN:IATA', 'UNT+2+M0', 'UNG+PAXLST+A+B+250114:0630+G1+UN+D:05B', 'UNH+M1+PAXLST:D:05B:UN:IATA', 'UNT+2+M1',
+        'UNE+1+G1', 'UNZ+1+REF1'
+      )
+  )
   t.ok(mixed.errors.some((e) => e.code === 30 && e.tag === 'UNG' && e.level === 'interchange'))
-  const types = parse(UNB + "UNG+PAXLST+A+B+250114:0630+G1+UN+D:05B'UNH+M1+PAXLST:D:05B:UN:IATA'UNT+2+M1'UNH+M2+CUSRES:D:05B:UN:IATA'UNT+2+M2'UNE+2+G1'UNZ+1+REF1'")
+  const types = parse(
+    UNB +
+      ediText(
+        'UNG+PAXLST+A+B+250114:0630+G1+UN+D:05B', 'UNH+M1+PAXLST:D:05B:UN:IATA', 'UNT+2+M1', 'UNH+M2+CUSRES:D:05B:UN:IATA', 'UNT+2+M2',
+        'UNE+2+G1', 'UNZ+1+REF1'
+      )
+  )
   t.match(types.errors, [{ id: 'GW_ERR_EDIFACT_GROUP_TYPES_MIXED', code: 31, level: 'group', group: 'G1', segment: 5, tag: 'UNH' }])
 })
 
@@ -119,7 +159,9 @@ t.test('UNB mandatory elements (13); recipient left to the agreement (family pro
 })
 
 t.test('syntax identifier or version not supported (2)', async (t) => {
-  t.match(parse("UNB+ABCD:1+S+R+250114:0630+1'UNH+1+X:1:1:UN'UNT+2+1'UNZ+1+1'").errors, [{ id: 'GW_ERR_EDIFACT_SYNTAX_UNSUPPORTED', code: 2, element: 1, component: 1 }])
+  t.match(parse("UNB+ABCD:1+S+R+250114:0630+1'UNH+1+X:1:1:UN'UNT+2+1'UNZ+1+1'").errors, [
+    { id: 'GW_ERR_EDIFACT_SYNTAX_UNSUPPORTED', code: 2, element: 1, component: 1 }
+  ])
   t.match(parse("UNB+UNOA:9+S+R+250114:0630+1'UNH+1+X:1:1:UN'UNT+2+1'UNZ+1+1'").errors, [{ code: 2, element: 1, component: 2 }])
 })
 

@@ -1,7 +1,15 @@
 // Segments materialised on demand (tokenizer tape) read exactly as eagerly built ones would, and the
 // character-set check's whole-segment pass gives exactly the findings of its value-by-value check.
 import t, { type Test } from 'tap'
-import { componentOf, elementCountOf, elementOf, defaultSeparators, tokenize, type Segment, type Separators } from '../../src/edifact/index.js'
+import {
+  componentOf,
+  elementCountOf,
+  elementOf,
+  defaultSeparators,
+  tokenize,
+  type Segment,
+  type Separators
+} from '../../src/edifact/index.js'
 import { scanSegments } from '../../src/edifact/tokenizer.js'
 import { TapeSegment } from '../../src/edifact/tape.js'
 import { checkCharset } from '../../src/edifact/charset.js'

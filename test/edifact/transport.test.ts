@@ -13,7 +13,10 @@ t.test('findStart: UNA or UNB at a word start, not inside header words', async (
 })
 
 t.test('classifyLeading: control chars, Type B header, other text; blanks alone are not reported', async (t) => {
-  t.same(classifyLeading('\x01QD ERFFWER\r\n.DSFSDER 271137\r\n\x02'), [{ kind: 'control-chars', bytes: 2 }, { kind: 'typeb-header', bytes: 29 }])
+  t.same(classifyLeading('\x01QD ERFFWER\r\n.DSFSDER 271137\r\n\x02'), [
+    { kind: 'control-chars', bytes: 2 },
+    { kind: 'typeb-header', bytes: 29 }
+  ])
   t.same(classifyLeading('some log prefix: '), [{ kind: 'leading-text', bytes: 17 }])
   t.same(classifyLeading(' \r\n'), [])
 })

@@ -29,7 +29,11 @@ t.test('escapeValue releases every service character', async t => {
   t.equal(escapeValue('PLAIN 1.5', DEFAULT_SEPARATORS), 'PLAIN 1.5', 'decimal mark and space are data')
   const odd: Separators = { component: '(', element: '*', decimal: '.', release: ')', repetition: null, segment: '-' }
   t.equal(escapeValue('A-B*C(D)E+F', odd), 'A)-B)*C)(D))E+F', 'non-default separators, + is data')
-  t.equal(escapeValue('^]\\', { ...DEFAULT_SEPARATORS, component: '^', element: ']', segment: '\\' }), '?^?]?\\', 'regex-special separators')
+  t.equal(
+    escapeValue('^]\\', { ...DEFAULT_SEPARATORS, component: '^', element: ']', segment: '\\' }),
+    '?^?]?\\',
+    'regex-special separators'
+  )
   t.throws(() => escapeValue('A+B', { ...DEFAULT_SEPARATORS, release: null }), RangeError)
   t.equal(escapeValue('AB', { ...DEFAULT_SEPARATORS, release: null }), 'AB', 'no escaping needed, no release needed')
 })
@@ -50,7 +54,10 @@ t.test('escapeValue round-trips through a release-aware splitter (property)', as
 t.test('writeSegment trims trailing empty elements and components', async t => {
   t.equal(writeSegment({ tag: 'LOC', elements: ['125', 'ZZA', ''] }), 'LOC+125+ZZA')
   t.equal(writeSegment({ tag: 'MSG', elements: [[null, '22']] }), 'MSG+:22')
-  t.equal(writeSegment({ tag: 'UCM', elements: ['1', ['PAXLST', 'D', '05B', 'UN', null], '4', null, undefined] }), 'UCM+1+PAXLST:D:05B:UN+4')
+  t.equal(
+    writeSegment({ tag: 'UCM', elements: ['1', ['PAXLST', 'D', '05B', 'UN', null], '4', null, undefined] }),
+    'UCM+1+PAXLST:D:05B:UN+4'
+  )
   t.equal(writeSegment({ tag: 'UNB', elements: ['A', null, 'C', ['', null]] }), 'UNB+A++C')
   t.equal(writeSegment({ tag: 'X1Y', elements: [['A', '', 'C', '', '']] }), 'X1Y+A::C')
   t.equal(writeSegment({ tag: 'SRC' }), 'SRC')
@@ -76,7 +83,13 @@ t.test('writeInterchange computes UNT and UNZ counts', async t => {
     ackRequest: true,
     messages: [
       { reference: 'M1', identifier: ['CONTRL', 'D', '3', 'UN'], segments: [{ tag: 'UCI', elements: ['1', 'A', 'B', '7'] }] },
-      { reference: 'M2', identifier: ['CONTRL', 'D', '3', 'UN'], commonAccessReference: 'X/1', transfer: ['01', 'F'], segments: [{ tag: 'AAA' }, { tag: 'BBB' }, { tag: 'CCC' }] }
+      {
+        reference: 'M2',
+        identifier: ['CONTRL', 'D', '3', 'UN'],
+        commonAccessReference: 'X/1',
+        transfer: ['01', 'F'],
+        segments: [{ tag: 'AAA' }, { tag: 'BBB' }, { tag: 'CCC' }]
+      }
     ]
   })
   t.equal(text, [
@@ -99,7 +112,18 @@ t.test('writeInterchange with groups, newline, PADIS separators, test indicator'
     test: true,
     newline: true,
     groups: [
-      { type: 'ACKRES', sender: 'GOV', recipient: 'ZZ', reference: '7', agency: 'IA', version: ['13', '1'], messages: [{ reference: '1', identifier: ['ACKRES', '13', '1', 'IA'], segments: [] }, { reference: '2', identifier: ['ACKRES', '13', '1', 'IA'], segments: [{ tag: 'MSG', elements: [[null, '22']] }] }] },
+      {
+        type: 'ACKRES',
+        sender: 'GOV',
+        recipient: 'ZZ',
+        reference: '7',
+        agency: 'IA',
+        version: ['13', '1'],
+        messages: [
+          { reference: '1', identifier: ['ACKRES', '13', '1', 'IA'], segments: [] },
+          { reference: '2', identifier: ['ACKRES', '13', '1', 'IA'], segments: [{ tag: 'MSG', elements: [[null, '22']] }] }
+        ]
+      },
       { type: 'ACKRES', reference: '8', messages: [] }
     ]
   })

@@ -27,15 +27,24 @@ async function target (t: TeardownHost, o: AmqpTargetOptions, metrics: Metrics =
 }
 
 function item (routingKey: string, n = 0): ForwardItem {
-  return { transmissionId: newTransmissionId(), destination: 'production', routingKey, body: Buffer.from(`interchange ${n}`), headers: { 'x-carrier': 'XA', 'x-n': String(n) }, timestamp: new Date() }
+  return {
+    transmissionId: newTransmissionId(),
+    destination: 'production',
+    routingKey,
+    body: Buffer.from(`interchange ${n}`),
+    headers: { 'x-carrier': 'XA', 'x-n': String(n) },
+    timestamp: new Date()
+  }
 }
 
-t.test('topology: exchange, quorum queues and bindings declared on connect; each routing key lands where interfaces.md says', async t => {
+t.test('topology: exchange, quorum queues and bindings declared on connect; each routing key lands as docs/channels.md says', async t => {
   const piu = await piuBroker(t)
   const tg = await target(t, options(piu.names))
   t.ok(tg.available())
   // Re-asserting with the same arguments succeeds only if the gateway declared them so.
-  for (const q of [piu.names.queue, piu.names.testQueue]) await piu.channel.assertQueue(q, { durable: true, arguments: { 'x-queue-type': 'quorum' } })
+  for (const q of [piu.names.queue, piu.names.testQueue]) {
+    await piu.channel.assertQueue(q, { durable: true, arguments: { 'x-queue-type': 'quorum' } })
+  }
   for (const key of ['paxlst.XA', 'pnrgov.XB', 'test.paxlst.XA', 'quarantine.pnrgov.XA']) await tg.publish(item(key))
   t.same((await piu.drain(piu.names.queue)).map(m => m.fields.routingKey), ['paxlst.XA', 'pnrgov.XB'])
   t.same((await piu.drain(piu.names.testQueue)).map(m => m.fields.routingKey), ['test.paxlst.XA'])
@@ -55,7 +64,11 @@ t.test('many publishes in flight at once, never more than the window; each resol
   t.equal(most, 4, 'the window filled and was never exceeded')
   const got = await piu.drain(piu.names.queue)
   t.same(got.map(m => m.properties.messageId), items.map(i => i.transmissionId), 'all delivered, in publish order')
-  t.ok(got.every(m => m.properties.deliveryMode === 2 && m.properties.contentType === 'application/edifact' && m.properties.appId === 'carrier-gateway'))
+  t.ok(
+    got.every(
+      m => m.properties.deliveryMode === 2 && m.properties.contentType === 'application/edifact' && m.properties.appId === 'carrier-gateway'
+    )
+  )
 })
 
 t.test('a queue deleted under the gateway: the publish fails (never counted delivered), the topology is declared again', async t => {

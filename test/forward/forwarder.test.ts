@@ -51,7 +51,9 @@ async function rig (t: TeardownHost, target?: (dir: string, metrics: Metrics) =>
 
 const edi = (folder: string): string[] => readdirSync(folder).filter(f => f.endsWith('.edi')).sort()
 const counter = async (metrics: Metrics, labels: Record<string, string>): Promise<number> =>
-  (await metrics.forwarded.get()).values.filter(v => Object.entries(labels).every(([k, x]) => v.labels[k as 'via'] === x)).reduce((s, v) => s + v.value, 0)
+  (await metrics.forwarded.get()).values
+    .filter(v => Object.entries(labels).every(([k, x]) => v.labels[k as 'via'] === x))
+    .reduce((s, v) => s + v.value, 0)
 
 t.test('the target when it takes it; the spool when it refuses; the relay drains once it is back', async t => {
   const r = await rig(t)
@@ -123,9 +125,18 @@ async function deadPort (): Promise<number> {
 t.test('readiness: broker unreachable is ready while the spool takes writes, not ready once it cannot', async t => {
   const port = await deadPort()
   const topology = { exchange: 'x', queue: 'q', testQueue: 'tq', quarantineQueue: 'qq', queueType: 'classic' } as const
-  const timing = { confirmWindow: 10, confirmTimeoutMs: 500, heartbeatSeconds: 1, reconnectMinMs: 50, reconnectMaxMs: 200, connectTimeoutMs: 500 }
+  const timing = {
+    confirmWindow: 10,
+    confirmTimeoutMs: 500,
+    heartbeatSeconds: 1,
+    reconnectMinMs: 50,
+    reconnectMaxMs: 200,
+    connectTimeoutMs: 500
+  }
   const url = `amqp://guest:guest@127.0.0.1:${port}`
-  const r = await rig(t, (_dir, metrics) => createAmqpTarget({ url, ...topology, ...timing, quarantineRetentionHours: 1 }, metrics, createLogger('silent')))
+  const r = await rig(t, (_dir, metrics) =>
+    createAmqpTarget({ url, ...topology, ...timing, quarantineRetentionHours: 1 }, metrics, createLogger('silent'))
+  )
   t.notOk(r.forwarder.target.available())
   t.ok(r.forwarder.ready(), 'ready: the spool can take writes')
   t.equal((await r.metrics.targetUp.get()).values.find(v => v.labels.target === 'amqp')?.value, 0, 'target_up 0')

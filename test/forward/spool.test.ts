@@ -29,13 +29,21 @@ t.test('write → list → read → remove round trip, files 0600 in a 0700 fold
   const spool = createSpool({ path, maxBytes: 1 << 20 })
   await spool.start()
   t.equal(statSync(path).mode & 0o777, 0o700)
-  const items = [item(1), item(2), item(3, { destination: 'quarantine', routingKey: 'quarantine.paxlst.XA', report: '{"errors":[{"code":29}]}' })]
+  const items = [
+    item(1),
+    item(2),
+    item(3, { destination: 'quarantine', routingKey: 'quarantine.paxlst.XA', report: '{"errors":[{"code":29}]}' })
+  ]
   for (const i of items) await spool.write(i)
   const names = await spool.list()
   t.same(names, items.map(spoolFileName), 'sorted by transmission id = arrival')
   for (const n of names) t.equal(statSync(join(path, n)).mode & 0o777, 0o600, `${n} readable by the gateway's user alone`)
   const back = await spool.read(names[2])
-  t.same({ ...back, body: back.body.toString('latin1') }, { ...items[2], body: items[2].body.toString('latin1') }, 'everything the target needs comes back')
+  t.same(
+    { ...back, body: back.body.toString('latin1') },
+    { ...items[2], body: items[2].body.toString('latin1') },
+    'everything the target needs comes back'
+  )
   t.equal(spool.stats().files, 3)
   t.ok(spool.stats().oldestMs !== null)
   for (const n of names) await spool.remove(n)

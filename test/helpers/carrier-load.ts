@@ -1,4 +1,4 @@
-// Carriers under load for the fault tests (issue 7): many distinct interchanges from several
+// Carriers under load for the fault tests (docs/operations.md "Testing the faults"): many distinct interchanges from several
 // carriers over HTTPS, every answer recorded, then compared with what the PIU queue holds.
 // "Acked" means the carrier got a positive answer (200: accepted, with warnings, or duplicate);
 // invariant 1 says every acked interchange is delivered: acked ⊆ delivered, zero lost.
@@ -17,7 +17,14 @@ export const CARRIERS: Carrier[] = [
 ]
 
 export function carrierAgreements (carriers: Carrier[] = CARRIERS): Array<Record<string, unknown>> {
-  return carriers.map(c => exampleAgreement({ code: c.code, name: `Carrier ${c.code}`, senderIds: [c.sender], channels: { https: { certificates: [fingerprintOf(c.cert)] } } }))
+  return carriers.map(c =>
+    exampleAgreement({
+      code: c.code,
+      name: `Carrier ${c.code}`,
+      senderIds: [c.sender],
+      channels: { https: { certificates: [fingerprintOf(c.cert)] } }
+    })
+  )
 }
 
 export interface Transmission { key: string, carrier: Carrier, reference: string, body: Buffer }
@@ -55,7 +62,12 @@ export interface SendOptions {
 }
 
 /** Sends every transmission to the gateway at `port()` and records the answers. */
-export async function sendAll (port: () => number | null, items: Transmission[], opts: SendOptions = {}, record: LoadRecord = { attempts: new Map(), acked: new Set() }): Promise<LoadRecord> {
+export async function sendAll (
+  port: () => number | null,
+  items: Transmission[],
+  opts: SendOptions = {},
+  record: LoadRecord = { attempts: new Map(), acked: new Set() }
+): Promise<LoadRecord> {
   const queue = [...items]
   let answered = 0
   const maxAttempts = opts.attempts ?? 1
@@ -71,7 +83,13 @@ export async function sendAll (port: () => number | null, items: Transmission[],
           try {
             const res = await call(p, { body: item.body, cert: item.carrier.cert })
             const outcome = typeof res.headers['x-outcome'] === 'string' ? res.headers['x-outcome'] : null
-            attempt = { status: res.status, outcome, id: (res.headers['x-transmission-id'] as string | undefined) ?? null, retryAfter: (res.headers['retry-after'] as string | undefined) ?? null, ack: res.status === 200 ? res.body : null }
+            attempt = {
+              status: res.status,
+              outcome,
+              id: (res.headers['x-transmission-id'] as string | undefined) ?? null,
+              retryAfter: (res.headers['retry-after'] as string | undefined) ?? null,
+              ack: res.status === 200 ? res.body : null
+            }
           } catch { /* connection refused or reset: no answer, nothing acked */ }
         }
         list.push(attempt)
@@ -85,7 +103,15 @@ export async function sendAll (port: () => number | null, items: Transmission[],
   return record
 }
 
-export interface Tally { scenario: string, sent: number, acked: number, delivered: number, duplicates: number, lost: number, lostKeys: string[] }
+export interface Tally {
+  scenario: string
+  sent: number
+  acked: number
+  delivered: number
+  duplicates: number
+  lost: number
+  lostKeys: string[]
+}
 
 /** Compares acks with deliveries (keyed by carrier and UNB reference). */
 export function tally (scenario: string, items: Transmission[], record: LoadRecord, delivered: GetMessage[]): Tally {

@@ -63,7 +63,17 @@ export function paxlst (opts: PaxlstOptions = {}): Buffer {
     test: opts.test,
     ackRequest: opts.ackRequest,
     ...(opts.groups === true
-      ? { groups: [{ type: 'PAXLST', sender: 'XAAPI', recipient: 'GOVPIU', reference: 'G1', agency: 'UN', version: ['D', opts.version ?? '05B'], messages }] }
+      ? {
+          groups: [{
+            type: 'PAXLST',
+            sender: 'XAAPI',
+            recipient: 'GOVPIU',
+            reference: 'G1',
+            agency: 'UN',
+            version: ['D', opts.version ?? '05B'],
+            messages
+          }]
+        }
       : { messages }),
     newline: true
   })

@@ -31,7 +31,10 @@ export function writeConfig (dir: string, config: Record<string, unknown>, name 
 export async function startGatewayChild (t: TeardownHost, configFile: string, timeoutMs = 30_000): Promise<GatewayChild> {
   // The TypeScript loader tap runs this test with, so the child runs the same sources.
   const loader = process.execArgv.filter(a => a.startsWith('--import=') && a.includes('typescript'))
-  const child = spawn(process.execPath, [...loader, import.meta.filename, configFile], { env: process.env, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [...loader, import.meta.filename, configFile], {
+    env: process.env,
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
   let out = ''
   const lines: string[] = []
   let err = ''
@@ -41,7 +44,9 @@ export async function startGatewayChild (t: TeardownHost, configFile: string, ti
     while ((nl = out.indexOf('\n')) >= 0) { lines.push(out.slice(0, nl)); out = out.slice(nl + 1) }
   })
   child.stderr.on('data', (c: Buffer) => { err += c.toString('utf8') })
-  const exited = new Promise<{ code: number | null, signal: NodeJS.Signals | null }>(resolve => child.on('exit', (code, signal) => resolve({ code, signal })))
+  const exited = new Promise<{ code: number | null, signal: NodeJS.Signals | null }>(resolve =>
+    child.on('exit', (code, signal) => resolve({ code, signal }))
+  )
   t.teardown(async () => {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGKILL')
@@ -60,7 +65,13 @@ export async function startGatewayChild (t: TeardownHost, configFile: string, ti
       }
     }
     child.stdout.on('data', check)
-    exited.then(e => { clearTimeout(timer); reject(new Error(`gateway child exited (${String(e.code ?? e.signal)}) before ready; stderr: ${err.slice(-2000)}`)) }, () => {})
+    exited.then(
+      e => {
+        clearTimeout(timer)
+        reject(new Error(`gateway child exited (${String(e.code ?? e.signal)}) before ready; stderr: ${err.slice(-2000)}`))
+      },
+      () => {}
+    )
   })
   return {
     process: child,

@@ -1,5 +1,5 @@
 // build(t): a real gateway on port 0 with a test config in a temp folder, closed in t.teardown
-// (style.md "Tests"). Agreements are written as YAML files so they go through the same loading
+// (docs/testing.md). Agreements are written as YAML files so they go through the same loading
 // and validation as production ones. Logs go to an in-memory pino destination the test can read
 // back (to assert that no passenger value is ever logged).
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync, readFileSync } from 'node:fs'
@@ -38,18 +38,23 @@ export function exampleAgreement (overrides: Doc = {}): Doc {
     name: 'Example Air',
     stage: 'live',
     senderIds: ['XAAPI'],
-    messages: { PAXLST: { versions: ['D02B', 'D05B', 'D12B', 'D15B'], ack: 'contrl' }, PNRGOV: { versions: ['10.1', '11.1', '13.1'], ack: 'ackres' } },
+    messages: {
+      PAXLST: { versions: ['D02B', 'D05B', 'D12B', 'D15B'], ack: 'contrl' },
+      PNRGOV: { versions: ['10.1', '11.1', '13.1'], ack: 'ackres' }
+    },
     channels: { https: { certificates: [fingerprintOf('xa-client')] } },
     ...overrides
   }
 }
 
+function isDoc (x: unknown): boolean {
+  return x !== null && typeof x === 'object' && !Array.isArray(x)
+}
+
 function merge (base: Doc, over: Doc): Doc {
   const out: Doc = { ...base }
   for (const [k, v] of Object.entries(over)) {
-    out[k] = v !== null && typeof v === 'object' && !Array.isArray(v) && typeof base[k] === 'object' && base[k] !== null && !Array.isArray(base[k])
-      ? merge(base[k] as Doc, v as Doc)
-      : v
+    out[k] = isDoc(v) && isDoc(base[k]) ? merge(base[k] as Doc, v as Doc) : v
   }
   return out
 }
@@ -57,7 +62,11 @@ function merge (base: Doc, over: Doc): Doc {
 /** Collects log lines in memory. */
 export class LogSink extends Writable {
   lines: string[] = []
-  override _write (chunk: Buffer, _enc: string, cb: () => void): void { this.lines.push(...chunk.toString('utf8').split('\n').filter(l => l !== '')); cb() }
+  override _write (chunk: Buffer, _enc: string, cb: () => void): void {
+    this.lines.push(...chunk.toString('utf8').split('\n').filter(l => l !== ''))
+    cb()
+  }
+
   records (): Array<Record<string, unknown>> { return this.lines.map(l => JSON.parse(l) as Record<string, unknown>) }
   text (): string { return this.lines.join('\n') }
 }
@@ -105,7 +114,11 @@ export async function buildGateway (t: TeardownHost, opts: BuildOptions = {}): P
 }
 
 export function clientTls (name = 'xa-client'): { cert: Buffer, key: Buffer, ca: Buffer } {
-  return { cert: readFileSync(join(CERTS, `${name}.crt`)), key: readFileSync(join(CERTS, `${name}.key`)), ca: readFileSync(join(CERTS, 'ca.crt')) }
+  return {
+    cert: readFileSync(join(CERTS, `${name}.crt`)),
+    key: readFileSync(join(CERTS, `${name}.key`)),
+    ca: readFileSync(join(CERTS, 'ca.crt'))
+  }
 }
 
 /** Resolves when `check` holds; rejects with `what` after `ms` (test/helpers/wait.ts). */

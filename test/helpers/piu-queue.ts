@@ -33,7 +33,12 @@ export const until = async (cond: () => boolean | Promise<boolean>, what: string
 /** A fresh topology name set; the gateway declares it on connect, teardown deletes it. */
 export async function piuBroker (t: TeardownHost): Promise<PiuBroker> {
   const id = randomBytes(4).toString('hex')
-  const names: PiuTopology = { exchange: `test.piu.${id}`, queue: `test.piu.${id}.inbound`, testQueue: `test.piu.${id}.test`, quarantineQueue: `test.piu.${id}.quarantine` }
+  const names: PiuTopology = {
+    exchange: `test.piu.${id}`,
+    queue: `test.piu.${id}.inbound`,
+    testQueue: `test.piu.${id}.test`,
+    quarantineQueue: `test.piu.${id}.quarantine`
+  }
   // A passive check of a queue the gateway has not declared yet closes the channel (404): the
   // reader opens a fresh one on its next call, and the closing error is not left unhandled.
   const open = async (): Promise<[ChannelModel, Channel]> => {

@@ -1,4 +1,4 @@
-// A real OpenSSH sftp-only server per test (style.md: real services, no mocks): its own port on
+// A real OpenSSH sftp-only server per test (docs/testing.md: real services, no mocks): its own port on
 // 127.0.0.1, its own host key, a chroot with the folders the test asks for, and one key-only user.
 //
 // Needs root (sshd privilege separation, chroot, a system user) and /usr/sbin/sshd, which
@@ -77,7 +77,10 @@ const SSHD = '/usr/sbin/sshd'
 const CHROOT_BASE = '/var/lib/carrier-gateway-test'
 const DEFAULT_DIRS = ['out', 'out/processing', 'out/done', 'out/rejected', 'in']
 
-/** Why a real sshd cannot be started here, or undefined when it can: startSftpServer fails with it (a missing sshd is a failure, not a skip: `npm test` installs it), bench/sftp.ts reports it. */
+/**
+ * Why a real sshd cannot be started here, or undefined when it can: startSftpServer fails with it
+ * (a missing sshd is a failure, not a skip: `npm test` installs it), bench/sftp.ts reports it.
+ */
 export function sshdUnavailable (): string | undefined {
   if (process.getuid?.() !== 0) return 'startSftpServer needs root (sshd privilege separation, chroot, useradd)'
   if (!existsSync(SSHD)) return `${SSHD} is missing: run scripts/test-services.mjs (installs openssh-server)`

@@ -1,6 +1,6 @@
 /**
  * A TCP proxy the test controls, placed between a client under test and a real service (broker,
- * sshd, database) to inject network faults for real (style.md "Faults are injected for real"):
+ * sshd, database) to inject network faults for real (docs/operations.md "Testing the faults"):
  *
  * - `cut()`     destroys every open connection at once (a broker restart or a dropped link, as the
  *               client sees it); new connections are still accepted.

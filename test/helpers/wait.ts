@@ -1,6 +1,6 @@
 // The one poll-until helper of the suite (docs/testing.md "Waiting"): tests wait for an outcome
 // of real services (a broker delivery, a file moved, a watch event), never for a fixed time.
-// The deadline is a hang guard, not a timing assertion (style.md "Tests").
+// The deadline is a hang guard, not a timing assertion (docs/testing.md "Waiting").
 
 /** Polls `check` every `stepMs` until it holds; resolves false if it still does not after `ms`. */
 export async function waitUntil (check: () => boolean | Promise<boolean>, ms = 20_000, stepMs = 20): Promise<boolean> {

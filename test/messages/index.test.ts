@@ -15,7 +15,10 @@ function envelope (type: string): MessageEnvelope {
     commonAccessReference: 'ZZ1/250114/0915',
     part: { sequence: 2, final: false, first: false },
     group: null,
-    segments: [{ tag: 'UNH', elements: [['R1'], [type, 'D', '3', 'UN']], index: 2, offset: 0 }, { tag: 'UNT', elements: [['2'], ['R1']], index: 3, offset: 0 }]
+    segments: [
+      { tag: 'UNH', elements: [['R1'], [type, 'D', '3', 'UN']], index: 2, offset: 0 },
+      { tag: 'UNT', elements: [['2'], ['R1']], index: 3, offset: 0 }
+    ]
   }
 }
 
@@ -25,12 +28,30 @@ const paxlst: PaxlstModel = {
   documentId: null,
   transactionReference: null,
   reportingParty: null,
-  flight: { carrier: 'XA', number: '123', legs: [{ carrier: 'XA', number: '123', departure: { airport: 'LHR', scheduled: '2025-01-14T09:15' }, arrival: { airport: 'JFK', scheduled: null } }] },
+  flight: {
+    carrier: 'XA',
+    number: '123',
+    legs: [
+      {
+        carrier: 'XA',
+        number: '123',
+        departure: { airport: 'LHR', scheduled: '2025-01-14T09:15' },
+        arrival: { airport: 'JFK', scheduled: null }
+      }
+    ]
+  },
   travellers: [],
   totals: { passengers: null, crew: 0 }
 }
 
-const pnrgov: PnrgovModel = { pushType: 'update', messageFunction: '141', originator: null, flight: { carrier: null, number: null, legs: [] }, totalPnrs: 0, pnrs: [] }
+const pnrgov: PnrgovModel = {
+  pushType: 'update',
+  messageFunction: '141',
+  originator: null,
+  flight: { carrier: null, number: null, legs: [] },
+  totalPnrs: 0,
+  pnrs: []
+}
 
 t.test('other message types are not mapped and give no findings', async t => {
   for (const type of ['CONTRL', 'CUSRES', 'ACKRES', 'XYZ']) {
@@ -61,9 +82,16 @@ t.test('an empty PAXLST (UNH and UNT only) maps to an empty model with precise f
   t.same(r.findings.map(f => `${f.code}@${f.segment}:${f.tag}`), ['13@2:BGM', '13@2:TDT', '13@2:CNT'])
 })
 
-const TAGS = ['BGM', 'RFF', 'DTM', 'NAD', 'COM', 'TDT', 'LOC', 'ATT', 'NAT', 'DOC', 'CNT', 'MSG', 'ORG', 'TVL', 'EQN', 'SRC', 'RCI', 'TIF', 'SSR', 'TRA', 'RPI', 'DAT', 'TRI', 'XYZ']
+const TAGS = [
+  'BGM', 'RFF', 'DTM', 'NAD', 'COM', 'TDT', 'LOC', 'ATT', 'NAT', 'DOC', 'CNT', 'MSG', 'ORG', 'TVL', 'EQN', 'SRC', 'RCI', 'TIF', 'SSR',
+  'TRA', 'RPI', 'DAT', 'TRI', 'XYZ'
+]
 const value = fc.oneof(
-  fc.constantFrom('', ' ', '20', '34', '745', '250', 'FL', 'FM', 'MS', 'TN', '125', '87', '92', '130', '189', '232', '329', '36', '91', '2', 'M', 'F', '42', '41', '22', '141', 'DOCS', 'IN', 'G', 'constructor', '2501140915', '900214', '140125', '0915', '/P/UTO/X1/UTO/14FEB90/F/31JAN30/DOE/J'),
+  fc.constantFrom(
+    '', ' ', '20', '34', '745', '250', 'FL', 'FM', 'MS', 'TN', '125', '87', '92', '130', '189', '232', '329', '36', '91', '2', 'M', 'F',
+    '42', '41', '22', '141', 'DOCS', 'IN', 'G', 'constructor', '2501140915', '900214', '140125', '0915',
+    '/P/UTO/X1/UTO/14FEB90/F/31JAN30/DOE/J'
+  ),
   fc.string({ maxLength: 12 })
 )
 const segment = fc.record({

@@ -4,6 +4,9 @@ import { group, seg, walkStructure, LEVEL0, type MessageTable } from '../../src/
 import { PAXLST_TABLE } from '../../src/messages/paxlst/table.js'
 import { PNRGOV_TABLE } from '../../src/messages/pnrgov/table.js'
 
+/** Segments closed by the segment terminator ' (ISO 9735 UNA default). */
+const ediText = (...segments: string[]): string => segments.map(s => `${s}'`).join('')
+
 /** Hand-made message: `'` ends a segment, `+` and `:` separate, no release character. */
 function message (body: string, type = 'PAXLST'): MessageEnvelope {
   const texts = `UNH+M1+${type}:D:05B:UN:IATA'${body}UNT+0+M1'`.split("'").filter(s => s !== '')
@@ -102,7 +105,12 @@ t.test('a message without UNT is walked to its end; positions count from UNH = 1
 })
 
 t.test('PAXLST table: the guide crew example order (NAT before LOC) is a profile deviation only', async t => {
-  const env = message("BGM+250'NAD+MS+X'TDT+20+ZZ123+++ZZ'LOC+125+SYD'DTM+189:1306210900:201'LOC+87+HNL'NAD+FM+++CLARK:MICHAEL'ATT+2++M'NAT+2+CAN'LOC+22+HNL'LOC+174+CAN'DOC+P+MB140241'DTM+36:151021'LOC+91+CAN'CNT+41:8'")
+  const env = message(
+    ediText(
+      'BGM+250', 'NAD+MS+X', 'TDT+20+ZZ123+++ZZ', 'LOC+125+SYD', 'DTM+189:1306210900:201', 'LOC+87+HNL', 'NAD+FM+++CLARK:MICHAEL',
+      'ATT+2++M', 'NAT+2+CAN', 'LOC+22+HNL', 'LOC+174+CAN', 'DOC+P+MB140241', 'DTM+36:151021', 'LOC+91+CAN', 'CNT+41:8'
+    )
+  )
   const r = walkStructure(env, PAXLST_TABLE)
   t.same(r.findings.map(brief), ['15@11:LOC:profile', '15@12:LOC:profile'])
   t.same(r.placement.slice(7, 15), ['SG4', 'SG4', 'SG4', 'SG4', 'SG4', 'SG5', 'SG5', 'SG5'])
@@ -116,10 +124,21 @@ t.test('PAXLST table: a missing TDT group and a LOC-less TDT are structural', as
 })
 
 t.test('PNRGOV table: PNR groups, codeshare TVL pairs, history and LTS', async t => {
-  const env = message("MSG+:22'ORG+ZZ'TVL+140125:0915+ZZA+ZZB+ZZ+123'EQN+1'SRC'RCI+ZZ:ABC12D'DAT+700:120125:1730'ORG+ZZ:ZZA'TIF+DOE+JANE:A:1'SSR+DOCS:HK::ZZ:::::/P/UTO/X1/UTO/14FEB90/F/31JAN30/DOE/JANE'TKT+1:T:1'MON+T:1:EUR'FOP+CC'IFT+4:43+X'TVL+140125:0915+ZZA+ZZB+ZZ:YY+123:Y'TVL+++++456:Y'RPI+1+HK'DAT+2:140125:0800'TRI++1:::1'TIF+DOE+JANE:A:1'SSD+1A'ABI+1'DAT+ZT:1'SAC+++X'TVL+1+A+B+ZZ+1'RPI+1+K'LTS+0/O/NM'", 'PNRGOV')
+  const env = message(
+    ediText(
+      'MSG+:22', 'ORG+ZZ', 'TVL+140125:0915+ZZA+ZZB+ZZ+123', 'EQN+1', 'SRC', 'RCI+ZZ:ABC12D', 'DAT+700:120125:1730', 'ORG+ZZ:ZZA',
+      'TIF+DOE+JANE:A:1', 'SSR+DOCS:HK::ZZ:::::/P/UTO/X1/UTO/14FEB90/F/31JAN30/DOE/JANE', 'TKT+1:T:1', 'MON+T:1:EUR', 'FOP+CC',
+      'IFT+4:43+X', 'TVL+140125:0915+ZZA+ZZB+ZZ:YY+123:Y', 'TVL+++++456:Y', 'RPI+1+HK', 'DAT+2:140125:0800', 'TRI++1:::1',
+      'TIF+DOE+JANE:A:1', 'SSD+1A', 'ABI+1', 'DAT+ZT:1', 'SAC+++X', 'TVL+1+A+B+ZZ+1', 'RPI+1+K', 'LTS+0/O/NM'
+    ),
+    'PNRGOV'
+  )
   const r = walkStructure(env, PNRGOV_TABLE)
   t.same(r.findings, [])
-  t.same(r.placement.slice(5, 28), ['Gr.1', 'Gr.1', 'Gr.1', 'Gr.1', 'Gr.2', 'Gr.2', 'Gr.3', 'Gr.3', 'Gr.4', 'Gr.4', 'Gr.5', 'Gr.5', 'Gr.5', 'Gr.6', 'Gr.7', 'Gr.7', 'Gr.7', 'Gr.10', 'Gr.10', 'Gr.11', 'Gr.12', 'Gr.12', 'Gr.1'])
+  t.same(r.placement.slice(5, 28), [
+    'Gr.1', 'Gr.1', 'Gr.1', 'Gr.1', 'Gr.2', 'Gr.2', 'Gr.3', 'Gr.3', 'Gr.4', 'Gr.4', 'Gr.5', 'Gr.5', 'Gr.5', 'Gr.6', 'Gr.7', 'Gr.7', 'Gr.7',
+    'Gr.10', 'Gr.10', 'Gr.11', 'Gr.12', 'Gr.12', 'Gr.1'
+  ])
 })
 
 t.test('PNRGOV table: missing level-0 TVL and EQN are structural, unknown tags are profile', async t => {

@@ -1,4 +1,4 @@
-// The metrics catalogue as a scraper sees it (issue 9): every name prefixed, labels bounded even
+// The metrics catalogue as a scraper sees it (docs/metrics.md "Catalogue"): every name prefixed, labels bounded even
 // when unknown carriers and garbage arrive, data-quality counters, the overdue gauge against the
 // agreement's `expect`, the certificate expiry gauge. Everything is read back from GET /metrics
 // on a real gateway after real HTTPS traffic.
@@ -43,7 +43,12 @@ async function scrape (gateway: Gateway): Promise<{ text: string, samples: Sampl
 }
 
 function value (samples: Sample[], name: string, labels: Record<string, string> = {}): number | undefined {
-  const s = samples.find(x => x.name === name && Object.entries(labels).every(([k, v]) => x.labels[k] === v) && Object.keys(x.labels).length === Object.keys(labels).length)
+  const s = samples.find(
+    x =>
+      x.name === name &&
+      Object.entries(labels).every(([k, v]) => x.labels[k] === v) &&
+      Object.keys(x.labels).length === Object.keys(labels).length
+  )
   return s?.value
 }
 
@@ -54,7 +59,10 @@ async function defaultNames (): Promise<Set<string>> {
   return new Set([...all].filter(n => !own.has(n)))
 }
 
-const ALLOWED_LABELS = new Set(['carrier', 'channel', 'type', 'outcome', 'code', 'severity', 'reason', 'kind', 'result', 'stage', 'fingerprint', 'target', 'destination', 'via', 'field', 'action'])
+const ALLOWED_LABELS = new Set([
+  'carrier', 'channel', 'type', 'outcome', 'code', 'severity', 'reason', 'kind', 'result', 'stage', 'fingerprint', 'target', 'destination',
+  'via', 'field', 'action'
+])
 
 t.test('catalogue: every metric is prefixed, documented in help, and labelled only with bounded label names', async t => {
   const m = createMetrics()
@@ -63,9 +71,14 @@ t.test('catalogue: every metric is prefixed, documented in help, and labelled on
   const defaults = await defaultNames()
   t.same(metrics.filter(x => !x.name.startsWith(P)).map(x => x.name), [], `every name is prefixed ${P}`)
   t.same(metrics.filter(x => x.help.length < 10).map(x => x.name), [], 'every metric has a help text')
-  const unbounded = metrics.filter(x => !defaults.has(x.name)).flatMap(x => x.labelNames.filter(l => !ALLOWED_LABELS.has(l)).map(l => `${x.name}{${l}}`))
+  const unbounded = metrics
+    .filter(x => !defaults.has(x.name))
+    .flatMap(x => x.labelNames.filter(l => !ALLOWED_LABELS.has(l)).map(l => `${x.name}{${l}}`))
   t.same(unbounded, [], 'only bounded label names (no ids, references, flights, senders)')
-  for (const name of ['nodejs_eventloop_lag_seconds', 'nodejs_heap_size_used_bytes', 'nodejs_gc_duration_seconds', 'process_resident_memory_bytes']) {
+  const processMetrics = [
+    'nodejs_eventloop_lag_seconds', 'nodejs_heap_size_used_bytes', 'nodejs_gc_duration_seconds', 'process_resident_memory_bytes'
+  ]
+  for (const name of processMetrics) {
     t.ok(defaults.has(P + name), `process metric ${P}${name} (prom-client defaults)`)
   }
   const two = [createMetrics({ defaults: false }), createMetrics({ defaults: false })]
@@ -83,7 +96,9 @@ t.test('labels stay bounded when unknown certificates, unknown senders, unknown 
     await call(port, { body: EXAMPLE }),
     await call(port, { body: `${junk[0]} this is not EDIFACT at all` }),
     await call(port, { body: paxlst({ sender: junk[1], reference: junk[2] }) }),
-    await call(port, { body: Buffer.from(paxlst({ reference: 'REFTYPE1' }).toString('latin1').replace('PAXLST:D:05B', `${junk[3]}:D:05B`), 'latin1') }),
+    await call(port, {
+      body: Buffer.from(paxlst({ reference: 'REFTYPE1' }).toString('latin1').replace('PAXLST:D:05B', `${junk[3]}:D:05B`), 'latin1')
+    }),
     await call(port, { body: EXAMPLE, cert: 'rogue-client' }),
     await call(port, { body: EXAMPLE, cert: 'xb-client' }),
     await call(port, { body: EXAMPLE, cert: null })
@@ -117,39 +132,93 @@ t.test('labels stay bounded when unknown certificates, unknown senders, unknown 
   const own = samples.filter(s => s.name.startsWith(P) && !defaults.has(s.name.replace(/_(bucket|sum|count)$/, '')))
   const pairs = own.flatMap(s => Object.entries(s.labels).map(([k, v]) => ({ metric: s.name, k, v })))
   t.ok(pairs.length > 20, `${pairs.length} label values checked`)
-  t.same(pairs.filter(p => allowed[p.k]?.(p.v) !== true).map(p => `${p.metric}{${p.k}="${p.v}"}`), [], 'every label value is in its allowed set')
+  t.same(
+    pairs.filter(p => allowed[p.k]?.(p.v) !== true).map(p => `${p.metric}{${p.k}="${p.v}"}`),
+    [],
+    'every label value is in its allowed set'
+  )
 
   // What the traffic above must show.
   t.equal(value(samples, `${P}transmissions_total`, { carrier: 'XA', channel: 'https', type: 'PAXLST', outcome: 'accepted' }), 1)
   t.equal(value(samples, `${P}transmissions_total`, { carrier: 'XA', channel: 'https', type: 'PAXLST', outcome: 'duplicate' }), 1)
-  t.equal(value(samples, `${P}transmissions_total`, { carrier: 'XA', channel: 'https', type: 'other', outcome: 'rejected' }), 1, 'an unknown message type is counted as other')
+  t.equal(
+    value(samples, `${P}transmissions_total`, { carrier: 'XA', channel: 'https', type: 'other', outcome: 'rejected' }),
+    1,
+    'an unknown message type is counted as other'
+  )
   t.equal(value(samples, `${P}acks_total`, { carrier: 'XA', kind: 'contrl', result: 'positive' }), 1)
   t.equal(value(samples, `${P}acks_total`, { carrier: 'XA', kind: 'contrl', result: 'duplicate' }), 1)
   t.ok((value(samples, `${P}acks_total`, { carrier: 'XA', kind: 'contrl', result: 'negative' }) ?? 0) >= 1, 'negative CONTRLs counted')
-  t.equal(value(samples, `${P}validation_errors_total`, { carrier: 'XA', type: 'PAXLST', code: '23', severity: 'error' }), 1, 'the foreign UNB sender is CONTRL 23')
+  t.equal(
+    value(samples, `${P}validation_errors_total`, { carrier: 'XA', type: 'PAXLST', code: '23', severity: 'error' }),
+    1,
+    'the foreign UNB sender is CONTRL 23'
+  )
   const settled = samples.filter(s => s.name === `${P}transmissions_total` && s.labels.outcome !== 'retry').reduce((n, s) => n + s.value, 0)
-  t.equal(value(samples, `${P}receive_to_ack_seconds_count`, { channel: 'https' }), settled, 'one receive→ack observation per settled transmission')
-  t.equal(value(samples, `${P}receive_to_durable_seconds_count`, { channel: 'https' }), 1, 'one durable hand-off (the duplicate is not forwarded again)')
+  t.equal(
+    value(samples, `${P}receive_to_ack_seconds_count`, { channel: 'https' }),
+    settled,
+    'one receive→ack observation per settled transmission'
+  )
+  t.equal(
+    value(samples, `${P}receive_to_durable_seconds_count`, { channel: 'https' }),
+    1,
+    'one durable hand-off (the duplicate is not forwarded again)'
+  )
   t.equal(value(samples, `${P}forwarded_total`, { destination: 'production', via: 'target' }), 1)
   t.ok((value(samples, `${P}received_bytes_total`, { carrier: 'XA', channel: 'https' }) ?? 0) >= EXAMPLE.length * 2)
   const last = value(samples, `${P}last_transmission_timestamp_seconds`, { carrier: 'XA', type: 'PAXLST' })
   t.ok(last !== undefined && Math.abs(last - Date.now() / 1000) < 600, 'last transmission timestamp is now')
-  t.equal(value(samples, `${P}minutes_before_departure_count`, { carrier: 'XA', type: 'PAXLST' }), 1, 'timeliness observed for the accepted transmission')
-  t.equal(value(samples, `${P}minutes_before_departure_bucket`, { carrier: 'XA', type: 'PAXLST', le: '-60' }), 1, 'the example flight left in 2025: received after departure')
-  t.ok(samples.some(s => s.name === `${P}tls_handshake_failures_total` && s.labels.reason === 'unknown_fingerprint'), 'an unpinned certificate is counted')
-  t.ok(samples.some(s => s.name === `${P}tls_handshake_failures_total` && s.labels.reason === 'no_certificate'), 'a missing certificate is counted')
+  t.equal(
+    value(samples, `${P}minutes_before_departure_count`, { carrier: 'XA', type: 'PAXLST' }),
+    1,
+    'timeliness observed for the accepted transmission'
+  )
+  t.equal(
+    value(samples, `${P}minutes_before_departure_bucket`, { carrier: 'XA', type: 'PAXLST', le: '-60' }),
+    1,
+    'the example flight left in 2025: received after departure'
+  )
+  t.ok(
+    samples.some(s => s.name === `${P}tls_handshake_failures_total` && s.labels.reason === 'unknown_fingerprint'),
+    'an unpinned certificate is counted'
+  )
+  t.ok(
+    samples.some(s => s.name === `${P}tls_handshake_failures_total` && s.labels.reason === 'no_certificate'),
+    'a missing certificate is counted'
+  )
   t.equal(value(samples, `${P}carrier_stage`, { carrier: 'XA', stage: 'live' }), 1)
   t.ok((value(samples, `${P}ledger_rows`) ?? 0) >= 5, 'ledger size is refreshed on scrape')
-  for (const d of ['nodejs_eventloop_lag_seconds', 'nodejs_heap_size_used_bytes', 'process_resident_memory_bytes']) t.ok(samples.some(s => s.name === P + d), `${P}${d} is scraped`)
+  for (const d of ['nodejs_eventloop_lag_seconds', 'nodejs_heap_size_used_bytes', 'process_resident_memory_bytes']) {
+    t.ok(
+      samples.some(s => s.name === P + d),
+      `${P}${d} is scraped`
+    )
+  }
 })
 
 t.test('data quality: travellers and the API fields they lack, per carrier and type', async t => {
   const { gateway } = await buildGateway(t)
   const base = paxlstMessage('PAX001')
   const cnt = base.segments.findIndex(s => s.tag === 'CNT')
-  const sparse = [{ tag: 'NAD', elements: ['FL', null, null, ['NOVAKOVA', 'ILSE']] }, { tag: 'ATT', elements: ['2', null, 'F'] }, { tag: 'LOC', elements: ['178', 'LHR'] }, { tag: 'LOC', elements: ['179', 'JFK'] }]
+  const sparse = [
+    { tag: 'NAD', elements: ['FL', null, null, ['NOVAKOVA', 'ILSE']] },
+    { tag: 'ATT', elements: ['2', null, 'F'] },
+    { tag: 'LOC', elements: ['178', 'LHR'] },
+    { tag: 'LOC', elements: ['179', 'JFK'] }
+  ]
   const message = { ...base, segments: [...base.segments.slice(0, cnt), ...sparse, { tag: 'CNT', elements: [['42', '2']] }] }
-  const body = Buffer.from(writeInterchange({ sender: 'XAAPI', recipient: 'GOVPIU', preparedAt: { date: '250114', time: '0630' }, reference: 'QUAL0001', messages: [message], newline: true }), 'latin1')
+  const body = Buffer.from(
+    writeInterchange({
+      sender: 'XAAPI',
+      recipient: 'GOVPIU',
+      preparedAt: { date: '250114', time: '0630' },
+      reference: 'QUAL0001',
+      messages: [message],
+      newline: true
+    }),
+    'latin1'
+  )
   const res = await call(gateway.httpsPort()!, { body })
   t.match(res.headers['x-outcome'], /^accepted/, 'a traveller without documents is accepted (the profile only warns)')
 
@@ -158,12 +227,18 @@ t.test('data quality: travellers and the API fields they lack, per carrier and t
   for (const field of ['document_number', 'document_expiry', 'birth_date', 'nationality']) {
     t.equal(value(samples, `${P}travellers_missing_total`, { carrier: 'XA', type: 'PAXLST', field }), 1, `one traveller lacks ${field}`)
   }
-  t.equal(value(samples, `${P}travellers_missing_total`, { carrier: 'XA', type: 'PAXLST', field: 'gender' }), undefined, 'both carry a gender')
+  t.equal(
+    value(samples, `${P}travellers_missing_total`, { carrier: 'XA', type: 'PAXLST', field: 'gender' }),
+    undefined,
+    'both carry a gender'
+  )
   t.notOk(text.includes('NOVAKOVA') || text.includes('QUIXOTEVA'), 'no passenger value in the metrics')
 })
 
 t.test('overdue gauge: silent longer than expect.TYPE.maxSilenceMinutes, never sent counts', async t => {
-  const { gateway } = await buildGateway(t, { agreements: [exampleAgreement({ expect: { PAXLST: { maxSilenceMinutes: 1 }, PNRGOV: { maxSilenceMinutes: 1 } } })] })
+  const { gateway } = await buildGateway(t, {
+    agreements: [exampleAgreement({ expect: { PAXLST: { maxSilenceMinutes: 1 }, PNRGOV: { maxSilenceMinutes: 1 } } })]
+  })
   t.equal((await call(gateway.httpsPort()!, { body: EXAMPLE })).status, 200)
   const { agreements, ledger, metrics } = gateway
   const now = Date.now()
@@ -177,14 +252,19 @@ t.test('overdue gauge: silent longer than expect.TYPE.maxSilenceMinutes, never s
   await refreshCarrierGauges(agreements, ledger, metrics, now + 120_000)
   samples = (await scrape(gateway)).samples
   t.equal(value(samples, `${P}carrier_overdue`, { carrier: 'XA', type: 'PAXLST' }), 1, 'two minutes of silence is overdue')
-  t.notOk(samples.some(s => s.name === `${P}carrier_overdue` && s.labels.carrier !== 'XA'), 'only carriers with an expectation have the gauge')
+  t.notOk(
+    samples.some(s => s.name === `${P}carrier_overdue` && s.labels.carrier !== 'XA'),
+    'only carriers with an expectation have the gauge'
+  )
 })
 
 t.test('certificate expiry gauge from the agreement, per carrier and fingerprint', async t => {
   const xa = fingerprintOf('xa-client')
   const { gateway } = await buildGateway(t, {
     agreements: [
-      exampleAgreement({ channels: { https: { certificates: [{ fingerprint: xa, notAfter: '2031-05-01T00:00:00Z', label: 'xa 2031' }] } } }),
+      exampleAgreement({
+        channels: { https: { certificates: [{ fingerprint: xa, notAfter: '2031-05-01T00:00:00Z', label: 'xa 2031' }] } }
+      }),
       exampleAgreement({ code: 'XB', senderIds: ['XBAPI'], channels: { https: { certificates: [fingerprintOf('xb-client')] } } })
     ]
   })

@@ -1,4 +1,4 @@
-// monitoring/ holds the Grafana dashboard and the Prometheus alert rules (issue 9). They are text
+// monitoring/ holds the Grafana dashboard and the Prometheus alert rules (docs/metrics.md "Dashboard and alerts"). They are text
 // that nothing compiles, so this test is what keeps them honest: valid JSON / YAML of the expected
 // shape, every carrier_gateway_* name they use exists in the catalogue (a renamed metric would
 // otherwise leave an empty panel or an alert that can never fire), every alert has a runbook line,
@@ -13,13 +13,24 @@ const ROOT = join(import.meta.dirname, '..', '..')
 const read = (...p: string[]): string => readFileSync(join(ROOT, ...p), 'utf8')
 
 interface Target { expr?: string, refId?: string }
-interface Panel { id: number, type: string, title: string, gridPos: { x: number, y: number, w: number, h: number }, targets?: Target[], datasource?: { uid?: string } }
+interface Panel {
+  id: number
+  type: string
+  title: string
+  gridPos: { x: number, y: number, w: number, h: number }
+  targets?: Target[]
+  datasource?: { uid?: string }
+}
 interface Rule { alert?: string, expr?: unknown, for?: string, labels?: Record<string, string>, annotations?: Record<string, string> }
 
 async function catalogue (): Promise<{ names: Set<string>, histograms: Set<string>, own: string[] }> {
   const all = await createMetrics().registry.getMetricsAsJSON()
   const own = (await createMetrics({ defaults: false }).registry.getMetricsAsJSON()).map(m => m.name)
-  return { names: new Set(all.map(m => m.name)), histograms: new Set(all.filter(m => String(m.type) === 'histogram').map(m => m.name)), own }
+  return {
+    names: new Set(all.map(m => m.name)),
+    histograms: new Set(all.filter(m => String(m.type) === 'histogram').map(m => m.name)),
+    own
+  }
 }
 
 /** carrier_gateway_* names in a PromQL expression, with a histogram's series suffix resolved to its metric. */
@@ -56,7 +67,12 @@ function balanced (expr: string): boolean {
 
 t.test('the Grafana dashboard is valid and uses only metrics of the catalogue', async t => {
   const c = await catalogue()
-  const d = JSON.parse(read('monitoring', 'grafana-dashboard.json')) as { title: string, uid: string, panels: Panel[], templating: { list: Array<{ name: string, query?: unknown, definition?: string }> } }
+  const d = JSON.parse(read('monitoring', 'grafana-dashboard.json')) as {
+    title: string
+    uid: string
+    panels: Panel[]
+    templating: { list: Array<{ name: string, query?: unknown, definition?: string }> }
+  }
   t.ok(d.title.length > 0 && d.uid === 'carrier-gateway', 'titled, stable uid (links and provisioning rely on it)')
   t.equal(new Set(d.panels.map(p => p.id)).size, d.panels.length, 'panel ids are unique')
   t.same(d.panels.filter(p => p.gridPos.x + p.gridPos.w > 24).map(p => p.title), [], 'every panel fits the 24-column grid')
@@ -83,13 +99,21 @@ t.test('the Grafana dashboard is valid and uses only metrics of the catalogue', 
   t.same(c.own.filter(n => !used.has(n)), [], 'every metric of the catalogue is on the dashboard')
 
   const titles = d.panels.map(p => p.title)
-  for (const want of ['Transmissions/s by outcome', 'Rejection rate (15 m)', 'p99 receive → ack', 'Spool files', 'Forward target', 'Carriers at a glance',
-    'Completeness by carrier and field (1 h)', 'Fatal findings by CONTRL code', 'Median minutes before departure', 'SFTP connected', 'Bridge connected', 'TLS handshake failures by reason']) {
+  const panels = [
+    'Transmissions/s by outcome', 'Rejection rate (15 m)', 'p99 receive → ack', 'Spool files', 'Forward target', 'Carriers at a glance',
+    'Completeness by carrier and field (1 h)', 'Fatal findings by CONTRL code', 'Median minutes before departure', 'SFTP connected',
+    'Bridge connected', 'TLS handshake failures by reason'
+  ]
+  for (const want of panels) {
     t.ok(titles.includes(want), `panel "${want}"`)
   }
   const table = d.panels.find(p => p.title === 'Carriers at a glance')!
   const tableExprs = (table.targets ?? []).map(x => String(x.expr)).join('\n')
-  for (const m of ['last_transmission_timestamp_seconds', 'travellers_missing_total', 'travellers_total', 'carrier_overdue', 'client_certificate_expiry_timestamp_seconds']) {
+  const perCarrier = [
+    'last_transmission_timestamp_seconds', 'travellers_missing_total', 'travellers_total', 'carrier_overdue',
+    'client_certificate_expiry_timestamp_seconds'
+  ]
+  for (const m of perCarrier) {
     t.ok(tableExprs.includes(`carrier_gateway_${m}`), `the per-carrier table shows ${m}`)
   }
 })
@@ -99,7 +123,10 @@ t.test('the Prometheus rules are valid YAML with the expected structure, runbook
   const doc = parse(read('monitoring', 'prometheus-alerts.yml')) as { groups: Array<{ name: string, rules: Rule[] }> }
   t.ok(Array.isArray(doc.groups) && doc.groups.length > 0, 'groups')
   const rules = doc.groups.flatMap(g => {
-    t.ok(typeof g.name === 'string' && g.name.length > 0 && Array.isArray(g.rules) && g.rules.length > 0, `group ${g.name} is named and has rules`)
+    t.ok(
+      typeof g.name === 'string' && g.name.length > 0 && Array.isArray(g.rules) && g.rules.length > 0,
+      `group ${g.name} is named and has rules`
+    )
     return g.rules
   })
   const problems: string[] = []
@@ -112,16 +139,21 @@ t.test('the Prometheus rules are valid YAML with the expected structure, runbook
     if (!balanced(r.expr)) problems.push(`${where}: unbalanced brackets or quotes`)
     if (r.for !== undefined && !/^\d+[smhd]$/.test(r.for)) problems.push(`${where}: for ${r.for}`)
     if (!['warning', 'critical'].includes(r.labels?.severity ?? '')) problems.push(`${where}: severity`)
-    for (const a of ['summary', 'description', 'runbook']) if ((r.annotations?.[a] ?? '').length < 10) problems.push(`${where}: annotation ${a}`)
+    for (const a of ['summary', 'description', 'runbook']) {
+      if ((r.annotations?.[a] ?? '').length < 10) problems.push(`${where}: annotation ${a}`)
+    }
     const ref = referenced(r.expr, c)
     for (const n of ref.missing) problems.push(`${where}: ${n} is not in the catalogue`)
     if (ref.found.length === 0 && !/\bup\{/.test(r.expr)) problems.push(`${where}: uses no gateway metric`)
   }
   t.same(problems, [], `${rules.length} rules are well formed`)
   t.equal(new Set(names).size, names.length, 'alert names are unique')
-  for (const want of ['CarrierGatewayTargetDown', 'CarrierGatewayBrokerDown', 'CarrierGatewaySpoolGrowing', 'CarrierGatewaySpoolStale', 'CarrierGatewayCarrierOverdue',
-    'CarrierGatewayCertificateExpiring', 'CarrierGatewayRejectionRateHigh', 'CarrierGatewayTlsFailuresSpike', 'CarrierGatewayLedgerErrors',
-    'CarrierGatewaySftpHostKeyMismatch', 'CarrierGatewayBridgeDisconnected']) {
+  const alerts = [
+    'CarrierGatewayTargetDown', 'CarrierGatewayBrokerDown', 'CarrierGatewaySpoolGrowing', 'CarrierGatewaySpoolStale',
+    'CarrierGatewayCarrierOverdue', 'CarrierGatewayCertificateExpiring', 'CarrierGatewayRejectionRateHigh',
+    'CarrierGatewayTlsFailuresSpike', 'CarrierGatewayLedgerErrors', 'CarrierGatewaySftpHostKeyMismatch', 'CarrierGatewayBridgeDisconnected'
+  ]
+  for (const want of alerts) {
     t.ok(names.includes(want), `alert ${want}`)
   }
   const cert = rules.find(r => r.alert === 'CarrierGatewayCertificateExpiring')!

@@ -7,7 +7,15 @@ import { pino } from 'pino'
 import { buildGateway, exampleAgreement, fingerprintOf, type TeardownHost } from '../helpers/gateway.js'
 import { paxlst } from '../helpers/edi.js'
 import { allFixtures } from '../fixtures/index.js'
-import { buildReply, checkTransmission, createChecker, createPipeline, type Checked, type CheckJob, type TransmissionResult } from '../../src/pipeline/index.js'
+import {
+  buildReply,
+  checkTransmission,
+  createChecker,
+  createPipeline,
+  type Checked,
+  type CheckJob,
+  type TransmissionResult
+} from '../../src/pipeline/index.js'
 import type { Agreement } from '../../src/agreements/schema.js'
 
 const silent = pino({ level: 'silent' })
@@ -26,7 +34,14 @@ function comparable (c: Checked): unknown {
     assessment: {
       ...a,
       carrier: a.carrier?.code ?? null,
-      interchange: { ...a.interchange, body: a.interchange.body.toString('latin1'), messages: a.interchange.messages.map(m => ({ ...m, segments: m.segments.filter(s => s.tag === 'MSG').map(s => [s.index, s.offset, s.elements]) })) },
+      interchange: {
+        ...a.interchange,
+        body: a.interchange.body.toString('latin1'),
+        messages: a.interchange.messages.map(m => ({
+          ...m,
+          segments: m.segments.filter(s => s.tag === 'MSG').map(s => [s.index, s.offset, s.elements])
+        }))
+      },
       messages: a.messages.map(m => ({ ...m, model: null }))
     },
     forward: { ...c.forward, body: c.forward.body.toString('latin1') }
@@ -47,8 +62,23 @@ async function agreementsOf (t: TeardownHost, docs: Array<Record<string, unknown
 
 t.test('a worker answers every fixture exactly as the event loop does, acks included', async t => {
   const carriers = await agreementsOf(t, [
-    exampleAgreement({ code: 'XA', messages: { PAXLST: { versions: ['D02B', 'D05B', 'D12B', 'D15B'], ack: 'contrl' }, PNRGOV: { versions: ['10.1', '11.1', '13.1'], ack: 'ackres' } } }),
-    exampleAgreement({ code: 'XB', senderIds: ['XBAPI'], channels: { https: { certificates: [fingerprintOf('xb-client')] } }, messages: { PAXLST: { versions: ['D02B', 'D05B', 'D12B', 'D15B'], ack: 'json' }, PNRGOV: { versions: ['10.1', '11.1', '13.1'], ack: 'json' } }, strictness: { controlCounts: 'warn', partial: 'message' } })
+    exampleAgreement({
+      code: 'XA',
+      messages: {
+        PAXLST: { versions: ['D02B', 'D05B', 'D12B', 'D15B'], ack: 'contrl' },
+        PNRGOV: { versions: ['10.1', '11.1', '13.1'], ack: 'ackres' }
+      }
+    }),
+    exampleAgreement({
+      code: 'XB',
+      senderIds: ['XBAPI'],
+      channels: { https: { certificates: [fingerprintOf('xb-client')] } },
+      messages: {
+        PAXLST: { versions: ['D02B', 'D05B', 'D12B', 'D15B'], ack: 'json' },
+        PNRGOV: { versions: ['10.1', '11.1', '13.1'], ack: 'json' }
+      },
+      strictness: { controlCounts: 'warn', partial: 'message' }
+    })
   ])
   const checker = createChecker({ threads: 2, minBytes: 0, logger: silent })
   t.teardown(async () => { await checker.close() })
@@ -60,7 +90,8 @@ t.test('a worker answers every fixture exactly as the event loop does, acks incl
       const local = checkTransmission(jobOf(bytes, carrier))
       const remote = await checker.check(jobOf(bytes, carrier))
       t.same(comparable(remote), comparable(local), `${file} (${carrier.code}): same assessment`)
-      t.equal(remote.assessment.carrier, local.assessment.carrier === null ? null : carrier, 'the caller\'s own agreement object comes back')
+      const ownAgreement = local.assessment.carrier === null ? null : carrier
+      t.equal(remote.assessment.carrier, ownAgreement, 'the caller\'s own agreement object comes back')
       t.ok(remote.assessment.messages.every(m => m.model === null), 'models stay in the worker')
       const ack = ackOf(local)
       if (ack !== null) acks++
@@ -122,7 +153,12 @@ t.test('a worker that fails or dies fails only its job, with a retry error, and 
   const xa = (await agreementsOf(t, [exampleAgreement()])).get('XA')!
   const lines: string[] = []
   const logger = pino({ level: 'info' }, { write: (l: string) => { lines.push(l) } })
-  const checker = createChecker({ threads: 1, minBytes: 0, logger, workerUrl: new URL('../helpers/check-worker-fault.ts', import.meta.url) })
+  const checker = createChecker({
+    threads: 1,
+    minBytes: 0,
+    logger,
+    workerUrl: new URL('../helpers/check-worker-fault.ts', import.meta.url)
+  })
   t.teardown(async () => { await checker.close() })
   await t.rejects(checker.check(jobOf(Buffer.from('UNB+some bytes'), xa)), { id: 'GW_ERR_MESSAGE_CHECK_UNAVAILABLE', message: /TypeError/ })
   await t.rejects(checker.check(jobOf(Buffer.from('EXIT with a PAXLST value'), xa)), { id: 'GW_ERR_MESSAGE_CHECK_UNAVAILABLE', message: /exit 3/ })
@@ -178,10 +214,16 @@ t.test('a large transmission being checked holds up no other, and shutting down 
   const b = await buildGateway(t)
   const { config, ledger, forwarder, metrics } = b.gateway
   const big = paxlst({ messages: 40 })
-  const checker = createChecker({ threads: 1, minBytes: big.length, logger: silent, workerUrl: new URL('../helpers/check-worker-hold.ts', import.meta.url) })
+  const checker = createChecker({
+    threads: 1,
+    minBytes: big.length,
+    logger: silent,
+    workerUrl: new URL('../helpers/check-worker-hold.ts', import.meta.url)
+  })
   const pipeline = createPipeline({ config, ledger, forwarder, metrics, checker, logger: silent })
   const xa = b.gateway.agreements.current().byCode('XA')!
-  const send = async (bytes: Buffer): Promise<TransmissionResult> => await pipeline.process({ channel: 'https', bytes, candidates: [xa], receivedAt: new Date() })
+  const send = async (bytes: Buffer): Promise<TransmissionResult> =>
+    await pipeline.process({ channel: 'https', bytes, candidates: [xa], receivedAt: new Date() })
   let bigDone = false
   const pending = send(big).finally(() => { bigDone = true })
   const small = await Promise.all([1, 2, 3].map(async i => await send(paxlst({ reference: `SMALL${i}` }))))

@@ -89,7 +89,10 @@ t.test('a resend after a retry outcome is processed normally', async t => {
   // A spool that cannot take anything and a directory target that cannot write: retry.
   const dir = tmpDir(t)
   writeFileSync(join(dir, 'not-a-folder'), '')
-  const b = await buildGateway(t, { dir, config: { spool: { maxBytes: 0 }, forward: { directory: { path: join(dir, 'not-a-folder', 'outbox') } } } })
+  const b = await buildGateway(t, {
+    dir,
+    config: { spool: { maxBytes: 0 }, forward: { directory: { path: join(dir, 'not-a-folder', 'outbox') } } }
+  })
   const r = await send(b, paxlst())
   t.equal(r.outcome, 'retry')
   t.equal(r.ack, null, 'nothing acknowledged')
@@ -126,7 +129,10 @@ t.test('ack policy from the agreement', async t => {
   })
   t.test('an incoming CONTRL is never acknowledged', async t => {
     const b = await buildGateway(t)
-    const contrl = Buffer.from("UNA:+.? 'UNB+UNOA:4+XAAPI+GOVPIU+250114:0630+C1'UNH+1+CONTRL:D:3:UN'UCI+X1+GOVPIU+XAAPI+7'UNT+3+1'UNZ+1+C1'", 'latin1')
+    const contrl = Buffer.from(
+      "UNA:+.? 'UNB+UNOA:4+XAAPI+GOVPIU+250114:0630+C1'UNH+1+CONTRL:D:3:UN'UCI+X1+GOVPIU+XAAPI+7'UNT+3+1'UNZ+1+C1'",
+      'latin1'
+    )
     const r = await send(b, contrl)
     t.equal(r.outcome, 'rejected', 'not a message type the PIU takes')
     t.equal(r.ack, null)

@@ -1,4 +1,4 @@
-// Property test over the HTTP route (issue 10 "fuzzing"): mutated fixtures (test/fixtures) and random bytes,
+// Property test over the HTTP route (docs/testing.md "Fuzzing"): mutated fixtures (test/fixtures) and random bytes,
 // POSTed over real mutual TLS, always get an outcome with its documented status and shape, never
 // a 5xx, never an echo of a passenger value from the input; the listener keeps serving. The run
 // count is small here; `FUZZ_RUNS`/`FUZZ_SEED` raise it for a release check.
@@ -19,9 +19,21 @@ const corpus = [EXAMPLE, ...inputs]
 
 const mutation = fc.oneof(
   fc.record({ kind: fc.constant('truncate' as const), at: fc.double({ min: 0, max: 1, noNaN: true }) }),
-  fc.record({ kind: fc.constant('splice' as const), at: fc.double({ min: 0, max: 1, noNaN: true }), bytes: fc.uint8Array({ maxLength: 64 }) }),
-  fc.record({ kind: fc.constant('service' as const), at: fc.double({ min: 0, max: 1, noNaN: true }), char: fc.constantFrom(...":+'?*UNA\r\n\\") }),
-  fc.record({ kind: fc.constant('repeat' as const), at: fc.double({ min: 0, max: 1, noNaN: true }), times: fc.integer({ min: 1, max: 2000 }) })
+  fc.record({
+    kind: fc.constant('splice' as const),
+    at: fc.double({ min: 0, max: 1, noNaN: true }),
+    bytes: fc.uint8Array({ maxLength: 64 })
+  }),
+  fc.record({
+    kind: fc.constant('service' as const),
+    at: fc.double({ min: 0, max: 1, noNaN: true }),
+    char: fc.constantFrom(...":+'?*UNA\r\n\\")
+  }),
+  fc.record({
+    kind: fc.constant('repeat' as const),
+    at: fc.double({ min: 0, max: 1, noNaN: true }),
+    times: fc.integer({ min: 1, max: 2000 })
+  })
 )
 type Mutation = typeof mutation extends fc.Arbitrary<infer M> ? M : never
 
@@ -31,12 +43,18 @@ function mutate (input: Buffer, m: Mutation): Buffer {
     case 'truncate': return input.subarray(0, at)
     case 'splice': return Buffer.concat([input.subarray(0, at), Buffer.from(m.bytes), input.subarray(at + m.bytes.length)])
     case 'service': return Buffer.concat([input.subarray(0, at), Buffer.from(m.char, 'latin1'), input.subarray(at + 1)])
-    case 'repeat': return Buffer.concat([input.subarray(0, at), Buffer.from("NAD+FL+++FUZZPAXNAME'".repeat(m.times), 'latin1'), input.subarray(at)])
+    case 'repeat':
+      return Buffer.concat([input.subarray(0, at), Buffer.from("NAD+FL+++FUZZPAXNAME'".repeat(m.times), 'latin1'), input.subarray(at)])
   }
 }
 
 const body = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ base: fc.integer({ min: 0, max: corpus.length - 1 }), ops: fc.array(mutation, { minLength: 1, maxLength: 4 }) }).map(({ base, ops }) => ops.reduce(mutate, corpus[base])) },
+  {
+    weight: 4,
+    arbitrary: fc
+      .record({ base: fc.integer({ min: 0, max: corpus.length - 1 }), ops: fc.array(mutation, { minLength: 1, maxLength: 4 }) })
+      .map(({ base, ops }) => ops.reduce(mutate, corpus[base]))
+  },
   { weight: 1, arbitrary: fc.uint8Array({ minLength: 1, maxLength: 4096 }).map(b => Buffer.from(b)) }
 )
 
@@ -54,7 +72,10 @@ function check (res: Response): string | null {
 }
 
 t.test('mutated samples and random bytes over HTTPS: always a documented outcome, never a crash or an echo', async t => {
-  const { gateway } = await buildGateway(t, { agreements: [exampleAgreement({ limits: { requestsPerMinute: 100000 } })], config: { log: { level: 'warn' } } })
+  const { gateway } = await buildGateway(t, {
+    agreements: [exampleAgreement({ limits: { requestsPerMinute: 100000 } })],
+    config: { log: { level: 'warn' } }
+  })
   const port = gateway.httpsPort()!
   await fc.assert(fc.asyncProperty(body, async bytes => {
     const res = await call(port, { body: bytes, accept: 'application/json' })

@@ -1,4 +1,4 @@
-// The log audit (issue 10 "logs and reports", architecture invariant 4): every fixture (test/fixtures) goes
+// The log audit (docs/security.md "Logs and metrics", docs/architecture.md invariant 4): every fixture (test/fixtures) goes
 // through every channel — HTTPS, SFTP and the AMQP bridge — with every outcome (accepted,
 // rejected, duplicate, changed resend, wrong sender, refused, garbage, retry). Then nothing the
 // gateway wrote outside the payload stores may hold a name, document number or birth date from
@@ -112,10 +112,19 @@ function needles (values: Iterable<string | null>): Set<string> {
 /** Envelope metadata of the inputs (UNB/UNH ids, references, dates; flight numbers and dates). */
 function envelopeValues (a: ReturnType<typeof assessTransmission>): Array<string | null> {
   const unb = a.interchange.unb
-  const out: Array<string | null> = unb === null ? [] : [unb.sender, unb.recipient, unb.reference, unb.date, unb.time, unb.preparedAt?.slice(0, 10) ?? null]
+  const out: Array<string | null> =
+    unb === null ? [] : [unb.sender, unb.recipient, unb.reference, unb.date, unb.time, unb.preparedAt?.slice(0, 10) ?? null]
   for (const m of a.messages) {
     out.push(m.reference)
-    const flight = (m.model as { flight?: { carrier: string | null, number: string | null, legs: Array<{ departure: { scheduled: string | null }, arrival: { scheduled: string | null } }> } } | null)?.flight
+    const flight = (
+      m.model as {
+        flight?: {
+          carrier: string | null
+          number: string | null
+          legs: Array<{ departure: { scheduled: string | null }, arrival: { scheduled: string | null } }>
+        }
+      } | null
+    )?.flight
     if (flight === undefined) continue
     out.push(flight.carrier, flight.number)
     for (const leg of flight.legs) out.push(leg.departure.scheduled?.slice(0, 10) ?? null, leg.arrival.scheduled?.slice(0, 10) ?? null)
@@ -175,7 +184,9 @@ function httpsDriver (base: Record<string, unknown>): ChannelDriver {
     async run (built, first, second) {
       const port = built.gateway.httpsPort()!
       const out: Artifact[] = []
-      const record = (where: string, r: { status: number, body: string }): void => { out.push({ where: `https ${where} (${r.status})`, text: r.body }) }
+      const record = (where: string, r: { status: number, body: string }): void => {
+        out.push({ where: `https ${where} (${r.status})`, text: r.body })
+      }
       for (const i of [...first, ...second]) {
         record(i.name, await call(port, { body: i.bytes }))
         record(`${i.name} as JSON`, await call(port, { body: i.bytes, accept: 'application/json' }))
@@ -218,7 +229,10 @@ function amqpDriver (base: Record<string, unknown>, side: CarrierSide): ChannelD
       await until('AMQP first batch settled', async () => await ledgerCount(built, 'XQ') >= first.length)
       for (const i of second) await side.publish(i.bytes)
       await until('AMQP second batch settled', async () => await ledgerCount(built, 'XQ') >= first.length + second.length)
-      return side.replies.map((m, n) => ({ where: `amqp reply ${n} (${String(m.properties.type ?? m.properties.contentType)})`, text: `${JSON.stringify(m.properties.headers ?? {})}\n${m.content.toString('latin1')}` }))
+      return side.replies.map((m, n) => ({
+        where: `amqp reply ${n} (${String(m.properties.type ?? m.properties.contentType)})`,
+        text: `${JSON.stringify(m.properties.headers ?? {})}\n${m.content.toString('latin1')}`
+      }))
     }
   }
 }
@@ -272,7 +286,10 @@ function audit (t: Test, artifacts: Artifact[], values: Set<string>): void {
 const { senders, recipients } = envelopeIds(samples)
 const base = exampleAgreement({
   senderIds: senders,
-  messages: { PAXLST: { versions: ['D02B', 'D05B', 'D12B', 'D15B'], ack: 'contrl' }, PNRGOV: { versions: ['10.1', '11.1', '12.1', '13.1', '14.1', '15.1', '16.1', '17.1'], ack: 'ackres' } }
+  messages: {
+    PAXLST: { versions: ['D02B', 'D05B', 'D12B', 'D15B'], ack: 'contrl' },
+    PNRGOV: { versions: ['10.1', '11.1', '12.1', '13.1', '14.1', '15.1', '16.1', '17.1'], ack: 'ackres' }
+  }
 })
 
 t.test('every sample through every channel and outcome: no passenger value outside the payload stores', async t => {
@@ -288,7 +305,10 @@ t.test('every sample through every channel and outcome: no passenger value outsi
   const { values, shared } = passengerNeedles([...inputs.first, ...inputs.second], checked)
   t.ok(values.size > 100, `values derived from the inputs (${values.size})`)
   t.ok(shared.length <= 10, `few values are also envelope metadata and cannot be audited: ${JSON.stringify(shared)}`)
-  t.ok(values.has('TESTER') && values.has('X0000001') && values.has('1980-01-01') && values.has('800101'), 'the derivation finds the D15B fixture traveller')
+  t.ok(
+    values.has('TESTER') && values.has('X0000001') && values.has('1980-01-01') && values.has('800101'),
+    'the derivation finds the D15B fixture traveller'
+  )
   t.ok(agreementSetOf([checked]).all.length === 1)
 
   const artifacts: Artifact[] = []
@@ -298,23 +318,35 @@ t.test('every sample through every channel and outcome: no passenger value outsi
   // Every outcome happened on every channel, so the audit covered them.
   for (const carrier of ['XA', 'XS', 'XQ']) {
     const outcomes = new Set((await built.gateway.ledger.list({ carrier, limit: 10000 })).map(r => r.outcome))
-    for (const o of ['accepted', 'accepted_with_warnings', 'rejected', 'duplicate']) t.ok(outcomes.has(o as never), `${carrier}: ${o} covered`)
+    for (const o of ['accepted', 'accepted_with_warnings', 'rejected', 'duplicate']) {
+      t.ok(outcomes.has(o as never), `${carrier}: ${o} covered`)
+    }
     const codes = (await built.gateway.ledger.list({ carrier, limit: 10000 })).flatMap(r => r.errorCodes)
     t.ok(codes.includes(23) && codes.includes(26), `${carrier}: wrong sender (23) and changed resend (26) covered`)
   }
   const settled = built.logs.records().filter(r => r.msg === 'transmission settled')
-  for (const ch of ['https', 'sftp', 'amqp']) t.ok(settled.filter(r => r.channel === ch).length >= inputs.first.length, `${ch}: every transmission logged`)
+  for (const ch of ['https', 'sftp', 'amqp']) {
+    t.ok(settled.filter(r => r.channel === ch).length >= inputs.first.length, `${ch}: every transmission logged`)
+  }
   t.ok(artifacts.some(a => a.where.startsWith('https unknown certificate (403)')), 'a refusal before the pipeline')
   t.ok(artifacts.some(a => /^https headless\.edi \(400\)/.test(a.where)), 'garbage with passenger data inside')
   t.ok(artifacts.some(a => a.where.startsWith('quarantine/')), 'quarantine reports present')
-  t.ok(artifacts.some(a => a.where.startsWith('sftp ack file')) && artifacts.some(a => a.where.startsWith('amqp reply')), 'acks from every channel')
+  t.ok(
+    artifacts.some(a => a.where.startsWith('sftp ack file')) && artifacts.some(a => a.where.startsWith('amqp reply')),
+    'acks from every channel'
+  )
 
   // The payload stores do hold the data: the audit would see a leak if it were copied elsewhere.
-  const payloads = readdirSync(join(built.dir, 'quarantine')).filter(f => f.endsWith('.edi')).map(f => readFileSync(join(built.dir, 'quarantine', f), 'latin1')).join('\n')
+  const payloads = readdirSync(join(built.dir, 'quarantine'))
+    .filter(f => f.endsWith('.edi'))
+    .map(f => readFileSync(join(built.dir, 'quarantine', f), 'latin1'))
+    .join('\n')
   t.ok([...values].some(v => occurs(payloads, v)), 'sanity: the needles match the quarantined payloads')
 
   // At rest, payloads are readable by the gateway's user alone (invariant 4).
-  const loose = [join(built.dir, 'outbox'), join(built.dir, 'quarantine')].flatMap(d => filesUnder(d)).filter(f => (statSync(f).mode & 0o077) !== 0)
+  const loose = [join(built.dir, 'outbox'), join(built.dir, 'quarantine')]
+    .flatMap(d => filesUnder(d))
+    .filter(f => (statSync(f).mode & 0o077) !== 0)
   t.same(loose, [], 'every outbox and quarantine file is mode 0600')
 
   audit(t, artifacts, values)

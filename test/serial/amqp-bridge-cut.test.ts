@@ -5,7 +5,17 @@
 import t from 'tap'
 import { buildGateway } from '../helpers/gateway.js'
 import { startProxy } from '../helpers/tcp-proxy.js'
-import { amqpAgreement, carrierSide, ediFiles, gaugeValue, newReference, outbox, ownBridge, paxlst, until } from '../channels/amqp/fixtures.js'
+import {
+  amqpAgreement,
+  carrierSide,
+  ediFiles,
+  gaugeValue,
+  newReference,
+  outbox,
+  ownBridge,
+  paxlst,
+  until
+} from '../channels/amqp/fixtures.js'
 
 const N = 200
 

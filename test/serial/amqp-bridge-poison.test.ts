@@ -9,7 +9,18 @@ import type { Message } from 'amqplib'
 import { buildGateway } from '../helpers/gateway.js'
 import { startProxy, type TcpProxy } from '../helpers/tcp-proxy.js'
 import type { Pipeline, TransmissionInput, TransmissionResult } from '../../src/pipeline/types.js'
-import { amqpAgreement, carrierSide, gaugeValue, header, newReference, ownBridge, paxlst, queueNames, until, type CarrierSide } from '../channels/amqp/fixtures.js'
+import {
+  amqpAgreement,
+  carrierSide,
+  gaugeValue,
+  header,
+  newReference,
+  ownBridge,
+  paxlst,
+  queueNames,
+  until,
+  type CarrierSide
+} from '../channels/amqp/fixtures.js'
 
 /** The real pipeline, except that the message `poison` never finishes processing (until released). */
 function hangingOn (inner: Pipeline, t: { teardown: (fn: () => void) => void }): Pipeline & { hung: number, release: () => void } {

@@ -73,7 +73,7 @@ process.stdout.write('ready\\n')
 `
 }
 
-t.test('gateway process SIGKILLed after durable hand-off, before ack: the restarted gateway answers the redelivery as a duplicate', async t => {
+t.test('SIGKILL after durable hand-off, before ack: the restarted gateway answers the redelivery as a duplicate', async t => {
   const carrier = await carrierSide(t)
   const dir = tmpDir(t)
   const carriersDir = join(dir, 'carriers')

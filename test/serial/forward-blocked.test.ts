@@ -27,7 +27,10 @@ t.test('memory alarm: blocked â†’ spooled at once, connection kept; unblocked â†
   ctl('set_vm_memory_high_watermark', '0')
   // The broker blocks a connection when it next publishes: keep sending, as carriers do.
   const record = await sendAll(() => gateway.httpsPort(), items.slice(5, 20), { concurrency: 3 }, before)
-  await until(async () => metricValue((await admin(adminPort, '/metrics')).text, 'carrier_gateway_forward_target_blocked', { target: 'amqp' }) === 1, 'blocked reported')
+  await until(
+    async () => metricValue((await admin(adminPort, '/metrics')).text, 'carrier_gateway_forward_target_blocked', { target: 'amqp' }) === 1,
+    'blocked reported'
+  )
   const metrics = (await admin(adminPort, '/metrics')).text
   t.equal(metricValue(metrics, 'carrier_gateway_forward_target_up', { target: 'amqp' }), 0, 'target_up 0 while blocked')
   t.equal((await admin(adminPort, '/health/ready')).status, 200, 'ready: the spool takes the work')
@@ -45,5 +48,9 @@ t.test('memory alarm: blocked â†’ spooled at once, connection kept; unblocked â†
   t.comment('\n' + table([result]))
   t.equal(result.lost, 0)
   t.equal(result.delivered, items.length)
-  t.equal(new Set(delivered.map(m => m.properties.messageId)).size, items.length, 'a publish delivered after the alarm and relayed again keeps its messageId')
+  t.equal(
+    new Set(delivered.map(m => m.properties.messageId)).size,
+    items.length,
+    'a publish delivered after the alarm and relayed again keeps its messageId'
+  )
 })

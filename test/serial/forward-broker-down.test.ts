@@ -10,7 +10,7 @@ import { admin, amqpForward, metricValue, piuBroker, until } from '../helpers/pi
 import { carrierAgreements, sendAll, table, tally, transmissions } from '../helpers/carrier-load.js'
 
 const brokerPort = Number(new URL(process.env.AMQP_URL ?? 'amqp://127.0.0.1:5672').port || 5672)
-// N ≥ 500 transmissions per scenario (issue 7); FAULT_N overrides it for a longer or shorter run.
+// N ≥ 500 transmissions per scenario (docs/operations.md "Testing the faults"); FAULT_N overrides it for a longer or shorter run.
 const N = Number(process.env.FAULT_N ?? 500)
 
 t.test('broker down at start: acked from the spool, drained once it is back, one copy each', async t => {
@@ -27,7 +27,11 @@ t.test('broker down at start: acked from the spool, drained once it is back, one
   const ready = await admin(adminPort, '/health/ready')
   t.equal(ready.status, 200, 'ready: the spool can take writes')
   t.match(JSON.parse(ready.text).checks, { forward: true, targetConnected: false })
-  t.equal(metricValue((await admin(adminPort, '/metrics')).text, 'carrier_gateway_forward_target_up', { target: 'amqp' }), 0, 'target_up 0 while degraded')
+  t.equal(
+    metricValue((await admin(adminPort, '/metrics')).text, 'carrier_gateway_forward_target_up', { target: 'amqp' }),
+    0,
+    'target_up 0 while degraded'
+  )
 
   const items = transmissions(N)
   const record = await sendAll(() => gateway.httpsPort(), items, { concurrency: 12 })
@@ -51,7 +55,14 @@ t.test('broker down at start: acked from the spool, drained once it is back, one
   // Drained in arrival order: transmission ids sort by receipt.
   const order = delivered.map(m => String(m.properties.messageId))
   t.same(order, [...order].sort(), 'relayed in arrival order')
-  await until(async () => (await Promise.all(ids.map(async id => (await gateway.ledger.get(id))?.status))).every(s => s === 'acknowledged'), 'ledger updated after relay')
-  t.equal(metricValue((await admin(adminPort, '/metrics')).text, 'carrier_gateway_forward_target_up', { target: 'amqp' }), 1, 'target_up 1 again')
+  await until(
+    async () => (await Promise.all(ids.map(async id => (await gateway.ledger.get(id))?.status))).every(s => s === 'acknowledged'),
+    'ledger updated after relay'
+  )
+  t.equal(
+    metricValue((await admin(adminPort, '/metrics')).text, 'carrier_gateway_forward_target_up', { target: 'amqp' }),
+    1,
+    'target_up 1 again'
+  )
   t.equal(metricValue((await admin(adminPort, '/metrics')).text, 'carrier_gateway_spool_files'), 0)
 })

@@ -11,7 +11,7 @@ import { amqpForward, amqpUrl, piuBroker, until } from '../helpers/piu-queue.js'
 import { carrierAgreements, sendAll, table, tally, transmissions } from '../helpers/carrier-load.js'
 
 const run = promisify(execFile)
-// N ≥ 500 transmissions per scenario (issue 7); FAULT_N overrides it for a longer or shorter run.
+// N ≥ 500 transmissions per scenario (docs/operations.md "Testing the faults"); FAULT_N overrides it for a longer or shorter run.
 const N = Number(process.env.FAULT_N ?? 500)
 
 const answers = async (): Promise<boolean> => {
@@ -56,7 +56,11 @@ t.test('broker application stopped and started mid-load: zero lost', async t => 
   await stopping
   await (starting ?? run('rabbitmqctl', ['start_app']))
   await until(answers, 'broker back', 60_000, 250)
-  await until(() => gateway.forwarder.target.available() && gateway.forwarder.spool.stats().files === 0, 'reconnected and spool drained', 60_000)
+  await until(
+    () => gateway.forwarder.target.available() && gateway.forwarder.spool.stats().files === 0,
+    'reconnected and spool drained',
+    60_000
+  )
   const delivered = await piu.drain(piu.names.queue)
   const result = tally('broker stop_app/start_app', items, record, delivered)
   t.comment('\n' + table([result]))

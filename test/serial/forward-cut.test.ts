@@ -7,11 +7,20 @@ import t, { type Test } from 'tap'
 import { buildGateway } from '../helpers/gateway.js'
 import { startProxy, type TcpProxy } from '../helpers/tcp-proxy.js'
 import { amqpForward, piuBroker, until } from '../helpers/piu-queue.js'
-import { carrierAgreements, POSITIVE, sendAll, table, tally, transmissions, type Tally, type Transmission } from '../helpers/carrier-load.js'
+import {
+  carrierAgreements,
+  POSITIVE,
+  sendAll,
+  table,
+  tally,
+  transmissions,
+  type Tally,
+  type Transmission
+} from '../helpers/carrier-load.js'
 import { amqpAgreement, carrierSide, paxlst } from '../channels/amqp/fixtures.js'
 
 const brokerPort = Number(new URL(process.env.AMQP_URL ?? 'amqp://127.0.0.1:5672').port || 5672)
-// N ≥ 500 transmissions per scenario (issue 7); FAULT_N overrides it for a longer or shorter run.
+// N ≥ 500 transmissions per scenario (docs/operations.md "Testing the faults"); FAULT_N overrides it for a longer or shorter run.
 const N = Number(process.env.FAULT_N ?? 500)
 const results: Tally[] = []
 t.teardown(() => { if (results.length > 0) console.log(`\n${table(results)}\n`) })
@@ -31,9 +40,16 @@ async function scenario (t: Test, name: string, fault: (answered: number, proxy:
   // meets the fault too.
   const viaAmqp: Transmission[] = Array.from({ length: Math.floor(N / 3) }, (_, i) => {
     const reference = `C${items[0].reference.slice(1, 7)}${String(i).padStart(5, '0')}`
-    return { key: `XC/${reference}`, carrier: { code: 'XC', sender: 'XCAPI', cert: '' }, reference, body: paxlst({ reference, sender: 'XCAPI' }) }
+    return {
+      key: `XC/${reference}`,
+      carrier: { code: 'XC', sender: 'XCAPI', cert: '' },
+      reference,
+      body: paxlst({ reference, sender: 'XCAPI' })
+    }
   })
-  const publishBridged = (x: Transmission): void => { bridged.ch.sendToQueue(bridged.q.queue, x.body, { persistent: true, messageId: x.key }) }
+  const publishBridged = (x: Transmission): void => {
+    bridged.ch.sendToQueue(bridged.q.queue, x.body, { persistent: true, messageId: x.key })
+  }
   const record = await sendAll(() => gateway.httpsPort(), items, {
     concurrency: 12,
     onAnswer: n => {
@@ -48,7 +64,11 @@ async function scenario (t: Test, name: string, fault: (answered: number, proxy:
     .map(r => String(r.properties.correlationId)))
   await until(() => ackedViaAmqp().size === viaAmqp.length, 'every bridged interchange answered positively', 30_000)
   for (const key of ackedViaAmqp()) record.acked.add(key)
-  await until(() => gateway.forwarder.target.available() && gateway.forwarder.spool.stats().files === 0, 'reconnected and spool drained', 30_000)
+  await until(
+    () => gateway.forwarder.target.available() && gateway.forwarder.spool.stats().files === 0,
+    'reconnected and spool drained',
+    30_000
+  )
   const all = [...items, ...viaAmqp]
   const delivered = await piu.drain(piu.names.queue)
   const result = tally(name, all, record, delivered)

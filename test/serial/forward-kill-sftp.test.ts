@@ -55,7 +55,11 @@ t.test('SIGKILL mid-inbox: claims left in processing/ are recovered, nothing set
   const refs = [...Array(N).keys()].map(refOf)
   const lost = refs.filter(r => !arrived.has(r))
   const duplicates = [...arrived.values()].filter(n => n > 1).length
-  t.comment(`\nscenario                 files  settled-before-kill  in-processing-at-kill  delivered  duplicates  lost\nSIGKILL mid-SFTP-inbox   ${N}  ${settledBeforeKill.size}  ${inProcessing}  ${arrived.size}  ${duplicates}  ${lost.length}`)
+  t.comment([
+    '',
+    'scenario                 files  settled-before-kill  in-processing-at-kill  delivered  duplicates  lost',
+    `SIGKILL mid-SFTP-inbox   ${N}  ${settledBeforeKill.size}  ${inProcessing}  ${arrived.size}  ${duplicates}  ${lost.length}`
+  ].join('\n'))
   t.same(lost, [], 'zero lost: every file reached the PIU')
   // Duplicates are reported, not forbidden: a file forwarded just before the kill, whose ledger
   // update did not commit, is forwarded again by the next process (at least once, invariant 2).

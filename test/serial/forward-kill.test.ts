@@ -13,7 +13,7 @@ import { amqpForward, piuBroker, until } from '../helpers/piu-queue.js'
 import { CARRIERS, carrierAgreements, sendAll, table, tally, transmissions } from '../helpers/carrier-load.js'
 
 const brokerPort = Number(new URL(process.env.AMQP_URL ?? 'amqp://127.0.0.1:5672').port || 5672)
-// N ≥ 500 transmissions per scenario (issue 7); FAULT_N overrides it for a longer or shorter run.
+// N ≥ 500 transmissions per scenario (docs/operations.md "Testing the faults"); FAULT_N overrides it for a longer or shorter run.
 const N = Number(process.env.FAULT_N ?? 500)
 
 function childConfig (dir: string, forward: Record<string, unknown>): string {
@@ -92,7 +92,10 @@ t.test('killed mid-load and restarted: acked ⊆ delivered, the carriers resend 
   const result = tally('SIGKILL mid-load', items, record, delivered)
   t.comment('\n' + table([result]))
   t.equal(result.lost, 0, 'zero lost: every acked interchange is in the queue')
-  t.ok([...record.attempts.values()].flat().every(a => a.status === 0 || a.status === 200 || a.status === 503), 'only acks, retries or no answer: never a negative ack for a good interchange')
+  t.ok(
+    [...record.attempts.values()].flat().every(a => a.status === 0 || a.status === 200 || a.status === 503),
+    'only acks, retries or no answer: never a negative ack for a good interchange'
+  )
   const unacked = items.filter(i => !record.acked.has(i.key))
   t.same(unacked.map(i => i.key), [], 'every carrier got its ack in the end, resending as carriers do')
   const takenOver = child === null ? [] : (child as GatewayChild).lines().filter(l => l.includes('took over an abandoned dedupe claim'))

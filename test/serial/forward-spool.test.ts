@@ -51,7 +51,10 @@ t.test('spool over maxBytes while the broker is down: 503 Retry-After, nothing a
   t.match(ready.checks, { forward: false, targetConnected: false })
   const metrics = (await admin(gateway.adminPort()!, '/metrics')).text
   t.equal(metricValue(metrics, 'carrier_gateway_forward_target_up', { target: 'amqp' }), 0)
-  t.ok((metricValue(metrics, 'carrier_gateway_forward_failures_total', { reason: 'spool_full' }) ?? 0) >= refused.length, 'spool_full failures counted')
+  t.ok(
+    (metricValue(metrics, 'carrier_gateway_forward_failures_total', { reason: 'spool_full' }) ?? 0) >= refused.length,
+    'spool_full failures counted'
+  )
 
   proxy.accept()
   await until(() => gateway.forwarder.spool.stats().files === 0, 'spool drained')

@@ -10,7 +10,7 @@ import { admin, amqpForward, metricValue, piuBroker, until } from '../helpers/pi
 import { carrierAgreements, sendAll, table, tally, transmissions } from '../helpers/carrier-load.js'
 
 const brokerPort = Number(new URL(process.env.AMQP_URL ?? 'amqp://127.0.0.1:5672').port || 5672)
-// N ≥ 500 transmissions per scenario (issue 7); FAULT_N overrides it for a longer or shorter run.
+// N ≥ 500 transmissions per scenario (docs/operations.md "Testing the faults"); FAULT_N overrides it for a longer or shorter run.
 const N = Number(process.env.FAULT_N ?? 500)
 
 t.test('confirms stalled mid-load: timeouts lead to the spool, not to loss', async t => {
@@ -29,13 +29,24 @@ t.test('confirms stalled mid-load: timeouts lead to the spool, not to loss', asy
     onAnswer: async n => {
       if (n === Math.floor(N / 3)) proxy.pause()
       if (n === Math.floor(N / 2) && during === null) {
-        during = { ready: (await admin(adminPort, '/health/ready')).status, up: metricValue((await admin(adminPort, '/metrics')).text, 'carrier_gateway_forward_target_up', { target: 'amqp' }) }
+        during = {
+          ready: (await admin(adminPort, '/health/ready')).status,
+          up: metricValue((await admin(adminPort, '/metrics')).text, 'carrier_gateway_forward_target_up', { target: 'amqp' })
+        }
       }
       if (n === Math.floor(2 * N / 3)) proxy.resume()
     }
   })
-  t.same(during, { ready: 200, up: 0 }, 'while stalled: ready (spool writable), target_up 0 (connection abandoned after the confirm timeout)')
-  await until(() => gateway.forwarder.target.available() && gateway.forwarder.spool.stats().files === 0, 'reconnected and spool drained', 30_000)
+  t.same(
+    during,
+    { ready: 200, up: 0 },
+    'while stalled: ready (spool writable), target_up 0 (connection abandoned after the confirm timeout)'
+  )
+  await until(
+    () => gateway.forwarder.target.available() && gateway.forwarder.spool.stats().files === 0,
+    'reconnected and spool drained',
+    30_000
+  )
   const delivered = await piu.drain(piu.names.queue)
   const result = tally('confirms stalled', items, record, delivered)
   t.comment('\n' + table([result]))

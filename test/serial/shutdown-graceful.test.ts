@@ -30,7 +30,10 @@ async function setup (t: Test, confirmTimeoutMs: number, shutdownTimeoutMs: numb
     shutdownTimeoutMs
   }))
   const child = await startGatewayChild(t, config)
-  await until(async () => metricValue((await admin(child.adminPort, '/metrics')).text, 'carrier_gateway_forward_target_up', { target: 'amqp' }) === 1, 'child connected to the broker')
+  await until(
+    async () => metricValue((await admin(child.adminPort, '/metrics')).text, 'carrier_gateway_forward_target_up', { target: 'amqp' }) === 1,
+    'child connected to the broker'
+  )
   return { piu, proxy, dir, config, child }
 }
 
@@ -39,7 +42,10 @@ async function inFlight (s: Setup, n: number): Promise<{ sending: Promise<LoadRe
   s.proxy.pause()
   const items = transmissions(n)
   const sending = sendAll(() => s.child.httpsPort, items, { concurrency: n })
-  await until(async () => metricValue((await admin(s.child.adminPort, '/metrics')).text, 'carrier_gateway_forward_unconfirmed') === n, 'all in flight, awaiting their confirm')
+  await until(
+    async () => metricValue((await admin(s.child.adminPort, '/metrics')).text, 'carrier_gateway_forward_unconfirmed') === n,
+    'all in flight, awaiting their confirm'
+  )
   return { sending, items }
 }
 
@@ -83,7 +89,10 @@ t.test('the shutdown deadline forces exit: in-flight work is left unacked, nothi
   await startGatewayChild(t, s.config)
   const late = await s.piu.drain(s.piu.names.queue)
   const refs = new Set(items.map(i => i.reference))
-  t.ok(late.length <= 4 && late.every(m => refs.has(String(m.properties.headers?.['x-interchange-ref']))), `only in-flight transmissions may arrive late (${late.length})`)
+  t.ok(
+    late.length <= 4 && late.every(m => refs.has(String(m.properties.headers?.['x-interchange-ref']))),
+    `only in-flight transmissions may arrive late (${late.length})`
+  )
 })
 
 t.test('a second signal exits at once, acking nothing that was not durable', async t => {

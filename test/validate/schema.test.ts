@@ -26,7 +26,18 @@ function paxlst (): PaxlstModel {
     documentId: null,
     transactionReference: 'TN1',
     reportingParty: null,
-    flight: { carrier: 'ZZ', number: '123', legs: [{ carrier: 'ZZ', number: '123', departure: { airport: 'ZZA', scheduled: '2025-01-14T09:15' }, arrival: { airport: 'ZZB', scheduled: '2025-01-14T11:40' } }] },
+    flight: {
+      carrier: 'ZZ',
+      number: '123',
+      legs: [
+        {
+          carrier: 'ZZ',
+          number: '123',
+          departure: { airport: 'ZZA', scheduled: '2025-01-14T09:15' },
+          arrival: { airport: 'ZZB', scheduled: '2025-01-14T11:40' }
+        }
+      ]
+    },
     travellers: [{
       role: 'passenger',
       surname: 'DOE',
@@ -92,12 +103,45 @@ t.test('PNRGOV: push type enum, DOCS gender codes, optional codeshare fields', a
       locators: [{ company: 'ZZ', locator: 'ABC123' }],
       created: '2025-01-12T17:30:00',
       cancelled: false,
-      travellers: [{ surname: 'DOE', givenNames: null, type: 'IN', reference: '2', documents: [{ type: 'P', number: null, issuingCountry: 'KR', nationality: null, birthDate: '2024-12-01', gender: 'FI', expiry: null, surname: null, givenNames: null }] }],
-      itinerary: [{ carrier: 'KE', number: '609', departure: { airport: 'ICN', scheduled: '2025-01-14' }, arrival: { airport: 'SIN', scheduled: null }, operatingCarrier: 'SQ', operatingNumber: '303', status: 'HK' }]
+      travellers: [
+        {
+          surname: 'DOE',
+          givenNames: null,
+          type: 'IN',
+          reference: '2',
+          documents: [
+            {
+              type: 'P',
+              number: null,
+              issuingCountry: 'KR',
+              nationality: null,
+              birthDate: '2024-12-01',
+              gender: 'FI',
+              expiry: null,
+              surname: null,
+              givenNames: null
+            }
+          ]
+        }
+      ],
+      itinerary: [
+        {
+          carrier: 'KE',
+          number: '609',
+          departure: { airport: 'ICN', scheduled: '2025-01-14' },
+          arrival: { airport: 'SIN', scheduled: null },
+          operatingCarrier: 'SQ',
+          operatingNumber: '303',
+          status: 'HK'
+        }
+      ]
     }]
   }
   t.same(validateModel('PNRGOV', m), [])
-  const bad = structuredClone(m) as unknown as { pushType: string, pnrs: { travellers: { documents: { gender: string }[] }[], created: string }[] }
+  const bad = structuredClone(m) as unknown as {
+    pushType: string
+    pnrs: { travellers: { documents: { gender: string }[] }[], created: string }[]
+  }
   bad.pushType = 'partial'
   bad.pnrs[0].travellers[0].documents[0].gender = 'Z'
   bad.pnrs[0].created = '12/01/2025'

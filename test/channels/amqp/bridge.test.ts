@@ -4,7 +4,20 @@
 import t from 'tap'
 import { randomUUID } from 'node:crypto'
 import { buildGateway } from '../../helpers/gateway.js'
-import { amqpAgreement, amqpUrl, carrierSide, ediFiles, header, newReference, outbox, paxlst, PASSENGER_VALUES, quarantineDir, queueNames, until } from './fixtures.js'
+import {
+  amqpAgreement,
+  amqpUrl,
+  carrierSide,
+  ediFiles,
+  header,
+  newReference,
+  outbox,
+  paxlst,
+  PASSENGER_VALUES,
+  quarantineDir,
+  queueNames,
+  until
+} from './fixtures.js'
 
 t.test('accepted: CONTRL reply correlated to the messageId, delivery acked, one copy forwarded', async t => {
   const carrier = await carrierSide(t)

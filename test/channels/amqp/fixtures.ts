@@ -18,7 +18,10 @@ function pad (n: number): string { return String(n).padStart(2, '0') }
 /** UNB date:time for now in UTC. */
 function unbNow (): { date: string, time: string } {
   const d = new Date()
-  return { date: `${pad(d.getUTCFullYear() % 100)}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}`, time: `${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}` }
+  return {
+    date: `${pad(d.getUTCFullYear() % 100)}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}`,
+    time: `${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}`
+  }
 }
 
 /** Surnames in the fixtures; a test asserts none ever shows up in a log line. */
@@ -75,7 +78,11 @@ export function queueNames (prefix = 'test.bridge'): QueueNames {
 }
 
 /** An agreement bridged over AMQP (no HTTPS channel). */
-export function amqpAgreement (q: QueueNames, overrides: Record<string, unknown> = {}, amqp: Record<string, unknown> = {}): Record<string, unknown> {
+export function amqpAgreement (
+  q: QueueNames,
+  overrides: Record<string, unknown> = {},
+  amqp: Record<string, unknown> = {}
+): Record<string, unknown> {
   return exampleAgreement({
     channels: { amqp: { url: amqpUrl, queue: q.queue, replyQueue: q.replyQueue, prefetch: 16, maxRedeliveries: 5, ...amqp } },
     ...overrides
@@ -96,7 +103,11 @@ export interface CarrierSide {
   consumers (queue?: string): Promise<number>
 }
 
-export async function carrierSide (t: TeardownHost, q: QueueNames = queueNames(), opts: { queueType?: 'classic' | 'quorum', declare?: boolean } = {}): Promise<CarrierSide> {
+export async function carrierSide (
+  t: TeardownHost,
+  q: QueueNames = queueNames(),
+  opts: { queueType?: 'classic' | 'quorum', declare?: boolean } = {}
+): Promise<CarrierSide> {
   const conn = await connect(amqpUrl, { noDelay: true })
   const ch = await conn.createConfirmChannel()
   const args = opts.queueType === 'quorum' ? { 'x-queue-type': 'quorum' } : {}
@@ -168,7 +179,11 @@ export function header (m: Message, name: string): unknown {
  * Replaces the gateway's own AMQP bridge by one with test timings (and optionally a wrapped
  * pipeline), sharing the gateway's agreements, pipeline, metrics and logs. Stopped in teardown.
  */
-export async function ownBridge (t: TeardownHost, built: Built, opts: { pipeline?: Pipeline, options?: Partial<BridgeOptions> } = {}): Promise<AmqpBridge> {
+export async function ownBridge (
+  t: TeardownHost,
+  built: Built,
+  opts: { pipeline?: Pipeline, options?: Partial<BridgeOptions> } = {}
+): Promise<AmqpBridge> {
   const { gateway } = built
   await gateway.channels.find(c => c.name === 'amqp')?.stop()
   const bridge = createAmqpBridge({
@@ -177,7 +192,16 @@ export async function ownBridge (t: TeardownHost, built: Built, opts: { pipeline
     pipeline: opts.pipeline ?? gateway.pipeline,
     metrics: gateway.metrics,
     logger: createLogger('info', built.logs).child({ channel: 'amqp' })
-  }, { reconnectMinMs: 50, reconnectMaxMs: 400, retryDelayMs: 50, lagPollMs: 100, heartbeatSeconds: 2, connectTimeoutMs: 2000, shutdownTimeoutMs: 3000, ...opts.options })
+  }, {
+    reconnectMinMs: 50,
+    reconnectMaxMs: 400,
+    retryDelayMs: 50,
+    lagPollMs: 100,
+    heartbeatSeconds: 2,
+    connectTimeoutMs: 2000,
+    shutdownTimeoutMs: 3000,
+    ...opts.options
+  })
   t.teardown(async () => { await bridge.stop() })
   await bridge.start()
   return bridge
@@ -203,7 +227,10 @@ export function countingPipeline (inner: Pipeline): Pipeline & { active: number,
   return p
 }
 
-export async function gaugeValue (g: { get: () => Promise<{ values: Array<{ labels: Record<string, unknown>, value: number }> }> }, labels: Record<string, string>): Promise<number | undefined> {
+export async function gaugeValue (
+  g: { get: () => Promise<{ values: Array<{ labels: Record<string, unknown>, value: number }> }> },
+  labels: Record<string, string>
+): Promise<number | undefined> {
   const { values } = await g.get()
   return values.find(v => Object.entries(labels).every(([k, val]) => v.labels[k] === val))?.value
 }

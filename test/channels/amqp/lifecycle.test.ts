@@ -6,7 +6,19 @@ import t from 'tap'
 import { rmSync, writeFileSync, mkdirSync, unlinkSync } from 'node:fs'
 import { join } from 'node:path'
 import { buildGateway, writeAgreements } from '../../helpers/gateway.js'
-import { amqpAgreement, carrierSide, ediFiles, gaugeValue, header, newReference, outbox, ownBridge, paxlst, queueNames, until } from './fixtures.js'
+import {
+  amqpAgreement,
+  carrierSide,
+  ediFiles,
+  gaugeValue,
+  header,
+  newReference,
+  outbox,
+  ownBridge,
+  paxlst,
+  queueNames,
+  until
+} from './fixtures.js'
 
 t.test('suspended: consumer cancelled, messages stay on the queue; resumed when live again', async t => {
   const carrier = await carrierSide(t)
@@ -94,10 +106,18 @@ t.test('missing carrier queue: reported with its name, retried, consumed once th
   const carrier = await carrierSide(t, q, { declare: false })
   const built = await buildGateway(t, { agreements: [amqpAgreement(q)] })
   const bridge = await ownBridge(t, built)
-  await until(() => built.logs.records().filter(r => r.queue === q.queue && r.msg === 'carrier queue does not exist on the carrier broker; the carrier must declare it (retrying)').length >= 2, 'missing queue reported and retried')
+  const missing = 'carrier queue does not exist on the carrier broker; the carrier must declare it (retrying)'
+  await until(
+    () => built.logs.records().filter(r => r.queue === q.queue && r.msg === missing).length >= 2,
+    'missing queue reported and retried'
+  )
   t.not(bridge.carrierState('XA'), 'consuming')
   await carrier.ch.assertQueue(q.queue, { durable: false })
-  await until(() => built.logs.records().some(r => r.queue === q.replyQueue && typeof r.msg === 'string' && r.msg.startsWith('carrier queue does not exist')), 'reply queue reported too')
+  const absent = 'carrier queue does not exist'
+  await until(
+    () => built.logs.records().some(r => r.queue === q.replyQueue && typeof r.msg === 'string' && r.msg.startsWith(absent)),
+    'reply queue reported too'
+  )
   await carrier.ch.assertQueue(q.replyQueue, { durable: false })
   await until(() => bridge.carrierState('XA') === 'consuming', 'consuming after the queues appeared')
   const got: string[] = []
@@ -140,12 +160,21 @@ t.test('reply queue deleted by the carrier: nothing acked without its reply; res
   const bridge = await ownBridge(t, built)
   await carrier.ch.deleteQueue(carrier.q.replyQueue)
   await carrier.publish(paxlst({ reference: newReference() }), { messageId: 'orphan' })
-  await until(() => built.logs.records().some(r => r.msg === 'carrier reply queue does not exist; consuming stops until it is declared again'), 'missing reply queue noticed')
+  await until(
+    () => built.logs.records().some(r => r.msg === 'carrier reply queue does not exist; consuming stops until it is declared again'),
+    'missing reply queue noticed'
+  )
   await until(async () => await carrier.ready() === 1, 'the delivery went back to the carrier queue')
   t.not(bridge.carrierState('XA'), 'consuming')
   const got: string[] = []
   await carrier.ch.assertQueue(carrier.q.replyQueue, { durable: false })
-  await carrier.ch.consume(carrier.q.replyQueue, m => { if (m !== null) got.push(`${String(m.properties.correlationId)}:${String(header(m, 'x-outcome'))}`) }, { noAck: true })
+  await carrier.ch.consume(
+    carrier.q.replyQueue,
+    m => {
+      if (m !== null) got.push(`${String(m.properties.correlationId)}:${String(header(m, 'x-outcome'))}`)
+    },
+    { noAck: true }
+  )
   await until(() => got.length === 1, 'the reply, once the queue exists again')
   t.same(got, ['orphan:duplicate'], 'forwarded the first time; the redelivery is answered with the same ack')
   t.equal(ediFiles(outbox(built.dir)).length, 1, 'forwarded once')

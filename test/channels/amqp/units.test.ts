@@ -8,11 +8,32 @@ import { createAttemptCounter, deadLetterHeaders, deliveryCountHeader, dlqName, 
 import { correlationOf, replyFor, replyOptions, replyToIgnored } from '../../../src/channels/amqp/reply.js'
 import type { TransmissionResult } from '../../../src/pipeline/types.js'
 
-function msg (o: { messageId?: string, correlationId?: string, replyTo?: string, redelivered?: boolean, headers?: Record<string, unknown>, body?: string } = {}): ConsumeMessage {
+function msg (
+  o: {
+    messageId?: string
+    correlationId?: string
+    replyTo?: string
+    redelivered?: boolean
+    headers?: Record<string, unknown>
+    body?: string
+  } = {}
+): ConsumeMessage {
   return {
     content: Buffer.from(o.body ?? 'UNA:+.? \'UNB+UNOA:4+XAAPI+GOVPIU+250114:0630+1\''),
-    fields: { deliveryTag: 1, redelivered: o.redelivered ?? false, exchange: '', routingKey: 'q', consumerTag: 'c', messageCount: undefined } as unknown as ConsumeMessage['fields'],
-    properties: { messageId: o.messageId, correlationId: o.correlationId, replyTo: o.replyTo, headers: o.headers ?? {} } as unknown as ConsumeMessage['properties']
+    fields: {
+      deliveryTag: 1,
+      redelivered: o.redelivered ?? false,
+      exchange: '',
+      routingKey: 'q',
+      consumerTag: 'c',
+      messageCount: undefined
+    } as unknown as ConsumeMessage['fields'],
+    properties: {
+      messageId: o.messageId,
+      correlationId: o.correlationId,
+      replyTo: o.replyTo,
+      headers: o.headers ?? {}
+    } as unknown as ConsumeMessage['properties']
   }
 }
 
@@ -66,7 +87,13 @@ t.test('attempts: keyed by messageId, else by the body hash; bounded memory', as
 
 t.test('dead-letter naming and headers keep the carrier headers and say why', async t => {
   t.equal(dlqName('xa.piu.out'), 'xa.piu.out.dlq')
-  t.same(deadLetterHeaders(msg({ headers: { trace: 't' } }), 'why', 'XA', 'xa.piu.out', 6), { trace: 't', 'x-reason': 'why', 'x-carrier': 'XA', 'x-original-queue': 'xa.piu.out', 'x-redeliveries': 6 })
+  t.same(deadLetterHeaders(msg({ headers: { trace: 't' } }), 'why', 'XA', 'xa.piu.out', 6), {
+    trace: 't',
+    'x-reason': 'why',
+    'x-carrier': 'XA',
+    'x-original-queue': 'xa.piu.out',
+    'x-redeliveries': 6
+  })
 })
 
 const base: TransmissionResult = {

@@ -1,4 +1,4 @@
-// Backpressure (issue 7): a lagging event loop makes HTTPS answer 503 with Retry-After at once,
+// Backpressure (docs/security.md "Limits"): a lagging event loop makes HTTPS answer 503 with Retry-After at once,
 // instead of queueing transmissions without bound; it recovers when the lag is gone.
 import t from 'tap'
 import { readFileSync } from 'node:fs'

@@ -1,5 +1,5 @@
 // Security headers on every reply (helmet, errors included) and refusals that never carry a stack
-// trace, an internal path or an input value (issue 10 "headers and errors").
+// trace, an internal path or an input value (docs/security.md "Headers and errors").
 import t from 'tap'
 import { connect as netConnect } from 'node:net'
 import { buildGateway, exampleAgreement } from '../../helpers/gateway.js'
@@ -58,7 +58,15 @@ t.test('malformed HTTP gets a problem+json 400 with the security headers and no 
   socket.on('data', (d: Buffer) => chunks.push(d))
   await new Promise<void>(resolve => {
     socket.once('close', () => resolve())
-    socket.write('POST /v1/transmissions HTTP/1.1\r\nHost: localhost\r\nX-Pax: SMUGGLEDPAX\x01\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n')
+    socket.write([
+      'POST /v1/transmissions HTTP/1.1',
+      'Host: localhost',
+      'X-Pax: SMUGGLEDPAX\x01',
+      'Transfer-Encoding: chunked',
+      'Content-Length: 5',
+      '',
+      ''
+    ].join('\r\n'))
   })
   const text = Buffer.concat(chunks).toString('utf8')
   t.match(text, /^HTTP\/1\.1 400 /)

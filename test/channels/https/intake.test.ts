@@ -1,4 +1,4 @@
-// Hostile and malformed bodies (issue 2 "bad input", issue 10 "limits"): each gets its exact
+// Hostile and malformed bodies (README "Guarantees" 5, docs/security.md "Limits"): each gets its exact
 // refusal, never echoes the input, and leaves nothing forwarded.
 import t from 'tap'
 import { readdirSync, existsSync, readFileSync } from 'node:fs'
@@ -16,7 +16,12 @@ function forwarded (dir: string): string[] {
 t.test('an empty body: 400 GW_ERR_INTAKE_EMPTY_BODY (with and without Content-Length)', async t => {
   const { gateway, dir } = await buildGateway(t)
   assertProblem(t, await call(gateway.httpsPort()!, { body: Buffer.alloc(0) }), 400, 'GW_ERR_INTAKE_EMPTY_BODY')
-  assertProblem(t, await call(gateway.httpsPort()!, { method: 'POST', headers: { 'content-type': 'application/edifact' } }), 400, 'GW_ERR_INTAKE_EMPTY_BODY')
+  assertProblem(
+    t,
+    await call(gateway.httpsPort()!, { method: 'POST', headers: { 'content-type': 'application/edifact' } }),
+    400,
+    'GW_ERR_INTAKE_EMPTY_BODY'
+  )
   t.same(forwarded(dir), [])
 })
 
@@ -42,12 +47,22 @@ t.test('a wrong content type: 415 GW_ERR_INTAKE_MEDIA_TYPE (XML PNRGOV, JSON, fo
   const port = gateway.httpsPort()!
   const xml = '<PNRGOV><Surname>XMLPAXNAME</Surname></PNRGOV>'
   assertProblem(t, await call(port, { body: xml, contentType: 'application/xml' }), 415, 'GW_ERR_INTAKE_MEDIA_TYPE', ['XMLPAXNAME'])
-  assertProblem(t, await call(port, { body: '{"surname":"JSONPAXNAME"}', contentType: 'application/json' }), 415, 'GW_ERR_INTAKE_MEDIA_TYPE', ['JSONPAXNAME'])
+  assertProblem(
+    t,
+    await call(port, { body: '{"surname":"JSONPAXNAME"}', contentType: 'application/json' }),
+    415,
+    'GW_ERR_INTAKE_MEDIA_TYPE',
+    ['JSONPAXNAME']
+  )
   assertProblem(t, await call(port, { body: 'a=b', contentType: 'application/x-www-form-urlencoded' }), 415, 'GW_ERR_INTAKE_MEDIA_TYPE')
   const none = await rawPost(port, interchange(), {})
   t.equal(none.status, 415, 'no content type at all')
   t.same(forwarded(dir), [])
-  t.equal((await call(port, { body: interchange(), contentType: 'text/plain; charset=iso-8859-1' })).status, 200, 'text/plain with a charset is fine')
+  t.equal(
+    (await call(port, { body: interchange(), contentType: 'text/plain; charset=iso-8859-1' })).status,
+    200,
+    'text/plain with a charset is fine'
+  )
   t.equal((await call(port, { body: interchange(), contentType: 'application/octet-stream' })).status, 200, 'octet-stream is fine')
 })
 
@@ -91,7 +106,10 @@ t.test('limits.maxSegments: an interchange beyond it is rejected with code 18 an
   const res = await call(gateway.httpsPort()!, { body: interchange(), accept: 'application/json' })
   t.equal(res.status, 422)
   t.equal(res.headers['x-outcome'], 'rejected')
-  t.match(res.json(), { outcome: 'rejected', errors: [{ id: 'GW_ERR_EDIFACT_TOO_MANY_SEGMENTS', code: 18, level: 'interchange', segment: 11 }] })
+  t.match(res.json(), {
+    outcome: 'rejected',
+    errors: [{ id: 'GW_ERR_EDIFACT_TOO_MANY_SEGMENTS', code: 18, level: 'interchange', segment: 11 }]
+  })
   t.match(res.json().ack, /UCI\+\w+\+XAAPI\+GOVPIU\+4\+18'/, 'the CONTRL rejects the interchange with code 18')
   assertNoEcho(t, res.body, EXAMPLE_PASSENGER)
   t.same(forwarded(dir), [])

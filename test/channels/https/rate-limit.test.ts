@@ -6,14 +6,19 @@ import { call } from '../../helpers/https-client.js'
 import { EXAMPLE_PASSENGER, assertProblem, assertSecurityHeaders, interchange, metricValue, xbAgreement } from './fixtures.js'
 
 t.test('XA over its rate gets 429 with Retry-After; XB keeps going', async t => {
-  const { gateway } = await buildGateway(t, { agreements: [exampleAgreement({ limits: { requestsPerMinute: 2 } }), xbAgreement({ limits: { requestsPerMinute: 2 } })] })
+  const { gateway } = await buildGateway(t, {
+    agreements: [exampleAgreement({ limits: { requestsPerMinute: 2 } }), xbAgreement({ limits: { requestsPerMinute: 2 } })]
+  })
   const port = gateway.httpsPort()!
   t.equal((await call(port, { body: interchange() })).status, 200)
   t.equal((await call(port, { body: interchange() })).status, 200)
   const over = await call(port, { body: interchange() })
   assertProblem(t, over, 429, 'GW_ERR_INTAKE_RATE_LIMITED', EXAMPLE_PASSENGER)
   const retryAfter = Number(over.headers['retry-after'])
-  t.ok(Number.isInteger(retryAfter) && retryAfter > 0 && retryAfter <= 60, `Retry-After in seconds (${String(over.headers['retry-after'])})`)
+  t.ok(
+    Number.isInteger(retryAfter) && retryAfter > 0 && retryAfter <= 60,
+    `Retry-After in seconds (${String(over.headers['retry-after'])})`
+  )
   assertSecurityHeaders(t, over, '429')
   t.equal(await metricValue(gateway, 'carrier_gateway_rate_limited_total', { carrier: 'XA' }), 1)
   t.equal(await gateway.ledger.size(), 2, 'the refused request never reached the pipeline')
@@ -25,7 +30,14 @@ t.test('XA over its rate gets 429 with Retry-After; XB keeps going', async t => 
 })
 
 t.test('two certificates of one carrier share the carrier budget', async t => {
-  const { gateway } = await buildGateway(t, { agreements: [exampleAgreement({ limits: { requestsPerMinute: 1 }, channels: { https: { certificates: [fingerprintOf('xa-client'), fingerprintOf('xa-client-2')] } } })] })
+  const { gateway } = await buildGateway(t, {
+    agreements: [
+      exampleAgreement({
+        limits: { requestsPerMinute: 1 },
+        channels: { https: { certificates: [fingerprintOf('xa-client'), fingerprintOf('xa-client-2')] } }
+      })
+    ]
+  })
   const port = gateway.httpsPort()!
   t.equal((await call(port, { body: interchange() })).status, 200)
   assertProblem(t, await call(port, { body: interchange(), cert: 'xa-client-2' }), 429, 'GW_ERR_INTAKE_RATE_LIMITED')

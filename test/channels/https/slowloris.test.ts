@@ -1,4 +1,4 @@
-// Connection-level abuse (issue 10 "limits"): headers dripped slowly are cut off by
+// Connection-level abuse (docs/security.md "Limits"): headers dripped slowly are cut off by
 // https.headersTimeoutMs, a silent TCP connection by the same deadline on the handshake, and
 // https.maxConnections bounds simultaneous connections. Hang guards only, no timed assertions.
 import t from 'tap'
@@ -41,7 +41,10 @@ t.test('a TCP connection that never starts the TLS handshake is closed by the sa
     s.on('error', () => {})
     s.on('close', () => { clearTimeout(guard); resolve() })
   })
-  await waitFor('the timeout counted', async () => await metricValue(gateway, 'carrier_gateway_tls_handshake_failures_total', { reason: 'err_tls_handshake_timeout' }) === 1)
+  await waitFor(
+    'the timeout counted',
+    async () => (await metricValue(gateway, 'carrier_gateway_tls_handshake_failures_total', { reason: 'err_tls_handshake_timeout' })) === 1
+  )
   t.pass('closed and counted as err_tls_handshake_timeout')
 })
 
@@ -64,9 +67,15 @@ t.test('https.maxConnections: the connection over the limit is refused; a freed 
   const b = await tlsConnect(port)
   t.teardown(() => { a.destroy(); b.destroy() })
   await t.rejects(tlsConnect(port), 'the third connection is dropped')
-  await waitFor('the drop counted', async () => await metricValue(gateway, 'carrier_gateway_tls_handshake_failures_total', { reason: 'connection_limit' }) >= 1)
+  await waitFor(
+    'the drop counted',
+    async () => (await metricValue(gateway, 'carrier_gateway_tls_handshake_failures_total', { reason: 'connection_limit' })) >= 1
+  )
   t.ok(logs.records().some(r => r.msg === 'connection refused: https.maxConnections reached'), 'logged')
   a.destroy()
-  await waitFor('the slot is freed', async () => await new Promise<boolean>(resolve => gateway.https!.app.server.getConnections((_e, n) => resolve(n < 2))))
+  await waitFor(
+    'the slot is freed',
+    async () => await new Promise<boolean>(resolve => gateway.https!.app.server.getConnections((_e, n) => resolve(n < 2)))
+  )
   t.equal((await call(port, { body: interchange() })).status, 200, 'a new connection gets through')
 })

@@ -1,4 +1,4 @@
-// TLS of the carrier listener (issue 10 "TLS"): 1.2 minimum, 1.3 preferred, ECDSA and RSA server
+// TLS of the carrier listener (docs/security.md "TLS (carrier listener)"): 1.2 minimum, 1.3 preferred, ECDSA and RSA server
 // certificates side by side, session resumption, and handshake failures that are counted, logged
 // once per peer and never crash anything.
 import t from 'tap'
@@ -12,7 +12,14 @@ import { call } from '../../helpers/https-client.js'
 import { agentCall, interchange, metricValue, tlsConnect, waitFor } from './fixtures.js'
 
 const FAILURES = 'carrier_gateway_tls_handshake_failures_total'
-const bothCerts = { https: { cert: [{ key: join(CERTS, 'server.key'), cert: join(CERTS, 'server.crt') }, { key: join(CERTS, 'server-rsa.key'), cert: join(CERTS, 'server-rsa.crt') }] } }
+const bothCerts = {
+  https: {
+    cert: [
+      { key: join(CERTS, 'server.key'), cert: join(CERTS, 'server.crt') },
+      { key: join(CERTS, 'server-rsa.key'), cert: join(CERTS, 'server-rsa.crt') }
+    ]
+  }
+}
 
 t.test('TLS 1.3 is preferred and TLS 1.2 works; both carry a full request', async t => {
   const { gateway } = await buildGateway(t)
@@ -96,7 +103,9 @@ t.test('handshake failures: counted every time, logged once per peer, never a cr
   const port = gateway.httpsPort()!
   const logged = (): number => logs.records().filter(r => r.msg === 'TLS handshake failed').length
 
-  for (let i = 0; i < 3; i++) await t.rejects(tlsConnect(port, { maxVersion: 'TLSv1.1', minVersion: 'TLSv1.1', ciphers: 'DEFAULT@SECLEVEL=0' }))
+  for (let i = 0; i < 3; i++) {
+    await t.rejects(tlsConnect(port, { maxVersion: 'TLSv1.1', minVersion: 'TLSv1.1', ciphers: 'DEFAULT@SECLEVEL=0' }))
+  }
   // Plain HTTP, and a record of no TLS content type, to the TLS port.
   for (const junk of [Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n\r\n'), Buffer.from('\x99\x03\x03\x00\x08garbage!', 'latin1')]) {
     await new Promise<void>(resolve => {
@@ -155,7 +164,8 @@ t.test('a request in flight during a reload finishes; its connection then closes
   const body = interchange()
   const seen = new Promise<void>(resolve => gateway.https!.app.server.once('request', () => resolve()))
   const first = new Promise<{ status: number, connection: string | undefined, socket: TLSSocket }>((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, agent, method: 'POST', path: '/v1/transmissions', headers: { 'content-type': 'application/edifact', 'content-length': String(body.length) } }, res => {
+    const headers = { 'content-type': 'application/edifact', 'content-length': String(body.length) }
+    const req = request({ host: '127.0.0.1', port, agent, method: 'POST', path: '/v1/transmissions', headers }, res => {
       res.resume()
       res.on('end', () => resolve({ status: res.statusCode ?? 0, connection: res.headers.connection, socket: res.socket as TLSSocket }))
     })

@@ -42,8 +42,15 @@ t.test('accepted, rejected and duplicate files: acks and final folders', async t
   server.putFile('out/a-again.edi', good)
   // Settled means the move is done on the server and the channel has finished with the file.
   const settledLogged = (file: string): boolean => logs.records().some(r => r.msg === 'SFTP file settled' && r.file === file)
-  await waitFor('duplicate settled', () => filesIn(server, 'out/done').includes('a-again.edi') && ['a.edi', 'b.edi', 'a-again.edi'].every(settledLogged))
-  t.equal(readRemote(server, 'in/a-again.edi.contrl'), readRemote(server, 'in/a.edi.contrl'), 'the duplicate gets the ack sent the first time')
+  await waitFor(
+    'duplicate settled',
+    () => filesIn(server, 'out/done').includes('a-again.edi') && ['a.edi', 'b.edi', 'a-again.edi'].every(settledLogged)
+  )
+  t.equal(
+    readRemote(server, 'in/a-again.edi.contrl'),
+    readRemote(server, 'in/a.edi.contrl'),
+    'the duplicate gets the ack sent the first time'
+  )
   t.equal(outboxBodies(outbox).length, 1, 'a duplicate is not forwarded again')
 
   t.ok(await metricValue(gateway, 'carrier_gateway_sftp_files_total', { carrier: 'XA', action: 'claimed' }) >= 3)
@@ -143,12 +150,18 @@ t.test('retry: when nothing can be made durable the file goes back to the inbox,
     config: { forward: { directory: { path: join(blocker, 'outbox') } }, spool: { maxBytes: 0 } }
   })
   server.putFile('out/r.edi', paxlst({ reference: 'RETRY1' }))
-  await waitFor('returned to the inbox', async () => await metricValue(gateway, 'carrier_gateway_sftp_files_total', { carrier: 'XA', action: 'returned' }) >= 1)
+  await waitFor(
+    'returned to the inbox',
+    async () => (await metricValue(gateway, 'carrier_gateway_sftp_files_total', { carrier: 'XA', action: 'returned' })) >= 1
+  )
   t.same(filesIn(server, 'out'), ['r.edi'], 'back under its own name')
   t.same(filesIn(server, 'out/processing'), [])
   t.same(filesIn(server, 'out/done'), [])
   t.same(filesIn(server, 'in'), [], 'no ack for a transmission that was not accepted')
-  t.match(logs.records().find(r => r.msg === 'SFTP file could not be made durable; returned to the inbox'), { carrier: 'XA', file: 'r.edi', outcome: 'retry' })
+  t.match(
+    logs.records().find(r => r.msg === 'SFTP file could not be made durable; returned to the inbox'),
+    { carrier: 'XA', file: 'r.edi', outcome: 'retry' }
+  )
 })
 
 t.test('acks written into the inbox itself are never taken for transmissions', async t => {
@@ -157,7 +170,10 @@ t.test('acks written into the inbox itself are never taken for transmissions', a
   server.putFile('out/a.edi', paxlst({ reference: 'SELF1' }))
   await waitFor('settled', () => filesIn(server, 'out/done').includes('a.edi'))
   const polls = await metricValue(gateway, 'carrier_gateway_sftp_polls_total', { carrier: 'XA', result: 'ok' })
-  await waitFor('three more polls', async () => await metricValue(gateway, 'carrier_gateway_sftp_polls_total', { carrier: 'XA', result: 'ok' }) >= polls + 3)
+  await waitFor(
+    'three more polls',
+    async () => (await metricValue(gateway, 'carrier_gateway_sftp_polls_total', { carrier: 'XA', result: 'ok' })) >= polls + 3
+  )
   t.same(filesIn(server, 'out'), ['a.edi.contrl'])
   t.same(filesIn(server, 'out/rejected'), [])
   t.equal(await metricValue(gateway, 'carrier_gateway_sftp_files_total', { carrier: 'XA', action: 'claimed' }), 1)

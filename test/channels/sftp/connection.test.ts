@@ -13,7 +13,10 @@ t.test('a wrong host key is refused before any credential is sent; nothing is to
   server.putFile('out/a.edi', paxlst({ reference: 'HK1' }))
   const pinned = wrongHostKeyFingerprint()
   const { gateway, dir, logs } = await buildGateway(t, { agreements: [sftpAgreement(server, { hostKey: pinned })] })
-  await waitFor('two refusals', async () => await metricValue(gateway, 'carrier_gateway_sftp_host_key_mismatch_total', { carrier: 'XA' }) >= 2)
+  await waitFor(
+    'two refusals',
+    async () => (await metricValue(gateway, 'carrier_gateway_sftp_host_key_mismatch_total', { carrier: 'XA' })) >= 2
+  )
   const record = logs.records().find(r => r.msg === 'SFTP server host key does not match the pinned key; connection refused')
   t.match(record, { carrier: 'XA', level: 50, pinned, presented: server.hostKeyFingerprint })
   t.same(filesIn(server, 'out'), ['a.edi'], 'the file stays in the inbox')
@@ -31,7 +34,10 @@ t.test('refused credentials: polls fail with auth_failed and back off; nothing i
   spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', otherKey])
   server.putFile('out/a.edi', paxlst({ reference: 'AUTH1' }))
   const { gateway, logs } = await buildGateway(t, { agreements: [sftpAgreement(server, { privateKey: `file:${otherKey}` })] })
-  await waitFor('two failed polls', async () => await metricValue(gateway, 'carrier_gateway_sftp_polls_total', { carrier: 'XA', result: 'error' }) >= 2)
+  await waitFor(
+    'two failed polls',
+    async () => (await metricValue(gateway, 'carrier_gateway_sftp_polls_total', { carrier: 'XA', result: 'error' })) >= 2
+  )
   const record = logs.records().find(r => r.msg === 'SFTP poll failed; backing off')
   t.match(record, { carrier: 'XA', reason: 'auth_failed', level: 40 })
   t.equal(await metricValue(gateway, 'carrier_gateway_sftp_host_key_mismatch_total', { carrier: 'XA' }), 0)
@@ -49,7 +55,10 @@ t.test('the server goes away mid-session and comes back: the poller reconnects a
   await server.stop()
   server.putFile('out/two.edi', paxlst({ reference: 'UP2' }))
   const errors = await metricValue(gateway, 'carrier_gateway_sftp_polls_total', { carrier: 'XA', result: 'error' })
-  await waitFor('a failed poll while down', async () => await metricValue(gateway, 'carrier_gateway_sftp_polls_total', { carrier: 'XA', result: 'error' }) > errors)
+  await waitFor(
+    'a failed poll while down',
+    async () => (await metricValue(gateway, 'carrier_gateway_sftp_polls_total', { carrier: 'XA', result: 'error' })) > errors
+  )
   t.equal(await metricValue(gateway, 'carrier_gateway_sftp_connected', { carrier: 'XA' }), 0, 'the dropped session is noticed')
   t.same(filesIn(server, 'out'), ['two.edi'])
 
@@ -85,7 +94,9 @@ t.test('a suspended carrier is not polled and its files stay; resuming picks the
 
 t.test('agreement reloads start and stop pollers', async t => {
   const server = await startSftpServer(t)
-  const { gateway, carriersDir, logs } = await buildGateway(t, { agreements: [{ ...sftpAgreement(server), code: 'XB', senderIds: ['XBAPI'] }] })
+  const { gateway, carriersDir, logs } = await buildGateway(t, {
+    agreements: [{ ...sftpAgreement(server), code: 'XB', senderIds: ['XBAPI'] }]
+  })
   server.putFile('out/xa.edi', paxlst({ reference: 'REL1' }))
   // XB's poller claims XA's file: the pipeline rejects it (UNB sender is not XB's, CONTRL 23).
   await waitFor('rejected for XB', () => filesIn(server, 'out/rejected').includes('xa.edi'))
@@ -116,12 +127,20 @@ t.test('the server dies while files are in flight: after it is back every file i
   const stoppedAt = filesIn(server, 'out/done').length
   t.ok(stoppedAt < N, `cut with ${N - stoppedAt} files not yet settled`)
   const errors = await metricValue(gateway, 'carrier_gateway_sftp_polls_total', { carrier: 'XA', result: 'error' })
-  await waitFor('a failed poll while down', async () => await metricValue(gateway, 'carrier_gateway_sftp_polls_total', { carrier: 'XA', result: 'error' }) > errors)
+  await waitFor(
+    'a failed poll while down',
+    async () => (await metricValue(gateway, 'carrier_gateway_sftp_polls_total', { carrier: 'XA', result: 'error' })) > errors
+  )
   await server.start()
-  await waitFor('every file settled', () => filesIn(server, 'out/done').length === N && filesIn(server, 'out/processing').length === 0 && filesIn(server, 'out').length === 0, 60_000)
+  await waitFor(
+    'every file settled',
+    () => filesIn(server, 'out/done').length === N && filesIn(server, 'out/processing').length === 0 && filesIn(server, 'out').length === 0,
+    60_000
+  )
   t.same(outboxBodies(join(dir, 'outbox')), expected.sort(), 'each interchange forwarded exactly once')
   const acks = filesIn(server, 'in')
   for (let i = 0; i < N; i++) t.ok(acks.includes(`c${String(i).padStart(2, '0')}.edi.contrl`), `c${i} acknowledged`)
   t.same(filesIn(server, 'out/rejected'), [])
-  t.comment(`cut after ${stoppedAt} files; stale claims taken up again: ${await metricValue(gateway, 'carrier_gateway_sftp_files_total', { action: 'reclaimed_stale' })}`)
+  const reclaimed = await metricValue(gateway, 'carrier_gateway_sftp_files_total', { action: 'reclaimed_stale' })
+  t.comment(`cut after ${stoppedAt} files; stale claims taken up again: ${reclaimed}`)
 })

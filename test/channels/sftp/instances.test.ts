@@ -45,8 +45,14 @@ t.test('a crash between download and settle: the stale claim is taken up again, 
   t.equal(readRemote(server, 'in/a.edi.contrl'), firstAck, 'the re-taken file is answered with the ack sent the first time')
   t.same(filesIn(server, 'in'), ['a.edi.contrl', 'b.edi.contrl'])
   t.equal(await metricValue(second.gateway, 'carrier_gateway_sftp_files_total', { carrier: 'XA', action: 'reclaimed_stale' }), 2)
-  t.equal(await metricValue(second.gateway, 'carrier_gateway_transmissions_total', { carrier: 'XA', channel: 'sftp', outcome: 'duplicate' }), 1)
-  t.equal(await metricValue(second.gateway, 'carrier_gateway_transmissions_total', { carrier: 'XA', channel: 'sftp', outcome: 'accepted' }), 1)
+  t.equal(
+    await metricValue(second.gateway, 'carrier_gateway_transmissions_total', { carrier: 'XA', channel: 'sftp', outcome: 'duplicate' }),
+    1
+  )
+  t.equal(
+    await metricValue(second.gateway, 'carrier_gateway_transmissions_total', { carrier: 'XA', channel: 'sftp', outcome: 'accepted' }),
+    1
+  )
   t.ok(second.logs.records().some(r => r.msg === 'SFTP stale claim taken up again' && r.file === 'a.edi'))
 })
 
@@ -63,14 +69,22 @@ async function twoInstances (t: Test, config: Record<string, unknown>): Promise<
     server.putFile(`out/f${String(i).padStart(2, '0')}.edi`, body)
   }
   await waitFor('every file done', () => filesIn(server, 'out/done').length === N && filesIn(server, 'out/processing').length === 0, 60_000)
-  t.same(filesIn(server, 'out/done'), Array.from({ length: N }, (_, i) => `f${String(i).padStart(2, '0')}.edi`), 'no file moved twice (no suffixed copies)')
+  t.same(
+    filesIn(server, 'out/done'),
+    Array.from({ length: N }, (_, i) => `f${String(i).padStart(2, '0')}.edi`),
+    'no file moved twice (no suffixed copies)'
+  )
   t.same(filesIn(server, 'in'), Array.from({ length: N }, (_, i) => `f${String(i).padStart(2, '0')}.edi.contrl`), 'one ack per file')
   t.same(outboxBodies(join(first.dir, 'outbox')), expected.sort(), 'every file forwarded exactly once')
-  const claimed = async (g: typeof first) => await metricValue(g.gateway, 'carrier_gateway_sftp_files_total', { carrier: 'XA', action: 'claimed' })
+  const claimed = async (g: typeof first) =>
+    await metricValue(g.gateway, 'carrier_gateway_sftp_files_total', { carrier: 'XA', action: 'claimed' })
   t.equal(await claimed(first) + await claimed(second), N, 'each file claimed by exactly one instance')
-  const dup = async (g: typeof first) => await metricValue(g.gateway, 'carrier_gateway_transmissions_total', { channel: 'sftp', outcome: 'duplicate' })
+  const dup = async (g: typeof first) =>
+    await metricValue(g.gateway, 'carrier_gateway_transmissions_total', { channel: 'sftp', outcome: 'duplicate' })
   t.equal(await dup(first) + await dup(second), 0, 'no file was processed twice')
-  t.comment(`claims: first ${await claimed(first)}, second ${await claimed(second)}; lost races: ${await metricValue(first.gateway, 'carrier_gateway_sftp_files_total', { action: 'lost_claim' }) + await metricValue(second.gateway, 'carrier_gateway_sftp_files_total', { action: 'lost_claim' })}`)
+  const lost = async (g: typeof first) =>
+    await metricValue(g.gateway, 'carrier_gateway_sftp_files_total', { action: 'lost_claim' })
+  t.comment(`claims: first ${await claimed(first)}, second ${await claimed(second)}; lost races: ${await lost(first) + await lost(second)}`)
 }
 
 t.test('two instances on one inbox with a shared SQLite ledger: every file forwarded exactly once', async t => {

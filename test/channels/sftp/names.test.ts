@@ -3,7 +3,16 @@ import t from 'tap'
 import { execFileSync } from 'node:child_process'
 import { join } from 'node:path'
 import { readFileSync } from 'node:fs'
-import { ackFileName, collisionSuffix, globToRegExp, isTemporaryName, originalName, reclaimName, remoteJoin, withSuffix } from '../../../src/channels/sftp/names.js'
+import {
+  ackFileName,
+  collisionSuffix,
+  globToRegExp,
+  isTemporaryName,
+  originalName,
+  reclaimName,
+  remoteJoin,
+  withSuffix
+} from '../../../src/channels/sftp/names.js'
 import { sftpSettingsOf, connectionKey } from '../../../src/channels/sftp/settings.js'
 import { backoffMs } from '../../../src/channels/sftp/poller.js'
 import { hostKeyFingerprint } from '../../../src/channels/sftp/connection.js'
@@ -59,7 +68,18 @@ function agreement (sftp: Record<string, unknown>, extra: Record<string, unknown
     stage: 'live',
     senderIds: ['XAAPI'],
     messages: { PAXLST: { versions: ['D05B'] } },
-    channels: { sftp: { host: 'sftp.example.test', username: 'piu', privateKey: 'file:/k', hostKey: 'SHA256:abc', inbox: '/out/', processing: '/out/processing/', rejected: '/out//rejected', ...sftp } },
+    channels: {
+      sftp: {
+        host: 'sftp.example.test',
+        username: 'piu',
+        privateKey: 'file:/k',
+        hostKey: 'SHA256:abc',
+        inbox: '/out/',
+        processing: '/out/processing/',
+        rejected: '/out//rejected',
+        ...sftp
+      }
+    },
     ...extra
   }, '/x/XA.yaml')
   if (agreement === null) throw new Error(JSON.stringify(problems))

@@ -77,7 +77,12 @@ t.test('SFTP: a wrong pinned key and a missing folder fail the probe', async t =
   const server = await startSftpServer(t)
   const wrong = await probe(t, [sftpAgreement(server, { hostKey: wrongHostKeyFingerprint() })], ['XA', '--json'])
   t.equal(wrong.code, 1)
-  t.match(JSON.parse(wrong.out).sftp, { ok: false, authenticated: false, hostKey: { presented: server.hostKeyFingerprint, matches: false }, error: { reason: 'host_key_mismatch' } })
+  t.match(JSON.parse(wrong.out).sftp, {
+    ok: false,
+    authenticated: false,
+    hostKey: { presented: server.hostKeyFingerprint, matches: false },
+    error: { reason: 'host_key_mismatch' }
+  })
   const text = await probe(t, [sftpAgreement(server, { hostKey: wrongHostKeyFingerprint() })], ['XA'])
   t.match(text.out, /DOES NOT MATCH the pinned/)
 
@@ -104,7 +109,14 @@ t.test('AMQP: passive checks of queue and replyQueue report counts and consume n
   const missingReply = await probe(t, [agreement], ['XA', '--json'])
   t.equal(missingReply.code, 1)
   const first = JSON.parse(missingReply.out)
-  t.match(first.amqp, { ok: false, connected: true, queues: [{ role: 'queue', name: queue, exists: true, messages: 2, consumers: 0 }, { role: 'replyQueue', name: replyQueue, exists: false }] })
+  t.match(first.amqp, {
+    ok: false,
+    connected: true,
+    queues: [
+      { role: 'queue', name: queue, exists: true, messages: 2, consumers: 0 },
+      { role: 'replyQueue', name: replyQueue, exists: false }
+    ]
+  })
   t.notMatch(missingReply.out, /guest:guest/, 'credentials are not printed')
 
   await ch.assertQueue(replyQueue, { durable: false })
@@ -133,7 +145,21 @@ t.test('usage and unknown carriers', async t => {
   t.equal(httpsOnly.code, 2, 'nothing to probe is a usage error')
   t.match(httpsOnly.err, /no SFTP or AMQP channel configured/)
   t.equal(brokerAddress('amqp://user:secret@broker.example:5671/piu'), 'amqp://broker.example:5671/piu')
-  const noKeyFile = exampleAgreement({ channels: { sftp: { host: '127.0.0.1', port: 1, username: 'u', privateKey: 'file:/nonexistent', hostKey: 'SHA256:abc', inbox: '/out', processing: '/p', rejected: '/r', afterRead: 'delete' } } })
+  const noKeyFile = exampleAgreement({
+    channels: {
+      sftp: {
+        host: '127.0.0.1',
+        port: 1,
+        username: 'u',
+        privateKey: 'file:/nonexistent',
+        hostKey: 'SHA256:abc',
+        inbox: '/out',
+        processing: '/p',
+        rejected: '/r',
+        afterRead: 'delete'
+      }
+    }
+  })
   const noKey = await probe(t, [noKeyFile], ['XA', '--json'])
   t.match(JSON.parse(noKey.out).sftp, { ok: false, error: { reason: 'secret_missing', message: /cannot be read/ } }, 'a missing key file is reported, not thrown')
 })

@@ -13,7 +13,13 @@ import { requireFolders } from '../../../src/channels/sftp/folders.js'
 import { filesIn } from './fixtures.js'
 
 async function open (t: Test, server: SftpServer): Promise<SftpSession> {
-  const session = await connectSftp({ host: server.host, port: server.port, username: server.username, privateKey: Buffer.from(server.privateKey), hostKey: server.hostKeyFingerprint })
+  const session = await connectSftp({
+    host: server.host,
+    port: server.port,
+    username: server.username,
+    privateKey: Buffer.from(server.privateKey),
+    hostKey: server.hostKeyFingerprint
+  })
   t.teardown(() => session.end())
   return session
 }
@@ -56,7 +62,9 @@ t.test('two sessions claiming the same files: exactly one wins each', async t =>
   t.equal(filesIn(server, 'out/processing').length, N)
 
   // And the same for taking up a stale claim.
-  const again = await Promise.all(Array.from({ length: N }, (_, i) => Promise.all([reclaim(a, s, `f${i}.edi`), reclaim(b, s, `f${i}.edi`)])))
+  const again = await Promise.all(
+    Array.from({ length: N }, (_, i) => Promise.all([reclaim(a, s, `f${i}.edi`), reclaim(b, s, `f${i}.edi`)]))
+  )
   for (const [i, pair] of again.entries()) t.equal(pair.filter(r => r !== null).length, 1, `f${i}.edi re-claimed once`)
   const names = filesIn(server, 'out/processing')
   t.equal(names.length, N)
