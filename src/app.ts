@@ -1,6 +1,6 @@
 /**
  * Composition root: builds the stages in pipeline order and the channels around them. Reads like
- * the diagram in architecture.md: channels → pipeline (intake → edifact → validate → forward →
+ * the diagram in docs/architecture.md "The pipeline": channels → pipeline (intake → edifact → validate → forward →
  * acknowledge) → ledger; the admin listener watches all of it.
  */
 import type { Logger } from 'pino'
@@ -14,7 +14,8 @@ import { createAmqpTarget } from './forward/amqp.js'
 import { createSpool } from './forward/spool.js'
 import { createForwarder, type Forwarder } from './forward/forwarder.js'
 import type { ForwardTarget } from './forward/types.js'
-import { createChecker, createPipeline } from './pipeline/index.js'
+import { createChecker, createInteractivePipeline, createPipeline } from './pipeline/index.js'
+import { createIapiClient, type IapiClient } from './forward/iapi.js'
 import type { Pipeline } from './pipeline/types.js'
 import type { Channel, ChannelDeps } from './channels/channel.js'
 import { createHttpsChannel, type HttpsChannel } from './channels/https/index.js'
@@ -54,7 +55,34 @@ function createTarget (config: GatewayConfig, metrics: Metrics, logger: Logger):
     return createDirectoryTarget({ path: config.forward.directory.path, quarantinePath: config.quarantine.path })
   }
   const a = config.forward.amqp
-  return createAmqpTarget({ ...a, url: resolveSecret(a.url), quarantineRetentionHours: config.quarantine.retentionHours }, metrics, logger.child({ component: 'forward' }))
+  return createAmqpTarget(
+    { ...a, url: resolveSecret(a.url), quarantineRetentionHours: config.quarantine.retentionHours },
+    metrics,
+    logger.child({ component: 'forward' })
+  )
+}
+
+/**
+ * The interactive lane's PIU round trip: only with the AMQP target (docs/interactive.md "Without
+ * a broker": with the directory target the test responder answers every request).
+ */
+function createIapi (config: GatewayConfig, metrics: Metrics, logger: Logger): IapiClient | null {
+  if (config.forward.target !== 'amqp') return null
+  const a = config.forward.amqp
+  const log = logger.child({ component: 'iapi' })
+  return createIapiClient({
+    url: resolveSecret(a.url),
+    exchange: a.exchange,
+    queue: a.iapiQueue,
+    queueType: a.queueType,
+    heartbeatSeconds: a.heartbeatSeconds,
+    logger: log,
+    onLate: late => {
+      // Delivered to the carrier as an unsolicited update once messages to carriers exist.
+      metrics.iapiLateDecisions.inc({ carrier: late.carrier })
+      log.warn({ transmissionId: late.transmissionId, carrier: late.carrier }, 'PIU decision arrived after the deadline')
+    }
+  })
 }
 
 /** Channels other than HTTPS load lazily so a gateway without them never imports their clients. */
@@ -63,7 +91,10 @@ async function optionalChannels (deps: ChannelDeps): Promise<Channel[]> {
   const all = deps.agreements.current().all
   // The SFTP and AMQP channels follow agreement reloads themselves, so they are created whenever
   // their module exists; they idle while no agreement configures them.
-  const mods = [['./channels/sftp/index.js', 'createSftpChannel', 'sftp'], ['./channels/amqp/index.js', 'createAmqpBridge', 'amqp']] as const
+  const mods = [
+    ['./channels/sftp/index.js', 'createSftpChannel', 'sftp'],
+    ['./channels/amqp/index.js', 'createAmqpBridge', 'amqp']
+  ] as const
   for (const [path, factory, name] of mods) {
     let mod: Record<string, unknown>
     try {
@@ -106,7 +137,9 @@ export async function createGateway (opts: GatewayOptions): Promise<Gateway> {
     onWaiting: n => metrics.checkWaiting.set(n)
   })
   const pipeline = createPipeline({ config, ledger, forwarder, metrics, checker, logger: logger.child({ component: 'pipeline' }) })
-  const channelDeps: ChannelDeps = { config, agreements, pipeline, metrics, logger }
+  const iapi = createIapi(config, metrics, logger)
+  const interactive = createInteractivePipeline({ config, ledger, metrics, iapi, logger: logger.child({ component: 'interactive' }) })
+  const channelDeps: ChannelDeps = { config, agreements, pipeline, interactive, metrics, logger }
   const https = config.https.enabled ? createHttpsChannel({ ...channelDeps, logger: logger.child({ channel: 'https' }), ledger }) : null
   const channels: Channel[] = [...(https !== null ? [https] : []), ...await optionalChannels(channelDeps)]
 
@@ -118,7 +151,15 @@ export async function createGateway (opts: GatewayOptions): Promise<Gateway> {
     return { ready: checks.forward && checks.notShuttingDown && channels.every(c => c.healthy()), checks }
   }
   const admin = config.admin.enabled
-    ? createAdmin({ config, agreements, ledger, metrics, logger: logger.child({ component: 'admin' }), readiness, extend: async app => { await registerStatusPage(app, { agreements, ledger, metrics }) } })
+    ? createAdmin({
+      config,
+      agreements,
+      ledger,
+      metrics,
+      logger: logger.child({ component: 'admin' }),
+      readiness,
+      extend: async app => { await registerStatusPage(app, { agreements, ledger, metrics }) }
+    })
     : null
   let stopHousekeeping: (() => void) | null = null
   let closing: Promise<void> | null = null
@@ -129,6 +170,7 @@ export async function createGateway (opts: GatewayOptions): Promise<Gateway> {
     await admin?.close()
     // Channels have settled what was in flight, so no check is waiting for a worker any more.
     await checker.close()
+    await iapi?.close()
     await forwarder.close()
     await ledger.close()
   }
@@ -149,13 +191,26 @@ export async function createGateway (opts: GatewayOptions): Promise<Gateway> {
       await forwarder.start()
       for (const c of channels) await c.start()
       await admin?.start()
-      stopHousekeeping = startHousekeeping({ config, agreements, ledger, metrics, logger, observedExpiries: () => https?.certificateExpiries() ?? new Map() })
+      stopHousekeeping = startHousekeeping({
+        config,
+        agreements,
+        ledger,
+        metrics,
+        logger,
+        observedExpiries: () => https?.certificateExpiries() ?? new Map()
+      })
       agreements.watch(problems => {
         metrics.configReloads.inc({ result: 'failed' })
-        logger.error({ problems: problems.map(p => `${p.file}: ${p.path} ${p.message}`) }, 'agreement reload failed; keeping the last good set')
+        logger.error(
+          { problems: problems.map(p => `${p.file}: ${p.path} ${p.message}`) },
+          'agreement reload failed; keeping the last good set'
+        )
       })
       agreements.onChange(() => metrics.configReloads.inc({ result: 'ok' }))
-      logger.info({ carriers: agreements.current().all.length, target: target.name, channels: channels.map(c => c.name) }, 'gateway started')
+      logger.info(
+        { carriers: agreements.current().all.length, target: target.name, channels: channels.map(c => c.name) },
+        'gateway started'
+      )
     },
     async close () {
       closing ??= shutdown()

@@ -46,12 +46,16 @@ export const ERRORS = Object.freeze({
 
   // ── intake: identity, limits, transport ───────────────────────────────────────────────────────
   GW_ERR_INTAKE_NO_CERTIFICATE: def(401, null, 'rejected', 'a client certificate is required'),
-  GW_ERR_INTAKE_UNTRUSTED_CERTIFICATE: def(401, null, 'rejected', 'the client certificate is not signed by a trusted CA or is outside its validity period'),
+  GW_ERR_INTAKE_UNTRUSTED_CERTIFICATE:
+    def(401, null, 'rejected', 'the client certificate is not signed by a trusted CA or is outside its validity period'),
+  GW_ERR_INTAKE_EXPIRED_CERTIFICATE:
+    def(401, null, 'rejected', 'the client certificate has expired; renew it and send the new one to the PIU'),
   GW_ERR_INTAKE_UNKNOWN_CERTIFICATE: def(403, null, 'rejected', 'the client certificate is not registered in any carrier agreement'),
   GW_ERR_INTAKE_REVOKED_CERTIFICATE: def(403, null, 'rejected', 'the client certificate has been revoked'),
   GW_ERR_INTAKE_ADDRESS_NOT_ALLOWED: def(403, null, 'rejected', 'the client address is not in the carrier allow-list'),
   GW_ERR_INTAKE_CARRIER_SUSPENDED: def(403, null, 'rejected', 'the carrier is suspended'),
-  GW_ERR_INTAKE_AMBIGUOUS_PROVIDER: def(403, null, 'rejected', 'the certificate is shared by several carriers and the UNB sender selects none of them'),
+  GW_ERR_INTAKE_AMBIGUOUS_PROVIDER:
+    def(403, null, 'rejected', 'the certificate is shared by several carriers and the UNB sender selects none of them'),
   GW_ERR_INTAKE_EMPTY_BODY: def(400, null, 'rejected', 'the request body is empty'),
   GW_ERR_INTAKE_TOO_LARGE: def(413, null, 'rejected', 'the transmission exceeds the size limit'),
   GW_ERR_INTAKE_MEDIA_TYPE: def(415, null, 'rejected', 'unsupported media type'),
@@ -113,6 +117,13 @@ export const ERRORS = Object.freeze({
   GW_ERR_MESSAGE_TOO_MANY_PARTS: def(400, 12, 'rejected', 'part sequence number out of range'),
   /** A checking worker thread died (e.g. out of memory) while reading the transmission. */
   GW_ERR_MESSAGE_CHECK_UNAVAILABLE: def(503, null, 'retry', 'the transmission could not be checked now; retry later'),
+
+  // ── interactive API (docs/interactive.md) ──────────────────────────────────────────────────────
+  GW_ERR_IAPI_NOT_ENABLED: def(403, null, 'rejected', 'interactive API is not enabled in the carrier agreement'),
+  GW_ERR_IAPI_NOT_A_REQUEST:
+    def(400, 13, 'rejected', 'not an interactive API request: one PAXLST message with BGM 745 or 266, a flight and travellers'),
+  GW_ERR_IAPI_NO_DECISION: def(504, null, 'retry', 'no decision from the authority within the deadline'),
+  GW_ERR_IAPI_DECISION_INVALID: own('config', 'the PIU\'s decision does not satisfy the decision schema'),
 
   // ── acknowledge / dedupe ──────────────────────────────────────────────────────────────────────
   GW_ERR_ACK_DUPLICATE_CHANGED: def(400, 26, 'rejected', 'the interchange reference was already used for different content'),

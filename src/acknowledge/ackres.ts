@@ -1,5 +1,6 @@
 /**
- * ACKRES (PNRGOV acknowledgement response), domain.md §3.5.
+ * ACKRES (PNRGOV acknowledgement response; PNRGOV guide, "ACKRES acknowledgement response";
+ * docs/acknowledgements.md "ACKRES").
  *
  * STRUCTURE UNVERIFIED: no public ACKRES instance exists and the licensed PNRGOV guide was not
  * available. Everything below is the gateway's own reading, kept in this one module so it can be

@@ -1,9 +1,10 @@
 /**
  * CONTRL (syntax and service report, ISO 9735-4 / UNTDID CONTRL D:3) for a received interchange.
  *
- * Shape (domain.md §4.1, §4.4): UCI for the interchange, then SG1 UCM per reported message with
- * SG2 UCS/UCD details, or, when the subject used functional groups, SG3 UCF per reported group
- * with its UCMs. Only references, ids, codes and positions are echoed, never a data value.
+ * Shape (ISO 9735-4 CONTRL segment table; docs/acknowledgements.md "CONTRL"): UCI for the
+ * interchange, then SG1 UCM per reported message with SG2 UCS/UCD details, or, when the subject
+ * used functional groups, SG3 UCF per reported group with its UCMs. Only references, ids, codes
+ * and positions are echoed, never a data value.
  *
  * Decisions where the references are silent:
  * - Warnings are not reported: CONTRL says what was rejected; the JSON ack carries warnings.
@@ -139,7 +140,10 @@ function messageSegments (msg: MessageEnvelope, action: 4 | 7, findings: readonl
   let head = findings.find(f => f.tag !== null && envelopeTags.includes(f.tag))
   head ??= findings.find(f => f.segment === null)
   const identifier: Component[] = (msg.identifier !== '' ? msg.identifier.split(':') : [msg.type]).map(echo)
-  const out: SegmentSpec[] = [{ tag: 'UCM', elements: [echo(msg.reference), identifier, String(action), ...errorDetail(head, envelopeTags)] }]
+  const out: SegmentSpec[] = [{
+    tag: 'UCM',
+    elements: [echo(msg.reference), identifier, String(action), ...errorDetail(head, envelopeTags)]
+  }]
 
   // Remaining positioned findings, by segment position (UNH = 1): UCS, then UCD per element.
   const bySegment = new Map<number, Finding[]>()
@@ -204,7 +208,13 @@ export function buildContrl (subject: AckSubject, opts: ContrlOptions): BuiltAck
 
   const body: SegmentSpec[] = [{
     tag: 'UCI',
-    elements: [echo(unb.reference), subjectSender, subjectRecipient, String(p.uciAction), ...errorDetail(p.homes.interchange[0], ['UNA', 'UNB', 'UNZ'])]
+    elements: [
+      echo(unb.reference),
+      subjectSender,
+      subjectRecipient,
+      String(p.uciAction),
+      ...errorDetail(p.homes.interchange[0], ['UNA', 'UNB', 'UNZ'])
+    ]
   }]
 
   // SG1: messages outside any group (all of them when the subject has no groups).
@@ -224,7 +234,11 @@ export function buildContrl (subject: AckSubject, opts: ContrlOptions): BuiltAck
     if (own === undefined && ucms.length === 0 && !messageLevel) continue
     const appSender = g.sender?.map(echo) ?? null
     const appRecipient = g.recipient?.map(echo) ?? null
-    body.push({ tag: 'UCF', elements: [echo(g.reference), appSender, appRecipient, String(action), ...errorDetail(own?.[0], ['UNG', 'UNE'])] }, ...ucms)
+    const ucf: SegmentSpec = {
+      tag: 'UCF',
+      elements: [echo(g.reference), appSender, appRecipient, String(action), ...errorDetail(own?.[0], ['UNG', 'UNE'])]
+    }
+    body.push(ucf, ...ucms)
   }
 
   const [release = 'D', revision = '3'] = (opts.version ?? 'D:3').split(':')

@@ -1,10 +1,10 @@
 /**
  * Whether an acknowledgement is due for a transmission, and which kind (agreement `messages.*.ack`,
- * `ackWhen`; interfaces.md "Carrier agreement").
+ * `ackWhen`; docs/acknowledgements.md "Acknowledgements").
  *
  * Rules, in order:
  * 1. Never acknowledge an acknowledgement: CONTRL (ISO 9735-4 forbids a CONTRL to a CONTRL),
- *    ACKRES and CUSRES are responses themselves (domain.md §4.4 point 7).
+ *    ACKRES and CUSRES are responses themselves (docs/acknowledgements.md "Acknowledgements").
  * 2. A 'retry' outcome gets no ack: nothing was accepted or refused yet (HTTP 503 + Retry-After).
  * 3. The kind comes from `agreement.messages[TYPE].ack`. When the type is unreadable (null) or not
  *    in the agreement, the carrier still has to hear about the interchange: the agreement's

@@ -93,7 +93,7 @@ export function createAdmin (deps: AdminDeps): AdminServer {
     if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) {
       return sendProblem(reply, 'GW_ERR_INTAKE_BAD_REQUEST', 400)
     }
-    req.log.error({ err: { code: err.code ?? 'unknown' } }, 'admin request failed')
+    req.log.error({ errorCode: err.code ?? 'unknown' }, 'admin request failed')
     return sendProblem(reply, 'GW_ERR_INTAKE_INTERNAL', 500)
   })
   app.get('/health/live', async () => ({ status: 'ok' }))

@@ -1,7 +1,7 @@
 /**
  * Carrier agreement schema (`config/carriers/<CODE>.yaml`). The TypeScript type is derived from
  * the schema so the two can never drift; ajv applies defaults so older files stay valid when a
- * field is added (interfaces.md: "with a default so that older files stay valid").
+ * field is added (the defaults are listed in docs/agreements.md).
  */
 import { Type, type Static } from '@sinclair/typebox'
 import { SecretRef } from '../config/schema.js'
@@ -60,7 +60,7 @@ const AmqpChannelSchema = Type.Object({
   maxRedeliveries: Type.Integer({ minimum: 0, default: 5 })
 }, { additionalProperties: false })
 
-const Decision = Type.Union(['0Z', '1Z', '2Z', '4Z'].map(d => Type.Literal(d)))
+const Decision = Type.Union([Type.Literal('0Z'), Type.Literal('1Z'), Type.Literal('2Z'), Type.Literal('4Z')])
 
 /** A test-stage decision rule: `*` matches any run of characters (docs/interactive.md "Testing stage"). */
 const ResponderRule = Type.Object({

@@ -19,10 +19,20 @@ export function normalizeFingerprint (fp: string): string {
   return fp.replace(/^sha256\//i, '').toUpperCase()
 }
 
-function normalizeCertificates (list: AgreementInput['channels']['https'] extends infer H ? H extends { certificates: infer C } ? C : never : never): PinnedCertificate[] {
+/** `channels.https.certificates` as written in the file: fingerprint strings or objects. */
+type CertificateEntries = AgreementInput['channels']['https'] extends infer H
+  ? H extends { certificates: infer C } ? C : never
+  : never
+
+function normalizeCertificates (list: CertificateEntries): PinnedCertificate[] {
   return list.map(c => typeof c === 'string'
     ? { fingerprint: normalizeFingerprint(c), notAfter: null, label: null, revoked: false }
-    : { fingerprint: normalizeFingerprint(c.fingerprint), notAfter: c.notAfter ?? null, label: c.label ?? null, revoked: c.revoked ?? false })
+    : {
+        fingerprint: normalizeFingerprint(c.fingerprint),
+        notAfter: c.notAfter ?? null,
+        label: c.label ?? null,
+        revoked: c.revoked ?? false
+      })
 }
 
 export function normalizeAgreement (input: AgreementInput, file: string): Agreement {
@@ -37,6 +47,12 @@ export function normalizeAgreement (input: AgreementInput, file: string): Agreem
   } as Agreement)
 }
 
+/** The fields the checks beyond the schema read, as far as the document has them. */
+interface AgreementDocument {
+  code?: unknown
+  channels?: { https?: { allowFrom?: unknown }, sftp?: { afterRead?: unknown, done?: unknown } }
+}
+
 /**
  * Validates one parsed agreement document read from `file`. The file-name and CIDR rules run even
  * when the schema finds other problems, so that one check-config run lists them all.
@@ -44,16 +60,21 @@ export function normalizeAgreement (input: AgreementInput, file: string): Agreem
 export function validateAgreement (data: unknown, file: string): { agreement: Agreement | null, problems: ConfigProblem[] } {
   const copy = structuredClone(data ?? {})
   const problems = checkAgreement(copy, file)
-  const doc = (copy !== null && typeof copy === 'object' ? copy : {}) as { code?: unknown, channels?: { https?: { allowFrom?: unknown }, sftp?: { afterRead?: unknown, done?: unknown } } }
+  const doc = (copy !== null && typeof copy === 'object' ? copy : {}) as AgreementDocument
   const expected = basename(file).replace(/\.ya?ml$/, '')
-  if (typeof doc.code === 'string' && doc.code !== expected) problems.push({ file, path: '/code', message: `must match the file name (${expected})` })
+  if (typeof doc.code === 'string' && doc.code !== expected) {
+    problems.push({ file, path: '/code', message: `must match the file name (${expected})` })
+  }
   const allowFrom = doc.channels?.https?.allowFrom
   if (Array.isArray(allowFrom)) {
     for (const [i, cidr] of allowFrom.entries()) {
-      if (typeof cidr === 'string' && parseCidr(cidr) === null) problems.push({ file, path: `/channels/https/allowFrom/${i}`, message: 'is not an IPv4 or IPv6 address or CIDR block' })
+      if (typeof cidr === 'string' && parseCidr(cidr) === null) {
+        problems.push({ file, path: `/channels/https/allowFrom/${i}`, message: 'is not an IPv4 or IPv6 address or CIDR block' })
+      }
     }
   }
-  // Accepted files are moved to `done` unless the agreement has them deleted (interfaces.md sftp).
+  // Accepted files are moved to `done` unless the agreement has them deleted (docs/channels.md
+  // "Agreement fields (`channels.sftp`)").
   const sftp = doc.channels?.sftp
   if (sftp !== undefined && (sftp.afterRead ?? 'move') === 'move' && sftp.done === undefined) {
     problems.push({ file, path: '/channels/sftp/done', message: 'is required unless afterRead is delete' })
@@ -126,7 +147,11 @@ function crossCheck (agreements: Agreement[]): ConfigProblem[] {
           const key = [a.code, b.code].sort().join('/') + s
           if (b.senderIds.includes(s) && !reported.has(key)) {
             reported.add(key)
-            problems.push({ file: a.file, path: '/senderIds', message: `sender id is also claimed by ${b.code}, which shares a certificate; the carrier could not be told apart` })
+            problems.push({
+              file: a.file,
+              path: '/senderIds',
+              message: `sender id is also claimed by ${b.code}, which shares a certificate; the carrier could not be told apart`
+            })
           }
         }
       }
@@ -194,11 +219,17 @@ function reloadChanges (before: readonly Agreement[], after: readonly Agreement[
     const b = old.get(a.code)
     if (b === undefined) continue
     const keys = [...new Set([...Object.keys(b), ...Object.keys(a)])].filter(k => k !== 'file').sort()
-    const fields = keys.filter(k => JSON.stringify((b as Record<string, unknown>)[k]) !== JSON.stringify((a as Record<string, unknown>)[k]))
-      .map(k => SHOWN_FIELDS.has(k) ? `${k}: ${String((b as Record<string, unknown>)[k])} → ${String((a as Record<string, unknown>)[k])}` : k)
+    const was = b as Record<string, unknown>
+    const is = a as Record<string, unknown>
+    const fields = keys.filter(k => JSON.stringify(was[k]) !== JSON.stringify(is[k]))
+      .map(k => SHOWN_FIELDS.has(k) ? `${k}: ${String(was[k])} → ${String(is[k])}` : k)
     if (fields.length > 0) changed.push({ code: a.code, fields })
   }
-  return { added: after.filter(a => !old.has(a.code)).map(a => a.code), removed: before.filter(b => !now.has(b.code)).map(b => b.code), changed }
+  return {
+    added: after.filter(a => !old.has(a.code)).map(a => a.code),
+    removed: before.filter(b => !now.has(b.code)).map(b => b.code),
+    changed
+  }
 }
 
 export interface AgreementStoreOptions {

@@ -1,5 +1,5 @@
 /**
- * The shared shape of a channel (architecture.md): it receives bytes with a carrier identity,
+ * The shared shape of a channel (docs/architecture.md "The pipeline"): it receives bytes with a carrier identity,
  * hands them to the pipeline, and settles the outcome its own way (HTTP reply, SFTP move, AMQP
  * ack). No channel imports another channel; everything between receipt and settlement is the
  * pipeline's.
@@ -8,13 +8,15 @@ import type { Logger } from 'pino'
 import type { AgreementStore } from '../agreements/store.js'
 import type { GatewayConfig } from '../config/index.js'
 import type { Metrics } from '../metrics/index.js'
-import type { Pipeline } from '../pipeline/types.js'
+import type { InteractivePipeline, Pipeline } from '../pipeline/index.js'
 import type { ChannelName } from '../transmission/index.js'
 
 export interface ChannelDeps {
   config: GatewayConfig
   agreements: AgreementStore
   pipeline: Pipeline
+  /** The interactive API lane (docs/interactive.md); served by the HTTPS channel. */
+  interactive?: InteractivePipeline
   metrics: Metrics
   /** A child logger for this channel; never given a passenger value. */
   logger: Logger

@@ -33,7 +33,13 @@ function usageErrorOf (err: unknown, options: Readonly<Record<string, OptionSpec
 }
 
 /** A missing or unknown subcommand of `cmd`: the usage, or a did-you-mean. */
-export function subcommandError (cmd: string, sub: string | undefined, spec: { readonly usage: readonly string[], readonly subcommands?: Readonly<Record<string, unknown>> }): UsageError {
-  if (sub === undefined || sub.startsWith('-')) return new UsageError(`a subcommand is required:\n${spec.usage.map(u => `  carrier-gateway ${u}`).join('\n')}`)
+export function subcommandError (
+  cmd: string,
+  sub: string | undefined,
+  spec: { readonly usage: readonly string[], readonly subcommands?: Readonly<Record<string, unknown>> }
+): UsageError {
+  if (sub === undefined || sub.startsWith('-')) {
+    return new UsageError(`a subcommand is required:\n${spec.usage.map(u => `  carrier-gateway ${u}`).join('\n')}`)
+  }
   return new UsageError(didYouMean(`${cmd} subcommand`, sub, Object.keys(spec.subcommands ?? {})))
 }

@@ -21,7 +21,9 @@ export function usage (): string {
 
 function optionLines (spec: CommandSpec): string[] {
   const rows: Array<[string, string]> = Object.entries(spec.options).map(([name, o]) => {
-    const flag = `${o.short !== undefined ? `-${o.short}, ` : ''}--${name}${o.type === 'string' ? ` ${o.value ?? 'VALUE'}` : ''}${o.multiple === true ? ' (repeatable)' : ''}`
+    const short = o.short !== undefined ? `-${o.short}, ` : ''
+    const value = o.type === 'string' ? ` ${o.value ?? 'VALUE'}` : ''
+    const flag = `${short}--${name}${value}${o.multiple === true ? ' (repeatable)' : ''}`
     const dflt = o.required === true
       ? 'required'
       : o.defaultText !== undefined
@@ -54,7 +56,10 @@ export function commandHelp (name: string, spec: CommandSpec): string {
 
 /** Optimal string alignment distance: Levenshtein plus adjacent transpositions (`inpsect`). */
 export function editDistance (a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => i === 0 ? j : j === 0 ? i : 0))
+  const d: number[][] = Array.from(
+    { length: a.length + 1 },
+    (_, i) => Array.from({ length: b.length + 1 }, (_, j) => i === 0 ? j : j === 0 ? i : 0)
+  )
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1

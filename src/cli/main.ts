@@ -26,7 +26,8 @@ const LOAD: Record<CommandName, () => Promise<{ run: Command }>> = {
   certs: async () => await import('./commands/certs.js'),
   quarantine: async () => await import('./commands/quarantine.js'),
   send: async () => await import('./commands/send.js'),
-  probe: async () => await import('./commands/probe.js')
+  probe: async () => await import('./commands/probe.js'),
+  'piu-responder': async () => await import('./commands/piu-responder.js')
 }
 
 const NAMES = Object.keys(SPECS) as CommandName[]
@@ -57,13 +58,19 @@ function helpFor (name: string, sub: string | undefined): string {
 
 /** What an error thrown by a command means for the exit code (one table, docs/cli.md). */
 function failure (name: string, err: unknown): { code: number, text: string } {
-  if (err instanceof UsageError) return { code: EXIT_USAGE, text: `${name}: ${err.message}\nrun 'carrier-gateway ${name} --help' for its usage` }
+  if (err instanceof UsageError) {
+    return { code: EXIT_USAGE, text: `${name}: ${err.message}\nrun 'carrier-gateway ${name} --help' for its usage` }
+  }
   // An invalid config or agreement, or a secret it names that is not there: the input is wrong.
-  if (isGatewayError(err) && (err.id === 'GW_ERR_CONFIG_INVALID' || err.id === 'GW_ERR_CONFIG_SECRET_MISSING' || err.id === 'GW_ERR_AGREEMENT_INVALID')) {
+  if (
+    isGatewayError(err) &&
+    (err.id === 'GW_ERR_CONFIG_INVALID' || err.id === 'GW_ERR_CONFIG_SECRET_MISSING' || err.id === 'GW_ERR_AGREEMENT_INVALID')
+  ) {
     return { code: EXIT_USAGE, text: `${name}: ${err.message}` }
   }
   const e = err as NodeJS.ErrnoException
-  if ((e.code === 'ENOENT' || e.code === 'EACCES' || e.code === 'EISDIR' || e.code === 'ENOTDIR') && e.syscall === 'open' && e.path !== undefined) {
+  const unreadable = e.code === 'ENOENT' || e.code === 'EACCES' || e.code === 'EISDIR' || e.code === 'ENOTDIR'
+  if (unreadable && e.syscall === 'open' && e.path !== undefined) {
     return { code: EXIT_USAGE, text: `${name}: ${e.path} cannot be read (${e.code})` }
   }
   // Anything else (a refused connection, a full disk) is a runtime failure: the message, no stack.
@@ -95,7 +102,8 @@ export async function main (argv: string[], io: CliIo): Promise<number> {
   }
   const cmd = commandOf(name)
   if (cmd === null) {
-    print(io.stderr, `${name.startsWith('-') ? didYouMean('option', name, ['help', 'version'], '--') : didYouMean('command', name, NAMES)}\n\n${usage()}`)
+    const hint = name.startsWith('-') ? didYouMean('option', name, ['help', 'version'], '--') : didYouMean('command', name, NAMES)
+    print(io.stderr, `${hint}\n\n${usage()}`)
     return EXIT_USAGE
   }
   try {

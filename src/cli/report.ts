@@ -1,12 +1,11 @@
 /**
- * The `inspect` report (interfaces.md "Canonical model and the inspect --json report"), built from
+ * The `inspect` report (docs/cli.md, `inspect --json`), built from
  * the same assessment and reply the gateway would produce. It holds passenger data (the models) and
  * is printed only to the terminal that asked; nothing here is logged.
  */
 import type { Agreement } from '../agreements/schema.js'
 import type { GatewayConfig } from '../config/index.js'
 import { validateAgreement } from '../agreements/store.js'
-import { problemText } from '../config/index.js'
 import { assessTransmission, UNRELIABLE_ERRORS, type Assessment } from '../pipeline/assess.js'
 import { buildReply } from '../pipeline/index.js'
 import { createAckReferences, toPublicFinding } from '../acknowledge/index.js'
@@ -19,7 +18,16 @@ export interface InspectReport {
   outcome: CheckOutcome
   carrier: string | null
   transport: { stripped: Array<{ kind: string, bytes: number }> }
-  interchange: null | { syntax: string, sender: string, recipient: string, reference: string, preparedAt: string | null, test: boolean, ackRequested: boolean, separators: unknown }
+  interchange: null | {
+    syntax: string
+    sender: string
+    recipient: string
+    reference: string
+    preparedAt: string | null
+    test: boolean
+    ackRequested: boolean
+    separators: unknown
+  }
   messages: Array<{ reference: string, type: string, version: string, outcome: string, part: unknown, model: unknown }>
   /**
    * Set when the bytes could not be read as an interchange the gateway can map: no readable
@@ -60,18 +68,22 @@ export function permissiveAgreement (bytes: Buffer): Agreement {
       PNRGOV: { versions: ['10.1', '11.1', '12.1', '13.1', '14.1', '15.1', '16.1', '17.1'], ack: 'ackres' }
     },
     typeB: true,
-    channels: { https: { certificates: [Array(32).fill('00').join(':')] } }
+    channels: { https: { certificates: [ZERO_FINGERPRINT] } }
   }, 'ANY.yaml').agreement
   const agreement = (sender === '' ? null : build(sender)) ?? build('UNKNOWN')
-  if (agreement === null) throw new TypeError('inspect: the permissive agreement does not validate')
+  if (agreement === null) throw new GatewayError('GW_ERR_AGREEMENT_INVALID', 'the permissive agreement of inspect')
   return agreement
 }
 
-export function inspectBytes (file: string, bytes: Buffer, agreement: Agreement, config: GatewayConfig, now = new Date()): { report: InspectReport, assessment: Assessment } {
+export function inspectBytes (
+  file: string, bytes: Buffer, agreement: Agreement, config: GatewayConfig, now = new Date()
+): { report: InspectReport, assessment: Assessment } {
   const a = assessTransmission(bytes, [agreement], { receiverIds: config.identity.receiverIds, receivedAt: now, limits: config.limits })
   const reply = a.interchange.unb === null || a.carrier === null
     ? null
-    : buildReply(a, a.outcome, { transmissionId: '(inspect)', senderId: config.identity.senderId, now, newReference: createAckReferences() })
+    : buildReply(a, a.outcome, {
+      transmissionId: '(inspect)', senderId: config.identity.senderId, now, newReference: createAckReferences()
+    })
   const unb = a.interchange.unb
   return {
     assessment: a,
@@ -80,8 +92,21 @@ export function inspectBytes (file: string, bytes: Buffer, agreement: Agreement,
       outcome: a.refusal !== null ? 'rejected' : a.outcome,
       carrier: agreement.code === 'ANY' ? null : agreement.code,
       transport: { stripped: a.interchange.stripped },
-      interchange: unb === null ? null : { syntax: unb.syntax, sender: unb.sender, recipient: unb.recipient, reference: unb.reference, preparedAt: unb.preparedAt, test: unb.test, ackRequested: unb.ackRequested, separators: a.interchange.separators },
-      messages: a.messages.map(m => ({ reference: m.reference, type: m.type, version: m.version, outcome: m.outcome, part: m.part, model: m.model })),
+      interchange: unb === null
+        ? null
+        : {
+            syntax: unb.syntax,
+            sender: unb.sender,
+            recipient: unb.recipient,
+            reference: unb.reference,
+            preparedAt: unb.preparedAt,
+            test: unb.test,
+            ackRequested: unb.ackRequested,
+            separators: a.interchange.separators
+          },
+      messages: a.messages.map(m => ({
+        reference: m.reference, type: m.type, version: m.version, outcome: m.outcome, part: m.part, model: m.model
+      })),
       unparseable: unparseable(a),
       errors: a.errors.map(toPublicFinding),
       warnings: a.warnings.map(toPublicFinding),
@@ -99,7 +124,12 @@ export function segmentLines (edifact: string): string[] {
 }
 
 function position (f: PublicFinding): string {
-  const parts = [f.message !== null ? `message ${f.message}` : null, f.segment !== null ? `segment ${f.segment}` : null, f.tag, f.element !== null ? `element ${f.element}${f.component !== null ? `:${f.component}` : ''}` : null]
+  const parts = [
+    f.message !== null ? `message ${f.message}` : null,
+    f.segment !== null ? `segment ${f.segment}` : null,
+    f.tag,
+    f.element !== null ? `element ${f.element}${f.component !== null ? `:${f.component}` : ''}` : null
+  ]
   return parts.filter(p => p !== null).join(', ') || f.level
 }
 
@@ -107,24 +137,32 @@ export function humanReport (r: InspectReport): string {
   const lines = [`${r.file}: ${r.outcome.toUpperCase().replace(/_/g, ' ')}`]
   if (r.interchange !== null) {
     const i = r.interchange
-    lines.push(`  interchange  ${i.syntax}  from ${i.sender} to ${i.recipient}  ref ${i.reference}  prepared ${i.preparedAt ?? '?'}${i.test ? '  TEST' : ''}`)
+    const test = i.test ? '  TEST' : ''
+    lines.push(`  interchange  ${i.syntax}  from ${i.sender} to ${i.recipient}  ref ${i.reference}  prepared ${i.preparedAt ?? '?'}${test}`)
   } else {
     lines.push('  interchange  none readable')
   }
   if (r.unparseable !== null) {
     const u = r.unparseable
-    lines.push(`  unparseable  ${u.text}${u.places > 1 ? ` (${u.places} places)` : ''}${u.code !== null ? `, CONTRL ${u.code}` : ''}; messages not mapped`)
+    const places = u.places > 1 ? ` (${u.places} places)` : ''
+    lines.push(`  unparseable  ${u.text}${places}${u.code !== null ? `, CONTRL ${u.code}` : ''}; messages not mapped`)
   }
   for (const s of r.transport.stripped) lines.push(`  stripped     ${s.kind} (${s.bytes} bytes)`)
   for (const m of r.messages) {
     const part = m.part as { sequence: number | null, final: boolean | null }
     const model = m.model as { travellers?: unknown[], pnrs?: unknown[], flight?: { carrier: string | null, number: string | null } } | null
-    const what = model === null ? '' : model.travellers !== undefined ? `  ${model.travellers.length} travellers` : `  ${model.pnrs?.length ?? 0} PNRs`
+    const what = model === null
+      ? ''
+      : model.travellers !== undefined ? `  ${model.travellers.length} travellers` : `  ${model.pnrs?.length ?? 0} PNRs`
     const flight = model?.flight !== undefined ? `  flight ${model.flight.carrier ?? ''}${model.flight.number ?? ''}` : ''
-    lines.push(`  message ${m.reference}  ${m.type} ${m.version}  ${m.outcome}${flight}${what}${part.sequence !== null ? `  part ${part.sequence}${part.final === true ? ' (last)' : ''}` : ''}`)
+    const partNo = part.sequence !== null ? `  part ${part.sequence}${part.final === true ? ' (last)' : ''}` : ''
+    lines.push(`  message ${m.reference}  ${m.type} ${m.version}  ${m.outcome}${flight}${what}${partNo}`)
   }
   for (const [label, list] of [['error', r.errors], ['warning', r.warnings]] as const) {
-    for (const f of list) lines.push(`  ${label.padEnd(7)} ${String(f.code).padStart(2)}  ${position(f)}: ${f.text}${f.expected !== undefined ? `; expected ${f.expected}` : ''}`)
+    for (const f of list) {
+      const expected = f.expected !== undefined ? `; expected ${f.expected}` : ''
+      lines.push(`  ${label.padEnd(7)} ${String(f.code).padStart(2)}  ${position(f)}: ${f.text}${expected}`)
+    }
   }
   lines.push(r.ack === null ? '  ack: none due' : `  ack:\n${segmentLines(r.ack).map(l => `    ${l}`).join('\n')}`)
   return lines.join('\n')

@@ -35,7 +35,12 @@ const CONFIG = {
 const JSON_OUT = { json: { type: 'boolean', default: false, text: 'print JSON instead of text' } } as const
 
 const BY = {
-  by: { type: 'string', value: 'NAME', defaultText: '$USER, else the OS account name, else the uid', text: 'who to record in the audit log' }
+  by: {
+    type: 'string',
+    value: 'NAME',
+    defaultText: '$USER, else the OS account name, else the uid',
+    text: 'who to record in the audit log'
+  }
 } as const
 
 const REASON = { reason: { type: 'string', value: 'TEXT', required: true, text: 'why, recorded in the audit log' } } as const
@@ -65,16 +70,37 @@ const CARRIERS = {
     options: {
       ...CONFIG,
       name: { type: 'string', value: 'NAME', required: true, text: "the carrier's name" },
-      paxlst: { type: 'string', value: 'VERSIONS', defaultText: 'D05B when --pnrgov is not given either', text: 'PAXLST versions, comma-separated (D02B, D05B, D12B, D15B)' },
+      paxlst: {
+        type: 'string',
+        value: 'VERSIONS',
+        defaultText: 'D05B when --pnrgov is not given either',
+        text: 'PAXLST versions, comma-separated (D02B, D05B, D12B, D15B)'
+      },
       pnrgov: { type: 'string', value: 'VERSIONS', defaultText: 'none', text: 'PNRGOV versions, comma-separated (10.1 ... 17.1)' },
       https: { type: 'boolean', default: false, text: 'HTTPS channel (the channel when none is named)' },
       sftp: { type: 'boolean', default: false, text: 'SFTP channel' },
       amqp: { type: 'boolean', default: false, text: 'AMQP bridge channel' },
-      'sender-id': { type: 'string', multiple: true, value: 'ID', defaultText: 'CODE', text: 'UNB sender id the carrier uses (repeatable)' },
+      'sender-id': {
+        type: 'string',
+        multiple: true,
+        value: 'ID',
+        defaultText: 'CODE',
+        text: 'UNB sender id the carrier uses (repeatable)'
+      },
       cert: { type: 'string', multiple: true, value: 'FILE', text: 'client certificate to pin (repeatable; https)' },
       fingerprint: { type: 'string', multiple: true, value: 'sha256/AB:..', text: 'SHA-256 fingerprint to pin (repeatable; https)' },
-      'sftp-key': { type: 'string', value: 'REF', defaultText: 'file:secrets/<code>_ed25519', text: 'SFTP private key reference, file:PATH or env:NAME' },
-      'amqp-url': { type: 'string', value: 'REF', defaultText: 'env:<CODE>_AMQP_URL', text: 'carrier broker URL reference, env:NAME or file:PATH' }
+      'sftp-key': {
+        type: 'string',
+        value: 'REF',
+        defaultText: 'file:secrets/<code>_ed25519',
+        text: 'SFTP private key reference, file:PATH or env:NAME'
+      },
+      'amqp-url': {
+        type: 'string',
+        value: 'REF',
+        defaultText: 'env:<CODE>_AMQP_URL',
+        text: 'carrier broker URL reference, env:NAME or file:PATH'
+      }
     },
     examples: ['carrier-gateway carriers add XB --name "Bravo Air" --cert xb-client.crt --sender-id XBAPI'],
     exits: '2 the options would make an invalid agreement, or the file exists; 3 the file cannot be written'
@@ -134,7 +160,10 @@ const QUARANTINE = {
   purge: {
     summary: 'delete quarantined transmissions older than the retention',
     usage: ['quarantine purge [--older-than-hours N] [--config FILE]'],
-    options: { ...CONFIG, 'older-than-hours': { type: 'string', value: 'N', defaultText: 'quarantine.retentionHours (72)', text: 'age in hours' } },
+    options: {
+      ...CONFIG,
+      'older-than-hours': { type: 'string', value: 'N', defaultText: 'quarantine.retentionHours (72)', text: 'age in hours' }
+    },
     examples: ['carrier-gateway quarantine purge --older-than-hours 24'],
     exits: '3 the quarantine cannot be opened'
   }
@@ -164,7 +193,12 @@ export const SPECS = {
     description: ['Forwards nothing. The report shows passenger data on this terminal only, never in a log.'],
     options: {
       ...CONFIG,
-      carrier: { type: 'string', value: 'CODE', defaultText: 'any supported version from the UNB sender', text: "check against this carrier's agreement" },
+      carrier: {
+        type: 'string',
+        value: 'CODE',
+        defaultText: 'any supported version from the UNB sender',
+        text: "check against this carrier's agreement"
+      },
       ...JSON_OUT
     },
     examples: ['carrier-gateway inspect examples/xa-paxlst.edi --carrier XA'],
@@ -214,10 +248,35 @@ export const SPECS = {
       cert: { type: 'string', value: 'FILE', required: true, text: 'client certificate (PEM)' },
       key: { type: 'string', value: 'FILE', required: true, text: 'its private key (PEM)' },
       ca: { type: 'string', value: 'FILE', required: true, text: "CA that signed the gateway's server certificate" },
-      json: { type: 'boolean', default: false, text: 'ask for the JSON reply (Accept: application/json)' }
+      json: { type: 'boolean', default: false, text: 'ask for the JSON reply (Accept: application/json)' },
+      interactive: {
+        type: 'boolean',
+        default: false,
+        text: 'send an interactive API request to /v1/interactive and print the CUSRES (docs/interactive.md)'
+      }
     },
-    examples: ['carrier-gateway send examples/xa-paxlst.edi --cert certs-example/xa-client.crt --key certs-example/xa-client.key --ca certs-example/ca.crt'],
+    examples: [
+      'carrier-gateway send examples/xa-paxlst.edi ' +
+      '--cert certs-example/xa-client.crt --key certs-example/xa-client.key --ca certs-example/ca.crt'
+    ],
     exits: '1 the gateway answered other than 2xx; 2 a FILE cannot be read; 3 no answer (refused, TLS failure)'
+  },
+  'piu-responder': {
+    summary: "answer interactive API requests as a PIU's assessment service would, by rules (tests and demos)",
+    usage: ['piu-responder --rules FILE [--delay MS] [--config FILE]'],
+    description: [
+      'Consumes forward.amqp.iapiQueue on the PIU broker and answers each request to its replyTo with the',
+      'decision JSON of docs/interactive.md, decided by the rules file (the agreement testResponder form:',
+      '{ default: 0Z, rules: [ { documentNumber: "TEST1Z*", decision: 1Z } ] }). Runs until SIGTERM or SIGINT.'
+    ],
+    options: {
+      ...CONFIG,
+      rules: { type: 'string', value: 'FILE', required: true, text: 'YAML or JSON rules file' },
+      delay: { type: 'string', value: 'MS', default: '0', text: 'wait this long before each answer' },
+      malformed: { type: 'boolean', default: false, text: 'answer with JSON that fails the decision schema (fault tests)' }
+    },
+    examples: ['carrier-gateway piu-responder --rules examples/piu-rules.yaml --delay 200'],
+    exits: '1 the rules file is invalid; 3 the PIU broker cannot be reached'
   },
   probe: {
     summary: "check a carrier's SFTP or AMQP connectivity",
@@ -229,7 +288,8 @@ export const SPECS = {
       ...JSON_OUT
     },
     examples: ['carrier-gateway probe XS --channel sftp'],
-    exits: '1 a channel check failed (server or broker unreachable, host key, folders, queues); 2 no valid agreement for CODE, or it has no such channel'
+    exits: '1 a channel check failed (server or broker unreachable, host key, folders, queues); ' +
+      '2 no valid agreement for CODE, or it has no such channel'
   }
 } as const satisfies Record<string, CommandSpec>
 

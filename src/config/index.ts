@@ -20,7 +20,7 @@ export const DEFAULT_CARRIERS_DIR = 'config/carriers'
 
 const checkConfig = compileChecker(GatewayConfigSchema)
 
-/** `--config` first, then CARRIER_GATEWAY_CONFIG, then the default (interfaces.md "Commands"). */
+/** `--config` first, then CARRIER_GATEWAY_CONFIG, then the default (docs/configuration.md). */
 export function configFileFrom (flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
   // An empty flag or variable (`CARRIER_GATEWAY_CONFIG=` in a compose file) means "not set".
   if (flag !== undefined && flag !== '') return flag
@@ -38,7 +38,8 @@ export function readYaml (file: string): { data: unknown, problems: ConfigProble
     text = readFileSync(file, 'utf8')
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code
-    return { data: null, problems: [{ file, path: '', message: code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? 'error'})` }] }
+    const message = code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? 'error'})`
+    return { data: null, problems: [{ file, path: '', message }] }
   }
   try {
     return { data: parseYaml(text, { prettyErrors: true }) ?? {}, problems: [] }

@@ -1,7 +1,7 @@
 /**
- * Gateway config schema (`config/gateway.yaml`, interfaces.md). The TypeScript type is derived from
- * the schema; ajv applies every default so a minimal file is a complete config. Keys beyond
- * interfaces.md are documented in docs/configuration.md with their defaults.
+ * Gateway config schema (`config/gateway.yaml`; every key with its default: docs/configuration.md).
+ * The TypeScript type is derived from the schema; ajv applies every default so a minimal file is a
+ * complete config.
  */
 import { Type, type Static } from '@sinclair/typebox'
 

@@ -1,6 +1,6 @@
 /**
  * Secret references (`env:NAME`, `file:PATH`). They are resolved only when the part of the config
- * that needs them is enabled (interfaces.md), so an unused channel's missing secret never stops a
+ * that needs them is enabled (docs/configuration.md), so an unused channel's missing secret never stops a
  * start. A resolved secret is never logged; errors name the reference, not the value.
  */
 import { readFileSync } from 'node:fs'

@@ -1,7 +1,7 @@
 /**
  * ajv for config and agreement files: defaults applied, every error collected, each reported as
- * `file: /json/pointer message` so an operator can find the bad field (style.md "Config and
- * agreements are data validated at the edge"). Messages never quote the offending value: a value
+ * `file: /json/pointer message` so an operator can find the bad field (docs/configuration.md,
+ * docs/agreements.md: validated at start and on reload). Messages never quote the offending value: a value
  * put where a secret reference belongs may be the secret itself.
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
@@ -45,11 +45,12 @@ function describe (e: ErrorObject): { path: string, message: string } {
  * become "must be one of: a, b", type branches "must be string or null"; otherwise the first.
  */
 function summarise (path: string, errors: ErrorObject[]): string {
+  const allowed = (e: ErrorObject): string => JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)
   if (errors.every(e => e.keyword === 'const')) {
-    return `must be one of: ${errors.map(e => JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)).join(', ')}`
+    return `must be one of: ${errors.map(allowed).join(', ')}`
   }
   if (errors.length > 1 && errors.every(e => e.keyword === 'type' || e.keyword === 'const')) {
-    const kinds = errors.map(e => e.keyword === 'type' ? String((e.params as { type: string }).type) : JSON.stringify((e.params as { allowedValue: unknown }).allowedValue))
+    const kinds = errors.map(e => e.keyword === 'type' ? String((e.params as { type: string }).type) : allowed(e))
     return `must be ${[...new Set(kinds)].join(' or ')}`
   }
   return describe(errors[0]).message

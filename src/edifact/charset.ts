@@ -1,5 +1,5 @@
 /**
- * Character repertoire checks per syntax level (ISO 9735-1 Annex A, domain §1.3). Values are latin1
+ * Character repertoire checks per syntax level (ISO 9735-1 Annex A). Values are latin1
  * strings of the received bytes, so one char is one byte; UNOY/UNOW are checked as UTF-8 sequences.
  * Findings name the position (segment, element, component) and never the offending value. Most
  * segments are clean: those whose character classes, noted by the tokenizer (classes.ts), all lie
@@ -60,7 +60,16 @@ export function isValidUtf8Text (value: string): boolean {
     }
     let need: number
     let min: number
-    if (c >= 0xc2 && c <= 0xdf) { need = 1; min = 0x80 } else if (c >= 0xe0 && c <= 0xef) { need = 2; min = 0x800 } else if (c >= 0xf0 && c <= 0xf4) { need = 3; min = 0x10000 } else return false
+    if (c >= 0xc2 && c <= 0xdf) {
+      need = 1
+      min = 0x80
+    } else if (c >= 0xe0 && c <= 0xef) {
+      need = 2
+      min = 0x800
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      need = 3
+      min = 0x10000
+    } else return false
     if (i + need >= n) return false
     let cp = c & (0x3f >> need)
     for (let k = 1; k <= need; k++) {
@@ -84,7 +93,13 @@ export interface CharsetOptions {
  * harness macros `$(...)` (Astra fixtures) are reported as such instead of as bad characters.
  * Unknown syntax identifiers are not checked here: the envelope reports them (code 2).
  */
-export function checkCharset (syntaxId: string, segments: Segment[], separators: Separators, locate: (index: number) => Place, opts: CharsetOptions = {}): Finding[] {
+export function checkCharset (
+  syntaxId: string,
+  segments: Segment[],
+  separators: Separators,
+  locate: (index: number) => Place,
+  opts: CharsetOptions = {}
+): Finding[] {
   const out: Finding[] = []
   const utf8 = UTF8_IDS.has(syntaxId)
   const known = Object.hasOwn(TABLES, syntaxId) ? TABLES[syntaxId] : undefined

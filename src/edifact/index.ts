@@ -1,5 +1,5 @@
 /**
- * The EDIFACT syntax engine: bytes in, `Interchange` out (ISO 9735 UNA … UNZ; domain §1, §4.3).
+ * The EDIFACT syntax engine: bytes in, `Interchange` out (ISO 9735-1 UNA … UNZ; findings carry the ISO 9735-4 0085 codes).
  * `parseInterchange` never throws: whatever the bytes, the result says what was found and what is
  * wrong with it, positioned as CONTRL needs and without any value from the input in its texts.
  */
@@ -20,7 +20,7 @@ export { preparedAt } from './envelope.js'
 
 /** How to read one transmission; set per channel and carrier agreement. */
 export interface ParseOptions {
-  /** Remove CR/LF everywhere inside the interchange: Type B line folding (domain §1.4). @default false */
+  /** Remove CR/LF everywhere inside the interchange: Type B line folding (docs/agreements.md `typeB`). @default false */
   typeB?: boolean
   /** Repair a malformed UNA from what the UNB segment shows, with a warning instead of error 20. @default false */
   unaRepair?: boolean
@@ -31,7 +31,18 @@ export interface ParseOptions {
 }
 
 function empty (): Interchange {
-  return { body: Buffer.alloc(0), repaired: false, stripped: [], separators: null, unb: null, groups: [], messages: [], segmentCount: 0, errors: [], warnings: [] }
+  return {
+    body: Buffer.alloc(0),
+    repaired: false,
+    stripped: [],
+    separators: null,
+    unb: null,
+    groups: [],
+    messages: [],
+    segmentCount: 0,
+    errors: [],
+    warnings: []
+  }
 }
 
 /** Positive integer option or its default: a bad option must not turn into an unbounded parse. */
@@ -66,7 +77,8 @@ function read (bytes: Buffer, options: ParseOptions): Interchange {
     baseOffset: prefix.length - advice.unbStart
   }
   // Unless unfolded, the text is the decoding of the bytes from `start`: the scan reads those.
-  const tok = scanSegments(text, separators, { ...tokenOptions, stopAfterUnz: true }, advice.unbStart, typeB ? undefined : bytes.subarray(start))
+  const scanned = typeB ? undefined : bytes.subarray(start)
+  const tok = scanSegments(text, separators, { ...tokenOptions, stopAfterUnz: true }, advice.unbStart, scanned)
   const segments: Segment[] = tok.segments
   const warnings: Finding[] = [...advice.warnings, ...tok.warnings]
   let end = tok.end
@@ -79,7 +91,9 @@ function read (bytes: Buffer, options: ParseOptions): Interchange {
     end = br >= 0 ? br : trimEnd(text, text.length)
     const again = scanSegments(text.slice(0, end), separators, { ...tokenOptions, startIndex: last.index }, at)
     if (again.segments.length === 1) segments[segments.length - 1] = again.segments[0]
-    if (last.tag === 'UNZ') warnings.push(finding('GW_ERR_EDIFACT_TERMINATOR_MISSING', { level: 'interchange', segment: last.index, tag: 'UNZ' }))
+    if (last.tag === 'UNZ') {
+      warnings.push(finding('GW_ERR_EDIFACT_TERMINATOR_MISSING', { level: 'interchange', segment: last.index, tag: 'UNZ' }))
+    }
   }
   const mapped = typeB ? mapUnfolded(region, end, separators.segment) : { index: end, folds: 0 }
   if (mapped.folds > 0) stripped.push({ kind: 'folding', bytes: mapped.folds })
@@ -90,11 +104,18 @@ function read (bytes: Buffer, options: ParseOptions): Interchange {
   for (const f of [...tok.errors, ...tok.warnings]) {
     if (f.level !== 'element' || f.segment === null) continue
     const place = env.locate(f.segment)
-    Object.assign(f, { message: place.message, group: place.group, segment: place.segment, level: place.level === 'message' ? 'element' : place.level })
+    Object.assign(f, {
+      message: place.message,
+      group: place.group,
+      segment: place.segment,
+      level: place.level === 'message' ? 'element' : place.level
+    })
   }
   const charset = env.unb === null ? [] : checkCharset(env.unb.syntaxId, segments, separators, env.locate)
 
-  result.body = !typeB && !advice.repaired ? bytes.subarray(start, start + end) : Buffer.from(prefix + text.slice(advice.unbStart, end), 'latin1')
+  result.body = !typeB && !advice.repaired
+    ? bytes.subarray(start, start + end)
+    : Buffer.from(prefix + text.slice(advice.unbStart, end), 'latin1')
   result.repaired = advice.repaired || (typeB && mapped.folds > 0)
   result.stripped = stripped
   result.separators = separators
@@ -116,7 +137,8 @@ export function parseInterchange (bytes: Buffer, options: ParseOptions = {}): In
     return read(Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes as unknown as Uint8Array), options ?? {})
   } catch {
     const result = empty()
-    result.errors.push(finding('GW_ERR_EDIFACT_UNB_UNREADABLE', { level: 'interchange', text: because('GW_ERR_EDIFACT_UNB_UNREADABLE', 'internal') }))
+    const text = because('GW_ERR_EDIFACT_UNB_UNREADABLE', 'internal')
+    result.errors.push(finding('GW_ERR_EDIFACT_UNB_UNREADABLE', { level: 'interchange', text }))
     return result
   }
 }

@@ -7,7 +7,7 @@
  * but makes no value strings: it records where each component lies on a tape (tape.ts). A
  * segment's tag is read at once; its values are materialised on demand, when `elements` (or one
  * value, through `componentOf`) is read, by slicing between separators and removing release
- * characters then (domain §1.2: never `split`). The envelope and the mappers read only some values,
+ * characters then (ISO 9735-1 §8: a released separator is data, so never `split`). The envelope and the mappers read only some values,
  * and a large interchange no longer keeps a string per value alive for the garbage collector to copy.
  */
 import { ERRORS, type ErrorId } from '../errors.js'
@@ -80,7 +80,7 @@ function code (ch: string | null): number {
   return ch === null || ch.length === 0 ? NONE : ch.charCodeAt(0)
 }
 
-/** Space, tab, CR, LF, FF: skipped before a tag and after a terminator (domain §1.4). */
+/** Space, tab, CR, LF, FF: skipped before a tag and after a terminator (docs/testing.md "Fixtures"). */
 function isBlank (c: number): boolean {
   return c === 0x20 || c === 0x0d || c === 0x0a || c === 0x09 || c === 0x0c
 }
@@ -107,7 +107,13 @@ function latin1Bytes (text: string, service: number[]): Uint8Array {
  * positioned by interchange index (UNB = 1); the envelope later re-positions them inside messages.
  * `bytes` may give the latin1 bytes of `text` when the caller has them, to save encoding it again.
  */
-export function scanSegments (text: string, separators: Separators, opts: TokenizeOptions = {}, start = 0, bytes?: Uint8Array): TokenizeResult {
+export function scanSegments (
+  text: string,
+  separators: Separators,
+  opts: TokenizeOptions = {},
+  start = 0,
+  bytes?: Uint8Array
+): TokenizeResult {
   const maxSegments = opts.maxSegments ?? DEFAULT_MAX_SEGMENTS
   const maxValue = opts.maxValueLength ?? DEFAULT_MAX_VALUE_LENGTH
   const maxParts = opts.maxConstituents ?? DEFAULT_MAX_CONSTITUENTS
@@ -145,7 +151,12 @@ export function scanSegments (text: string, separators: Separators, opts: Tokeni
   let reported = 0 // per segment bits: 1 too long, 2 constituents dropped, 4 release warned, 8 drop reported
   let classes = 0 // character classes seen in the segment, for the character-set check
   let open = false
-  const where = (): FindingAt => ({ level: 'element', segment: index, tag: tag === null ? null : safeTag(tag), element: tag === null ? null : elementCount + 1 })
+  const where = (): FindingAt => ({
+    level: 'element',
+    segment: index,
+    tag: tag === null ? null : safeTag(tag),
+    element: tag === null ? null : elementCount + 1
+  })
   const closeSegment = (): void => {
     tape.closeSegment(classes)
     segments.push(new TapeSegment(tape, row, tag ?? ''))
@@ -181,26 +192,32 @@ export function scanSegments (text: string, separators: Separators, opts: Tokeni
       releases++
       i++
       if (i >= n) {
-        errors.push(finding('GW_ERR_EDIFACT_SERVICE_CHARACTER', { ...where(), text: because('GW_ERR_EDIFACT_SERVICE_CHARACTER', 'danglingRelease') }))
+        const why = because('GW_ERR_EDIFACT_SERVICE_CHARACTER', 'danglingRelease')
+        errors.push(finding('GW_ERR_EDIFACT_SERVICE_CHARACTER', { ...where(), text: why }))
         run = n
         continue
       }
       const r = text.charCodeAt(i)
       if ((reported & 4) === 0 && r !== C && r !== E && r !== S && r !== R && r !== P) {
         reported |= 4
-        if (warnings.length < MAX_FINDINGS) warnings.push(finding('GW_ERR_EDIFACT_SERVICE_CHARACTER', { ...where(), text: because('GW_ERR_EDIFACT_SERVICE_CHARACTER', 'releaseOrdinary') }))
+        if (warnings.length < MAX_FINDINGS) {
+          const why = because('GW_ERR_EDIFACT_SERVICE_CHARACTER', 'releaseOrdinary')
+          warnings.push(finding('GW_ERR_EDIFACT_SERVICE_CHARACTER', { ...where(), text: why }))
+        }
       }
       classes |= r < 256 ? CLASS_OF[r] : CONTROL
       run = i++ // the released character starts the next run
       continue
     }
     let end = i
-    // CR/LF directly before a terminator is line structure, not data (domain §1.4).
+    // CR/LF directly before a terminator is line structure, not data (docs/testing.md "Fixtures").
     if (!eof && c === S) while (end > run && (data[end - 1] === 0x0a || data[end - 1] === 0x0d)) end--
     // Each release character stands for nothing in the value; the tape keeps them until it is read.
     if (end - vs - releases > maxValue && (reported & 1) === 0) {
       reported |= 1
-      if (errors.length < MAX_FINDINGS) errors.push(finding('GW_ERR_EDIFACT_TOO_LONG', { ...where(), component: tag === null ? null : compCount + 1 }))
+      if (errors.length < MAX_FINDINGS) {
+        errors.push(finding('GW_ERR_EDIFACT_TOO_LONG', { ...where(), component: tag === null ? null : compCount + 1 }))
+      }
     }
     if (compCount >= maxParts) reported |= 2
     else {
@@ -221,7 +238,9 @@ export function scanSegments (text: string, separators: Separators, opts: Tokeni
     }
     if ((reported & 10) === 2) {
       reported |= 8
-      if (errors.length < MAX_FINDINGS) errors.push(finding('GW_ERR_EDIFACT_TOO_MANY_CONSTITUENTS', { level: 'element', segment: index, tag: safeTag(tag ?? '') }))
+      if (errors.length < MAX_FINDINGS) {
+        errors.push(finding('GW_ERR_EDIFACT_TOO_MANY_CONSTITUENTS', { level: 'element', segment: index, tag: safeTag(tag ?? '') }))
+      }
     }
     if (eof) {
       terminated = false

@@ -1,9 +1,10 @@
 import type { Stripped } from '../transmission/index.js'
 /**
- * Transport cleaning (domain §1.4): carriers' interchanges arrive wrapped in Type B address and
- * originator lines, SOH/STX/ETX framing, SITA trailers, form feeds and e-mail footers, and Type B
- * folds lines every 64 characters even inside values. This module finds where the interchange
- * starts and ends and reports what surrounds it by kind and size only, never its content.
+ * Transport cleaning (docs/architecture.md "EnvelopeFacts", docs/testing.md "Fixtures"): carriers'
+ * interchanges arrive wrapped in Type B address and originator lines, SOH/STX/ETX framing, SITA
+ * trailers, form feeds and e-mail footers, and Type B folds lines every 64 characters even inside
+ * values. This module finds where the interchange starts and ends and reports what surrounds it by
+ * kind and size only, never its content.
  */
 
 function isBlank (c: number): boolean {

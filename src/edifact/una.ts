@@ -1,6 +1,7 @@
 /**
- * Service string advice (ISO 9735-1 §7.1, domain §1.1): the separators in effect, from UNA or from
- * the defaults of the syntax identifier, with detection (and optional repair) of malformed UNAs.
+ * Service string advice (ISO 9735-1 §7.1; docs/testing.md "Fixtures" for the variants carriers
+ * send): the separators in effect, from UNA or from the defaults of the syntax identifier, with
+ * detection (and optional repair) of malformed UNAs.
  */
 import type { Separators } from './types.js'
 import { because, type REASONS } from './tokenizer.js'
@@ -156,9 +157,15 @@ function fromUna (text: string, start: number, repair: boolean): ServiceAdvice |
     return { separators, unbStart: unb.at, una: text.slice(start, start + 9), repaired: false, errors: [], warnings: [] }
   }
   const separators = repairAdvice(text.slice(start + 3, unb.at), text, unb.at)
-  const f = finding('GW_ERR_EDIFACT_UNA_MALFORMED', { level: 'interchange', tag: 'UNA', element: problem.position, text: because('GW_ERR_EDIFACT_UNA_MALFORMED', problem.reason) })
+  const f = finding('GW_ERR_EDIFACT_UNA_MALFORMED', {
+    level: 'interchange',
+    tag: 'UNA',
+    element: problem.position,
+    text: because('GW_ERR_EDIFACT_UNA_MALFORMED', problem.reason)
+  })
   // Without repair the inferred separators are still used to read UNB, so that a negative CONTRL
-  // can reference the interchange (domain §4.4 step 1); the error keeps it rejected.
+  // can reference the interchange (ISO 9735-4: UCI echoes the subject's UNB 0020, S002 and S003);
+  // the error keeps it rejected.
   return repair
     ? { separators, unbStart: unb.at, una: adviceString(separators), repaired: true, errors: [], warnings: [f] }
     : { separators, unbStart: unb.at, una: text.slice(start, unb.at), repaired: false, errors: [f], warnings: [] }
@@ -174,7 +181,13 @@ function fromDefaults (text: string, unbAt: number): ServiceAdvice {
   if (after === declared.element) return advice
   // A level-A/level-B swap (UNOB written with ':+'') is common and unambiguous: warn and follow it.
   const other = after === LEVEL_A.element ? LEVEL_A : after === LEVEL_B.element ? LEVEL_B : null
-  const at = { level: 'interchange' as const, segment: 1, tag: 'UNB', element: 1, text: because('GW_ERR_EDIFACT_SERVICE_CHARACTER', 'defaultsMismatch') }
+  const at = {
+    level: 'interchange' as const,
+    segment: 1,
+    tag: 'UNB',
+    element: 1,
+    text: because('GW_ERR_EDIFACT_SERVICE_CHARACTER', 'defaultsMismatch')
+  }
   if (other !== null) {
     advice.separators = { ...other, decimal: declared.decimal }
     advice.warnings.push(finding('GW_ERR_EDIFACT_SERVICE_CHARACTER', at))

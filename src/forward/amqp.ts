@@ -1,5 +1,6 @@
 /**
- * The AMQP target: RabbitMQ with publisher confirms (interfaces.md "AMQP, PIU-facing").
+ * The AMQP target: RabbitMQ with publisher confirms (docs/channels.md "What the PIU receives",
+ * docs/operations.md "The PIU broker connection").
  * - One connection, `noDelay` (Nagle would hold small frames back 40 ms), heartbeats so a dead
  *   peer is noticed in seconds, and a connect deadline so a silent broker never hangs a start.
  * - A ConfirmChannel with a bounded window of unconfirmed publishes: many in flight at once,
@@ -39,19 +40,25 @@ export interface AmqpTargetOptions {
   connectTimeoutMs: number
 }
 
-function withHeartbeat (url: string, seconds: number): string {
+export function withHeartbeat (url: string, seconds: number): string {
   if (/[?&]heartbeat=/.test(url)) return url
   return `${url}${url.includes('?') ? '&' : '?'}heartbeat=${seconds}`
 }
 
 /** Declares exchange, queues and bindings; idempotent. */
-async function declareTopology (ch: ConfirmChannel, o: Pick<AmqpTargetOptions, 'exchange' | 'queue' | 'testQueue' | 'quarantineQueue' | 'queueType' | 'quarantineRetentionHours'>): Promise<void> {
+type TopologyOptions = Pick<
+  AmqpTargetOptions,
+  'exchange' | 'queue' | 'testQueue' | 'quarantineQueue' | 'queueType' | 'quarantineRetentionHours'
+>
+
+async function declareTopology (ch: ConfirmChannel, o: TopologyOptions): Promise<void> {
   await ch.assertExchange(o.exchange, 'topic', { durable: true })
   const args = { 'x-queue-type': o.queueType }
   await ch.assertQueue(o.queue, { durable: true, arguments: args })
   await ch.assertQueue(o.testQueue, { durable: true, arguments: args })
-  // Quarantine is purged after quarantine.retentionHours (architecture.md "State").
-  await ch.assertQueue(o.quarantineQueue, { durable: true, arguments: { ...args, 'x-message-ttl': Math.round(o.quarantineRetentionHours * 3_600_000) } })
+  // Quarantine is purged after quarantine.retentionHours (docs/architecture.md "State").
+  const ttl = Math.round(o.quarantineRetentionHours * 3_600_000)
+  await ch.assertQueue(o.quarantineQueue, { durable: true, arguments: { ...args, 'x-message-ttl': ttl } })
   await ch.bindQueue(o.queue, o.exchange, 'paxlst.*')
   await ch.bindQueue(o.queue, o.exchange, 'pnrgov.*')
   await ch.bindQueue(o.testQueue, o.exchange, 'test.#')

@@ -1,9 +1,9 @@
 /**
  * The directory target: `<path>/<transmissionId>.edi` (the body) and `<transmissionId>.json` (the
  * properties and headers) beside it, each written to a temporary name, fsynced, renamed, then the
- * folder fsynced, so a crash never leaves a half file under the final name (interfaces.md). Test
+ * folder fsynced, so a crash never leaves a half file under the final name (docs/operations.md "Store-and-forward"). Test
  * traffic goes to `<path>/test/`, quarantine to the quarantine folder. Files are mode 0600
- * (invariant 4: payloads readable by the gateway's user alone).
+ * (docs/architecture.md "Invariants", 4: payloads readable by the gateway's user alone).
  */
 import { mkdir, open, rename, unlink } from 'node:fs/promises'
 import { join } from 'node:path'

@@ -1,9 +1,10 @@
 /**
- * Durable hand-off: the target when it is available, else the spool (architecture invariant 1).
- * The relay drains the spool to the target in arrival order, a bounded batch at a time, deleting
- * each file only after its publish is confirmed (at-least-once; messageId = transmission id lets
- * the PIU drop a duplicate publish after a crash between confirm and delete). It runs at start (a
- * crash leaves files to drain) and then on a timer whenever the target is available.
+ * Durable hand-off: the target when it is available, else the spool (docs/architecture.md
+ * "Invariants", 1). The relay drains the spool to the target in arrival order, a bounded batch at a
+ * time, deleting each file only after its publish is confirmed (at-least-once; messageId =
+ * transmission id lets the PIU drop a duplicate publish after a crash between confirm and delete).
+ * It runs at start (a crash leaves files to drain) and then on a timer whenever the target is
+ * available.
  *
  * While the target is down the timer also probes the spool folder, so /health/ready turns 503 as
  * soon as neither the target nor the spool can take a transmission, before a carrier finds out.
@@ -153,8 +154,12 @@ export function createForwarder (deps: ForwarderDeps): Forwarder {
       try {
         await spool.write(item)
       } catch (err) {
-        metrics.forwardFailures.inc({ reason: isGatewayError(err) && err.id === 'GW_ERR_FORWARD_SPOOL_FULL' ? 'spool_full' : 'spool_failed' })
-        logger.error({ transmissionId: item.transmissionId, spool: spool.path, reason: isGatewayError(err) ? err.id : 'spool_failed' }, 'target unavailable and spool refused the write; carrier told to retry')
+        const full = isGatewayError(err) && err.id === 'GW_ERR_FORWARD_SPOOL_FULL'
+        metrics.forwardFailures.inc({ reason: full ? 'spool_full' : 'spool_failed' })
+        logger.error(
+          { transmissionId: item.transmissionId, spool: spool.path, reason: isGatewayError(err) ? err.id : 'spool_failed' },
+          'target unavailable and spool refused the write; carrier told to retry'
+        )
         throw isGatewayError(err) ? err : new GatewayError('GW_ERR_FORWARD_UNAVAILABLE', 'spool write failed', { cause: err })
       }
       metrics.forwarded.inc({ destination: item.destination, via: 'spool' })

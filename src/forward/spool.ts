@@ -1,8 +1,9 @@
 /**
- * The local spool (architecture invariant 1): when the forward target cannot take a transmission
- * now, it is written here — one file per transmission, temporary name, fsync, rename, folder
- * fsync — and only then acknowledged. File names sort by transmission id, which sorts by receipt,
- * so the relay drains in arrival order. Files are 0600: they hold passenger data until relayed.
+ * The local spool (docs/architecture.md "Invariants", 1): when the forward target cannot take a
+ * transmission now, it is written here — one file per transmission, temporary name, fsync, rename,
+ * folder fsync — and only then acknowledged. File names sort by transmission id, which sorts by
+ * receipt, so the relay drains in arrival order. Files are 0600: they hold passenger data until
+ * relayed.
  *
  * The byte budget (`spool.maxBytes`) is reserved before a write starts, so concurrent writes can
  * never overrun it together; a write the disk refuses is never reported durable. Whether the
@@ -45,7 +46,14 @@ export interface Spool {
   probe (): Promise<boolean>
 }
 
-interface Meta { transmissionId: string, destination: ForwardItem['destination'], routingKey: string, headers: Record<string, string>, timestamp: string, report?: string }
+interface Meta {
+  transmissionId: string
+  destination: ForwardItem['destination']
+  routingKey: string
+  headers: Record<string, string>
+  timestamp: string
+  report?: string
+}
 
 export function spoolFileName (item: Pick<ForwardItem, 'transmissionId' | 'destination'>): string {
   return `${item.transmissionId}-${item.destination}${SUFFIX}`
@@ -108,7 +116,14 @@ export function createSpool (opts: { path: string, maxBytes: number }): Spool {
       usable = true
     },
     async write (item) {
-      const meta: Meta = { transmissionId: item.transmissionId, destination: item.destination, routingKey: item.routingKey, headers: item.headers, timestamp: item.timestamp.toISOString(), ...(item.report !== undefined ? { report: item.report } : {}) }
+      const meta: Meta = {
+        transmissionId: item.transmissionId,
+        destination: item.destination,
+        routingKey: item.routingKey,
+        headers: item.headers,
+        timestamp: item.timestamp.toISOString(),
+        ...(item.report !== undefined ? { report: item.report } : {})
+      }
       const head = Buffer.from(JSON.stringify(meta) + '\n')
       const size = head.length + item.body.length
       if (bytes + reserved + size > opts.maxBytes) {
@@ -143,8 +158,18 @@ export function createSpool (opts: { path: string, maxBytes: number }): Spool {
       const nl = data.indexOf(0x0a)
       if (nl < 0) throw new SyntaxError('spool file without a header line')
       const meta = JSON.parse(data.subarray(0, nl).toString('utf8')) as Meta
-      if (typeof meta.transmissionId !== 'string' || typeof meta.routingKey !== 'string') throw new SyntaxError('spool file header incomplete')
-      return { transmissionId: meta.transmissionId, destination: meta.destination, routingKey: meta.routingKey, headers: meta.headers, timestamp: new Date(meta.timestamp), body: data.subarray(nl + 1), ...(meta.report !== undefined ? { report: meta.report } : {}) }
+      if (typeof meta.transmissionId !== 'string' || typeof meta.routingKey !== 'string') {
+        throw new SyntaxError('spool file header incomplete')
+      }
+      return {
+        transmissionId: meta.transmissionId,
+        destination: meta.destination,
+        routingKey: meta.routingKey,
+        headers: meta.headers,
+        timestamp: new Date(meta.timestamp),
+        body: data.subarray(nl + 1),
+        ...(meta.report !== undefined ? { report: meta.report } : {})
+      }
     },
     async remove (name) {
       await unlink(join(opts.path, name)).catch((err: NodeJS.ErrnoException) => { if (err.code !== 'ENOENT') throw err })

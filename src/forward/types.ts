@@ -1,8 +1,8 @@
 /**
- * Forward targets behind one interface (architecture.md "State"): the directory target (embedded
+ * Forward targets behind one interface (docs/architecture.md "State"): the directory target (embedded
  * default) and the AMQP target (RabbitMQ with publisher confirms). A publish resolves only once
  * the target holds the transmission durably (fsync + rename, or broker confirm): the pipeline
- * acknowledges the carrier after that and never before (invariant 1).
+ * acknowledges the carrier after that and never before (docs/architecture.md "Invariants", 1).
  */
 import type { Destination } from '../transmission/index.js'
 
@@ -10,10 +10,10 @@ export interface ForwardItem {
   /** The transmission id; AMQP `messageId` so the PIU can drop a duplicate publish. */
   transmissionId: string
   destination: Destination
-  /** `paxlst.XA`, `test.paxlst.XA`, `quarantine.paxlst.XA` (interfaces.md "AMQP, PIU-facing"). */
+  /** `paxlst.XA`, `test.paxlst.XA`, `quarantine.paxlst.XA` (docs/channels.md "What the PIU receives"). */
   routingKey: string
   body: Buffer
-  /** The x-* headers of interfaces.md; strings only (the directory target writes them as JSON). */
+  /** The x-* headers (docs/channels.md "What the PIU receives"); strings only (the directory target writes them as JSON). */
   headers: Record<string, string>
   timestamp: Date
   /** For quarantine: the error report (codes and positions only, no values) as JSON text. */

@@ -1,9 +1,9 @@
 /**
- * Which agreement a transmission belongs to (architecture invariant 3). SFTP and AMQP name one
- * agreement; HTTPS names every agreement pinning the client certificate. With one candidate that
- * is the carrier, and the envelope sender check follows (CONTRL 23). With several (a service provider's
- * shared certificate) the envelope sender selects the carrier; none selected is a refusal, because no
- * agreement says how to answer.
+ * Which agreement a transmission belongs to (docs/architecture.md "Invariants", 3). SFTP and AMQP
+ * name one agreement; HTTPS names every agreement pinning the client certificate. With one
+ * candidate that is the carrier, and the envelope sender check follows (CONTRL 23). With several (a
+ * service provider's shared certificate) the envelope sender selects the carrier; none selected is
+ * a refusal, because no agreement says how to answer.
  */
 import type { Agreement } from '../agreements/schema.js'
 import type { ErrorId } from '../errors.js'

@@ -1,7 +1,7 @@
 /**
  * The transmission ledger: one row per transmission, metadata only. SQLite is the embedded default
  * (`var/ledger.db`); PostgreSQL is the store when several gateway instances share the work
- * (architecture.md, "State"). Callers depend on `Ledger` alone; configuration chooses the store.
+ * (docs/architecture.md "State"). Callers depend on `Ledger` alone; configuration chooses the store.
  */
 import type { Ledger, LedgerConfig } from './types.js'
 

@@ -272,7 +272,8 @@ class SqliteLedger implements Ledger {
   countsSince (since: string): Promise<Array<{ carrier: string, outcome: string, count: number }>> {
     const from = isoInstant(since, 'since')
     return this.read(() => this.db.prepare(`SELECT COALESCE(carrier, '') AS carrier, COALESCE(outcome, '${PENDING_OUTCOME}') AS outcome,
-      COUNT(*) AS count FROM transmissions WHERE received_at >= ? GROUP BY 1, 2 ORDER BY 1, 2`).all(from) as Array<{ carrier: string, outcome: string, count: number }>)
+      COUNT(*) AS count FROM transmissions WHERE received_at >= ? GROUP BY 1, 2 ORDER BY 1, 2`)
+      .all(from) as Array<{ carrier: string, outcome: string, count: number }>)
   }
 
   async purge (olderThanDays: number, now: Date = new Date()): Promise<number> {

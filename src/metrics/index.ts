@@ -156,7 +156,32 @@ export function createMetrics (options: { defaults?: boolean } = {}) {
       'amqp_bridge_queue_ready',
       'Messages ready on the carrier queue (lag), polled with a passive queue check',
       ['carrier']
-    )
+    ),
+    // ── interactive API ─────────────────────────────────────────────────────────────────────
+    iapiRequests: counter(
+      'iapi_requests_total',
+      'Interactive API requests by carrier, channel and outcome (decided|timeout|rejected|refused)',
+      ['carrier', 'channel', 'outcome']
+    ),
+    iapiDecisions: counter('iapi_decisions_total', 'Passenger decisions sent by carrier and code (0Z|1Z|2Z|4Z)', ['carrier', 'decision']),
+    iapiPiuLatency: histogram(
+      'iapi_piu_latency_seconds',
+      'From the publish of a request to the PIU\'s answer, for answers within the deadline',
+      ['carrier'],
+      LATENCY_BUCKETS
+    ),
+    iapiGatewayLatency: histogram(
+      'iapi_gateway_latency_seconds',
+      'Time the gateway itself adds to an interactive request: the round trip minus the PIU\'s answer time',
+      ['carrier'],
+      LATENCY_BUCKETS
+    ),
+    iapiDeadlineMisses: counter(
+      'iapi_deadline_misses_total',
+      'Interactive requests answered without a PIU decision, by reason (timeout|broker|invalid)',
+      ['carrier', 'reason']
+    ),
+    iapiLateDecisions: counter('iapi_late_decisions_total', 'PIU decisions that arrived after their request\'s deadline', ['carrier'])
   }
   return m
 }

@@ -2,7 +2,7 @@
  * The checking half of the pipeline, pure and synchronous: bytes → interchange (edifact) →
  * carrier (intake) → messages and canonical models (messages, validate) → agreement checks and
  * strictness → per-message outcomes. Nothing is forwarded, stored or logged here, so `inspect` and
- * `certify` run exactly the checks the gateway applies (architecture.md "The pipeline").
+ * `certify` run exactly the checks the gateway applies (docs/architecture.md "The pipeline").
  */
 import type { Agreement } from '../agreements/schema.js'
 import type { ErrorId } from '../errors.js'
@@ -114,7 +114,9 @@ export function assessTransmission (
       m.model = mapped.model
       m.facts = factsOf(mapped.type, mapped.model)
       findings.push(...mapped.findings)
-      findings.push(...(mapped.type === 'PAXLST' ? validateModel('PAXLST', mapped.model, m.reference) : validateModel('PNRGOV', mapped.model, m.reference)))
+      findings.push(...(mapped.type === 'PAXLST'
+        ? validateModel('PAXLST', mapped.model, m.reference)
+        : validateModel('PNRGOV', mapped.model, m.reference)))
     }
   }
   if (ix.unb !== null) {
@@ -144,5 +146,16 @@ export function assessTransmission (
   const messageOutcomes: Record<string, CheckOutcome> = {}
   for (const m of messages) messageOutcomes[m.reference] = m.outcome
   const outcome = allRejected ? 'rejected' : (anyRejected || warnings.length > 0) ? 'accepted_with_warnings' : 'accepted'
-  return { interchange: ix, envelope, carrier, refusal, errors, warnings, messages, messageOutcomes, interchangeRejected: allRejected, outcome }
+  return {
+    interchange: ix,
+    envelope,
+    carrier,
+    refusal,
+    errors,
+    warnings,
+    messages,
+    messageOutcomes,
+    interchangeRejected: allRejected,
+    outcome
+  }
 }

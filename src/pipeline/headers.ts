@@ -1,7 +1,7 @@
 /**
- * The AMQP properties' `x-*` headers of interfaces.md ("AMQP, PIU-facing"). They describe the first
- * forwarded message; an interchange mixing message types never gets here (rejected, CONTRL 31).
- * Values are envelope and flight metadata, never traveller data.
+ * The AMQP properties' `x-*` headers (docs/channels.md "What the PIU receives"). They describe the
+ * first forwarded message; an interchange mixing message types never gets here (rejected, CONTRL
+ * 31). Values are envelope and flight metadata, never traveller data.
  */
 import type { Agreement } from '../agreements/schema.js'
 import type { Assessment, AssessedMessage } from './assess.js'

@@ -1,8 +1,9 @@
 /**
  * The reply a transmission earns: the EDIFACT ack the agreement names (CONTRL / ACKRES),
- * or JSON, and the JSON form that HTTPS always offers (interfaces.md). For JSON agreements the JSON
- * carries the CONTRL (PAXLST) or ACKRES (PNRGOV) text too, so every carrier can read the standard
- * answer. A duplicate replays the ack text stored the first time, byte for byte (invariant 2).
+ * or JSON, and the JSON form that HTTPS always offers (docs/acknowledgements.md "JSON"). For JSON
+ * agreements the JSON carries the CONTRL (PAXLST) or ACKRES (PNRGOV) text too, so every carrier
+ * can read the standard answer. A duplicate replays the ack text stored the first time, byte for
+ * byte (docs/architecture.md "Invariants", 2).
  */
 import type { Agreement } from '../agreements/schema.js'
 import type { Assessment } from './assess.js'
@@ -49,14 +50,24 @@ function edifactText (kind: 'contrl' | 'ackres', carrier: Agreement, subject: Ac
  * The reply for an assessed transmission with its final outcome. `extraErrors` are findings the
  * later stages add (a changed resend, CONTRL 26). `replay` is the stored ack of a duplicate.
  */
-export function buildReply (a: Assessment, outcome: Outcome, ctx: AckContext, extraErrors: readonly Finding[] = [], replay: { kind: string | null, text: string | null } | null = null): BuiltReply {
+export function buildReply (
+  a: Assessment,
+  outcome: Outcome,
+  ctx: AckContext,
+  extraErrors: readonly Finding[] = [],
+  replay: { kind: string | null, text: string | null } | null = null
+): BuiltReply {
   const envelope = a.envelope
   const carrier = a.carrier
-  const messageOutcomes = extraErrors.length > 0 ? Object.fromEntries(Object.keys(a.messageOutcomes).map(k => [k, 'rejected' as const])) : a.messageOutcomes
+  const messageOutcomes = extraErrors.length > 0
+    ? Object.fromEntries(Object.keys(a.messageOutcomes).map(k => [k, 'rejected' as const]))
+    : a.messageOutcomes
   const summaries = summarizeMessages(envelope?.messages ?? [], messageOutcomes)
   const errors = [...a.errors, ...extraErrors]
   const type = envelope?.messages[0]?.type ?? null
-  let kind = carrier === null || envelope === null ? null : decideAck(carrier, { messageType: type, ackRequested: envelope.ackRequested, outcome })
+  let kind = carrier === null || envelope === null
+    ? null
+    : decideAck(carrier, { messageType: type, ackRequested: envelope.ackRequested, outcome })
   let text: string | null = null
   if (replay !== null) {
     kind = (replay.kind as BuiltReply['ackKind']) ?? kind

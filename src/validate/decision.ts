@@ -1,9 +1,8 @@
 /**
- * The PIU's iAPI decision (interfaces.md "Interactive API", docs/acknowledgements.md "Interactive
- * API messages"), checked before a CUSRES is built from it: the JSON Schema
- * `schemas/iapi-decision.json` (compiled once, at import), then what the schema cannot know, that
- * every passenger of the request is answered exactly once. `passengerRef` is mapped to the
- * position through the request.
+ * The PIU's iAPI decision (docs/acknowledgements.md "Interactive API messages"), checked before a
+ * CUSRES is built from it: the JSON Schema `schemas/iapi-decision.json` (compiled once, at import),
+ * then what the schema cannot know, that every passenger of the request is answered exactly once.
+ * `passengerRef` is mapped to the position through the request.
  *
  * Problems name places (`passengers[2].decision`) and rules, never a value of the answer: ajv runs
  * without `verbose`, and its messages quote the schema only. Positions named in problems are the

@@ -1,6 +1,6 @@
 /**
- * Canonical-model validation against the JSON Schemas in `schemas/` (interfaces.md: "validated by
- * the JSON Schemas in src/validate/schemas/"). Each schema is compiled once, at import.
+ * Canonical-model validation against the JSON Schemas in `schemas/` (the models `inspect --json`
+ * prints, docs/cli.md). Each schema is compiled once, at import.
  *
  * Findings say where in the model (a JSON pointer of field names and indexes) and what rule failed,
  * in ajv's words, which quote the schema (allowed formats, patterns) and never the input; ajv runs
@@ -47,7 +47,18 @@ export function validateModel (type: 'PAXLST' | 'PNRGOV', model: PaxlstModel | P
   if (validate(model)) return []
   const errors = validate.errors ?? []
   const out: Finding[] = []
-  const base = { id: 'GW_ERR_MESSAGE_SCHEMA' as const, code: ERRORS.GW_ERR_MESSAGE_SCHEMA.contrl ?? 12, level: 'message' as const, message, group: null, segment: null, tag: null, element: null, component: null, family: 'profile' as const }
+  const base = {
+    id: 'GW_ERR_MESSAGE_SCHEMA' as const,
+    code: ERRORS.GW_ERR_MESSAGE_SCHEMA.contrl ?? 12,
+    level: 'message' as const,
+    message,
+    group: null,
+    segment: null,
+    tag: null,
+    element: null,
+    component: null,
+    family: 'profile' as const
+  }
   for (let i = 0; i < errors.length && i < MAX_SCHEMA_FINDINGS; i++) out.push({ ...base, text: describe(errors[i]) })
   if (errors.length > MAX_SCHEMA_FINDINGS) out.push({ ...base, text: 'further schema violations not listed' })
   return out

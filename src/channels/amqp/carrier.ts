@@ -4,7 +4,7 @@
  * publishes replies, a lag poll, and pause/resume when the carrier's stage is or leaves `suspended`.
  *
  * The carrier owns its queues and their arguments, so they are only checked (`checkQueue`), never
- * declared; a missing queue is reported with its name and retried with backoff (issue 6).
+ * declared; a missing queue is reported with its name and retried with backoff (docs/channels.md "AMQP bridge").
  */
 import type { ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib'
 import type { Logger } from 'pino'
@@ -164,7 +164,14 @@ export function createCarrierBridge (initial: Agreement, deps: CarrierBridgeDeps
       }
     }
     const ch = await conn.createConfirmChannel()
-    const s: Session = { conn, ch, publisher: confirmedPublisher(ch, options.confirmTimeoutMs), open: true, consumerTag: null, dlqReady: false }
+    const s: Session = {
+      conn,
+      ch,
+      publisher: confirmedPublisher(ch, options.confirmTimeoutMs),
+      open: true,
+      consumerTag: null,
+      dlqReady: false
+    }
     ch.on('error', (err: Error) => log.warn({ err }, 'carrier broker channel error'))
     ch.on('close', () => {
       s.open = false

@@ -6,7 +6,7 @@
  * A setup that fails (a carrier queue missing) closes the connection and is retried the same way.
  *
  * Each carrier has its own connection, so one carrier's broker being down never affects another
- * (issue 6). The URL holds credentials: it is never logged, only its host.
+ * (docs/channels.md "AMQP bridge"). The URL holds credentials: it is never logged, only its host.
  */
 import { connect, type ChannelModel } from 'amqplib'
 import type { Logger } from 'pino'
@@ -87,7 +87,11 @@ export function createReconnectingConnection (o: ReconnectOptions): Reconnecting
     if (closing || conn !== null) return
     let c: ChannelModel
     try {
-      c = await connect(withHeartbeat(o.url, o.heartbeatSeconds), { noDelay: true, timeout: o.connectTimeoutMs, clientProperties: { connection_name: o.name } })
+      c = await connect(withHeartbeat(o.url, o.heartbeatSeconds), {
+        noDelay: true,
+        timeout: o.connectTimeoutMs,
+        clientProperties: { connection_name: o.name }
+      })
     } catch (err) {
       o.logger.warn({ host, attempt, err }, 'carrier broker unreachable; retrying')
       schedule()

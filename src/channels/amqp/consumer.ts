@@ -1,6 +1,6 @@
 /**
- * One delivery from a carrier queue, settled the way architecture.md's outcome table says for the
- * AMQP bridge:
+ * One delivery from a carrier queue, settled the way the outcome table says for the AMQP bridge
+ * (docs/architecture.md "Outcomes", docs/channels.md "What happens to a delivery"):
  *
  * | outcome                                  | settlement                                            |
  * | accepted, with warnings, duplicate       | reply (if due) published and confirmed, then ack      |
@@ -95,7 +95,10 @@ export async function handleDelivery (ctx: DeliveryContext, msg: ConsumeMessage)
       settle('requeue')
       return
     }
-    ctx.logger.error({ ...log(msg), dlq: dlqName(amqp.queue), redeliveries, maxRedeliveries: amqp.maxRedeliveries }, 'poison message moved to the dead-letter queue')
+    ctx.logger.error(
+      { ...log(msg), dlq: dlqName(amqp.queue), redeliveries, maxRedeliveries: amqp.maxRedeliveries },
+      'poison message moved to the dead-letter queue'
+    )
     ctx.attempts.settled(msg)
     settle('dead_lettered')
     return
@@ -127,7 +130,7 @@ export async function handleDelivery (ctx: DeliveryContext, msg: ConsumeMessage)
   }
 
   // Retry: not durable now. Suspended (the stage changed while this was in flight): the carrier's
-  // messages stay on its queue until it is resumed (architecture.md "Carrier onboarding").
+  // messages stay on its queue until it is resumed (docs/channels.md "Suspended carriers and reloads").
   if (result === null || result.outcome === 'retry' || result.refusal?.id === 'GW_ERR_INTAKE_CARRIER_SUSPENDED') {
     await requeue(result)
     return
@@ -135,7 +138,12 @@ export async function handleDelivery (ctx: DeliveryContext, msg: ConsumeMessage)
 
   const reply = replyFor(result)
   if (reply !== null) {
-    if (replyToIgnored(msg, amqp.replyQueue)) ctx.logger.warn({ ...log(msg), replyQueue: amqp.replyQueue }, 'replyTo differs from the agreed reply queue; replying on the agreed queue')
+    if (replyToIgnored(msg, amqp.replyQueue)) {
+      ctx.logger.warn(
+        { ...log(msg), replyQueue: amqp.replyQueue },
+        'replyTo differs from the agreed reply queue; replying on the agreed queue'
+      )
+    }
     try {
       await ctx.publisher.toQueue(replyRoute(agreement), reply.body, replyOptions(msg, result, reply, new Date()))
     } catch (err) {

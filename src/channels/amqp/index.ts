@@ -1,8 +1,8 @@
 /**
- * The AMQP bridge channel (issue 6): one Channel that runs a bridge for every carrier whose
+ * The AMQP bridge channel (docs/channels.md "AMQP bridge"): one Channel that runs a bridge for every carrier whose
  * agreement configures `channels.amqp`, each consuming the carrier's queue on the carrier's own
  * broker and replying on its reply queue. The carrier is the agreement that configured the queue
- * (invariant 3); the pipeline still checks the UNB sender against it.
+ * (docs/architecture.md "Invariants", 3); the pipeline still checks the UNB sender against it.
  *
  * Agreement reloads are followed: a carrier added gets a bridge, one removed (or its AMQP channel
  * removed) is stopped, one whose URL, queues or prefetch changed is restarted, and a stage change
@@ -37,7 +37,8 @@ export function createAmqpBridge (deps: ChannelDeps, overrides: Partial<BridgeOp
     for (const [code, entry] of bridges) {
       const next = wanted.get(code)
       if (next !== undefined && connectionKey(next) === entry.key) { entry.bridge.update(next); continue }
-      log.info({ carrier: code, reason: next === undefined ? 'no AMQP channel any more' : 'AMQP settings changed' }, 'stopping the carrier bridge')
+      const reason = next === undefined ? 'no AMQP channel any more' : 'AMQP settings changed'
+      log.info({ carrier: code, reason }, 'stopping the carrier bridge')
       bridges.delete(code)
       stopping.push(entry.bridge.stop())
     }

@@ -1,7 +1,7 @@
 /**
  * Poison messages: a delivery that keeps coming back without the gateway ever settling it (it
  * crashes or hangs the process, the connection drops each time) goes to `<queue>.dlq` once it was
- * redelivered more than the agreement's `maxRedeliveries` (issue 6).
+ * redelivered more than the agreement's `maxRedeliveries` (docs/channels.md "Poison messages and the DLQ").
  *
  * Classic queues only flag a delivery as `redelivered`; they do not count. So attempts are counted
  * here per message (its `messageId`, or the SHA-256 of the body when the carrier sets none), and a
@@ -115,7 +115,13 @@ export async function ensureDeadLetterQueue (conn: ChannelModel, queue: string):
 }
 
 /** Headers of the dead-lettered copy: the carrier's own headers, plus why and from where. */
-export function deadLetterHeaders (msg: ConsumeMessage, reason: string, carrier: string, queue: string, redeliveries: number): Record<string, unknown> {
+export function deadLetterHeaders (
+  msg: ConsumeMessage,
+  reason: string,
+  carrier: string,
+  queue: string,
+  redeliveries: number
+): Record<string, unknown> {
   return {
     ...(msg.properties.headers ?? {}),
     'x-reason': reason,

@@ -4,11 +4,11 @@
  *
  * - The reply is the ack the agreement asks for (CONTRL / ACKRES / JSON), or the JSON document
  *   when the transmission was refused before an ack could be built (no readable envelope).
- * - `correlationId` = the incoming `messageId`, else its `correlationId` (issue 6), so the carrier
+ * - `correlationId` = the incoming `messageId`, else its `correlationId` (docs/channels.md "Reply messages"), so the carrier
  *   can match reply to transmission; `messageId` = our transmission id.
  * - Routed by the default exchange to the agreement's `replyQueue` only. A `replyTo` property is
  *   honoured only when it names that same queue, so one carrier can never direct acks to another
- *   carrier's queue (architecture invariant 3): in effect the route is always `replyQueue`.
+ *   carrier's queue (docs/architecture.md "Invariants", 3): in effect the route is always `replyQueue`.
  * - Published persistent and `mandatory` through a ConfirmChannel: the delivery is acked only once
  *   the broker confirmed the reply, and a reply the broker could not route (the reply queue was
  *   deleted) counts as not sent. The window of unconfirmed publishes is bounded by the prefetch,
@@ -28,8 +28,12 @@ export interface Reply {
 
 /** The reply due for a settled result, or null when the agreement asks for none. */
 export function replyFor (result: TransmissionResult): Reply | null {
-  if (result.ack !== null) return { body: Buffer.from(result.ack.body, 'utf8'), contentType: result.ack.contentType, kind: result.ack.kind }
-  if (result.refusal !== null) return { body: Buffer.from(JSON.stringify(result.json), 'utf8'), contentType: 'application/json', kind: 'json' }
+  if (result.ack !== null) {
+    return { body: Buffer.from(result.ack.body, 'utf8'), contentType: result.ack.contentType, kind: result.ack.kind }
+  }
+  if (result.refusal !== null) {
+    return { body: Buffer.from(JSON.stringify(result.json), 'utf8'), contentType: 'application/json', kind: 'json' }
+  }
   return null
 }
 
@@ -106,9 +110,10 @@ export function confirmedPublisher (ch: ConfirmChannel, confirmTimeoutMs: number
           else if (wasReturned) reject(new GatewayError('GW_ERR_AMQP_REPLY_UNROUTABLE', `queue ${queue}`))
           else resolve()
         }
-        const timer = setTimeout(() => finish(new GatewayError('GW_ERR_AMQP_REPLY_UNCONFIRMED', 'no broker confirm in time')), confirmTimeoutMs)
+        const unconfirmed = (why: string): GatewayError => new GatewayError('GW_ERR_AMQP_REPLY_UNCONFIRMED', why)
+        const timer = setTimeout(() => finish(unconfirmed('no broker confirm in time')), confirmTimeoutMs)
         try {
-          ch.publish('', queue, body, opts, (err: unknown) => finish(err == null ? null : new GatewayError('GW_ERR_AMQP_REPLY_UNCONFIRMED', 'nack or channel closed')))
+          ch.publish('', queue, body, opts, (err: unknown) => finish(err == null ? null : unconfirmed('nack or channel closed')))
         } catch (err) {
           finish(new GatewayError('GW_ERR_AMQP_REPLY_UNCONFIRMED', 'publish failed', { cause: err }))
         }

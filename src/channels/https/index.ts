@@ -20,6 +20,7 @@ import { createIdentityCache } from './identity.js'
 import { clientErrorHandler, problemOf, sendProblem } from '../../http/problem.js'
 import { sizeLimitOf } from '../../intake/limits.js'
 import { registerRoutes } from './routes.js'
+import { registerInteractiveRoute } from './interactive.js'
 import { monitorHandshakes, rotateTicketKeys, secureContextOptions } from './tls.js'
 
 export interface HttpsChannel extends Channel {
@@ -79,12 +80,16 @@ export function createHttpsChannel (deps: ChannelDeps & { ledger: Ledger }): Htt
   const observedExpiry = new Map<string, Date>()
   const identityOf = createIdentityCache(() => agreements.current(), id => {
     if (id.notAfter === null || Number.isNaN(id.notAfter.getTime())) return
-    for (const c of id.candidates) metrics.certificateExpiry.set({ carrier: c.code, fingerprint: id.fingerprint.slice(0, 23) }, id.notAfter.getTime() / 1000)
+    const fingerprint = id.fingerprint.slice(0, 23)
+    for (const c of id.candidates) metrics.certificateExpiry.set({ carrier: c.code, fingerprint }, id.notAfter.getTime() / 1000)
     const known = observedExpiry.has(id.fingerprint)
     observedExpiry.set(id.fingerprint, id.notAfter)
     const days = (id.notAfter.getTime() - Date.now()) / 86_400_000
     if (!known && days < EXPIRY_WARNING_DAYS) {
-      logger.warn({ carriers: id.candidates.map(c => c.code), fingerprint: id.fingerprint.slice(0, 23), notAfter: id.notAfter.toISOString(), days: Math.floor(days) }, 'client certificate expires soon')
+      logger.warn(
+        { carriers: id.candidates.map(c => c.code), fingerprint, notAfter: id.notAfter.toISOString(), days: Math.floor(days) },
+        'client certificate expires soon'
+      )
     }
   })
 
@@ -109,12 +114,17 @@ export function createHttpsChannel (deps: ChannelDeps & { ledger: Ledger }): Htt
     // A store that cannot answer (ledger closed or down): its catalogue entry, never its message.
     if (isGatewayError(err)) return sendProblem(reply, err.id, err.def.http, err.def.outcome === 'retry' ? RETRY_AFTER_SECONDS : undefined)
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendProblem(reply, 'GW_ERR_INTAKE_TOO_LARGE')
-    if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return sendProblem(reply, 'GW_ERR_INTAKE_MEDIA_TYPE')
+    // RFC 9110 §15.5.16: a 415 says which media types would have been taken.
+    if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      return sendProblem(reply, 'GW_ERR_INTAKE_MEDIA_TYPE', undefined, undefined, { accept: MEDIA_TYPES })
+    }
     if (err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return sendProblem(reply, 'GW_ERR_INTAKE_EMPTY_BODY')
     if (err.statusCode === 429) return sendProblem(reply, 'GW_ERR_INTAKE_RATE_LIMITED', 429)
-    if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) return sendProblem(reply, 'GW_ERR_INTAKE_BAD_REQUEST', 400)
-    // The code only: an error message may quote the input (domain.md §6 "sanitise exceptions").
-    req.log.error({ err: { code: err.code ?? 'unknown' } }, 'request failed')
+    if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) {
+      return sendProblem(reply, 'GW_ERR_INTAKE_BAD_REQUEST', 400)
+    }
+    // The code only: an error message may quote the input (docs/security.md "Logs and metrics").
+    req.log.error({ errorCode: err.code ?? 'unknown' }, 'request failed')
     return sendProblem(reply, 'GW_ERR_INTAKE_INTERNAL', 500)
   })
   app.setNotFoundHandler((_req, reply) => sendProblem(reply, 'GW_ERR_INTAKE_NO_ROUTE'))
@@ -129,8 +139,9 @@ export function createHttpsChannel (deps: ChannelDeps & { ledger: Ledger }): Htt
       strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true },
       referrerPolicy: { policy: 'no-referrer' }
     })
-    // Backpressure (issue 7): when the event loop lags or memory is over its bound, answer 503 at
-    // once instead of queueing without limit; the carrier retries after Retry-After.
+    // Backpressure (docs/configuration.md `limits.maxEventLoopDelayMs`): when the event loop lags or
+    // memory is over its bound, answer 503 at once instead of queueing without limit; the carrier
+    // retries after Retry-After.
     const limits = config.limits
     if (limits.maxEventLoopDelayMs > 0 || limits.maxHeapUsedBytes > 0 || limits.maxRssBytes > 0) {
       await app.register(underPressure, {
@@ -190,10 +201,22 @@ export function createHttpsChannel (deps: ChannelDeps & { ledger: Ledger }): Htt
     await app.register(swagger, {
       openapi: {
         openapi: '3.1.0',
-        info: { title: 'Carrier connectivity gateway: carrier API', version: '1.0.0', description: 'Mutual TLS required: the client certificate identifies the carrier.' }
+        info: {
+          title: 'Carrier connectivity gateway: carrier API',
+          version: '1.0.0',
+          description: 'Mutual TLS required: the client certificate identifies the carrier.'
+        }
       }
     })
     registerRoutes(app, { pipeline: deps.pipeline, ledger: deps.ledger, maxMessageBytes: config.limits.maxMessageBytes, candidatesOf })
+    if (deps.interactive !== undefined) {
+      registerInteractiveRoute(app, {
+        interactive: deps.interactive,
+        maxMessageBytes: config.limits.maxMessageBytes,
+        candidatesOf,
+        excludedOf: req => req.excludedCarriers ?? []
+      })
+    }
     app.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger())
   })()
 

@@ -88,7 +88,8 @@ export function monitorHandshakes (server: Server, opts: HandshakeMonitorOptions
   server.on('tlsClientError', (err: NodeJS.ErrnoException, socket: TLSSocket) => {
     try {
       const raw = (socket as unknown as { _parent?: object })._parent
-      note(plainAddress(socket.remoteAddress ?? (raw !== undefined ? peers.get(raw) : undefined)), handshakeReason(err), 'TLS handshake failed')
+      const address = plainAddress(socket.remoteAddress ?? (raw !== undefined ? peers.get(raw) : undefined))
+      note(address, handshakeReason(err), 'TLS handshake failed')
     } finally {
       socket.destroy()
     }

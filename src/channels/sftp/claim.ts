@@ -1,5 +1,5 @@
 /**
- * Claiming a file by atomic rename (architecture.md "Scaling past one machine"): `inbox/NAME` →
+ * Claiming a file by atomic rename (docs/architecture.md "Scaling past one machine"): `inbox/NAME` →
  * `processing/NAME`. The instance whose rename succeeds owns the file; "No such file" means another
  * instance won. OpenSSH renames a regular file with link() + unlink(), so a loser may instead see a
  * plain failure while the winner is between the two calls: the inbox is then checked again.

@@ -32,7 +32,14 @@ export async function inspectFolders (session: SftpSession, s: SftpSettings): Pr
   const out: FolderReport[] = []
   for (const f of foldersOf(s)) {
     const e = await session.stat(f.path)
-    out.push({ ...f, exists: e !== null, directory: e?.isDirectory ?? false, mode: e === null ? null : (e.mode & 0o7777).toString(8), uid: e?.uid ?? null, gid: e?.gid ?? null })
+    out.push({
+      ...f,
+      exists: e !== null,
+      directory: e?.isDirectory ?? false,
+      mode: e === null ? null : (e.mode & 0o7777).toString(8),
+      uid: e?.uid ?? null,
+      gid: e?.gid ?? null
+    })
   }
   return out
 }

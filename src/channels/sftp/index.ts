@@ -1,9 +1,10 @@
 /**
  * The SFTP polling channel: one poller per carrier whose agreement configures `channels.sftp`
- * (interfaces.md), following agreement reloads: a new carrier starts polling, a removed one stops,
- * changed SFTP settings restart its poller, and a `suspended` stage pauses it (architecture.md
- * "Carrier onboarding"). The carrier of every file is the agreement that configured the server
- * (invariant 3); the UNB sender must still be one of its sender ids, which the pipeline checks.
+ * (docs/channels.md "SFTP channel"), following agreement reloads: a new carrier starts polling, a
+ * removed one stops, changed SFTP settings restart its poller, and a `suspended` stage pauses it
+ * (docs/channels.md "Folder life cycle", "Suspended carriers"). The carrier of every file is the
+ * agreement that configured the server (docs/architecture.md "Invariants", 3); the UNB sender must
+ * still be one of its sender ids, which the pipeline checks.
  */
 import type { Channel, ChannelDeps } from '../channel.js'
 import type { AgreementSet } from '../../agreements/store.js'
@@ -60,7 +61,14 @@ export function createSftpChannel (deps: ChannelDeps): Channel {
       // A changed server, folder or limit: the old poller settles its files first, then the new one starts.
       const after = existing !== undefined ? retire(existing.poller) : Promise.resolve()
       pollers.set(code, { poller: startCarrierPoller(deps, agreement, settings, logger.child({ carrier: code }), after), key })
-      logger.info({ carrier: code, host: settings.host, port: settings.port, inbox: settings.inbox, pollSeconds: settings.pollMs / 1000, stage: agreement.stage }, existing !== undefined ? 'SFTP polling restarted with new settings' : 'SFTP polling started')
+      logger.info({
+        carrier: code,
+        host: settings.host,
+        port: settings.port,
+        inbox: settings.inbox,
+        pollSeconds: settings.pollMs / 1000,
+        stage: agreement.stage
+      }, existing !== undefined ? 'SFTP polling restarted with new settings' : 'SFTP polling started')
     }
   }
 

@@ -21,7 +21,7 @@ export function globToRegExp (pattern: string): RegExp {
 
 /**
  * Names a carrier is still writing by the usual conventions: upload under a temporary name, then
- * rename (issue 5: `*.tmp`, `*.part`, dot-files). They are never claimed, whatever the pattern.
+ * rename (docs/channels.md "Folder life cycle", 1: `*.tmp`, `*.part`, dot-files). They are never claimed, whatever the pattern.
  */
 export function isTemporaryName (name: string): boolean {
   return name.startsWith('.') || /\.(tmp|part)$/i.test(name)
@@ -61,7 +61,7 @@ export function remoteJoin (dir: string, name: string): string {
   return dir.endsWith('/') ? `${dir}${name}` : `${dir}/${name}`
 }
 
-/** Ack file name per agreement kind (issue 5): `NAME.contrl`, `NAME.ackres` or `NAME.json`. */
+/** Ack file name per agreement kind (docs/channels.md "Folder life cycle", 4): `NAME.contrl`, `NAME.ackres` or `NAME.json`. */
 export function ackFileName (source: string, extension: string): string {
   return `${source}.${extension}`
 }

@@ -1,8 +1,9 @@
 /**
- * The poll loop of one carrier (issue 5): one SFTP session kept between polls and re-opened when it
- * drops, a jittered interval so that many carriers (and instances) do not poll in step, exponential
- * backoff while the server cannot be reached, and at most `maxInFlight` files of the carrier being
- * processed at once. A `suspended` carrier is not polled and its files are left where they are.
+ * The poll loop of one carrier (docs/channels.md "Folder life cycle", "Connections"): one SFTP
+ * session kept between polls and re-opened when it drops, a jittered interval so that many carriers
+ * (and instances) do not poll in step, exponential backoff while the server cannot be reached, and
+ * at most `maxInFlight` files of the carrier being processed at once. A `suspended` carrier is not
+ * polled and its files are left where they are.
  */
 import type { Logger } from 'pino'
 import type { Agreement } from '../../agreements/schema.js'
@@ -56,7 +57,13 @@ async function bounded<T> (items: readonly T[], limit: number, fn: (item: T) => 
   if (failure !== null) throw (failure as { err: unknown }).err
 }
 
-export function startCarrierPoller (deps: ChannelDeps, agreement: Agreement, settings: SftpSettings, logger: Logger, after: Promise<void> = Promise.resolve()): CarrierPoller {
+export function startCarrierPoller (
+  deps: ChannelDeps,
+  agreement: Agreement,
+  settings: SftpSettings,
+  logger: Logger,
+  after: Promise<void> = Promise.resolve()
+): CarrierPoller {
   const { metrics } = deps
   const s = settings
   const carrier = s.carrier
@@ -124,7 +131,10 @@ export function startCarrierPoller (deps: ChannelDeps, agreement: Agreement, set
     const reason = sftpFailureReason(err)
     if (reason === 'host_key_mismatch') {
       metrics.sftpHostKeyMismatch.inc({ carrier })
-      logger.error({ carrier, host: s.host, port: s.port, pinned: s.hostKey, presented: presentedHostKey(err) }, 'SFTP server host key does not match the pinned key; connection refused')
+      logger.error(
+        { carrier, host: s.host, port: s.port, pinned: s.hostKey, presented: presentedHostKey(err) },
+        'SFTP server host key does not match the pinned key; connection refused'
+      )
       return
     }
     // Repeats of the same failure are logged at growing intervals (the backoff), not every poll.
@@ -165,7 +175,7 @@ export function startCarrierPoller (deps: ChannelDeps, agreement: Agreement, set
       }
     }
 
-    // Only a file listed twice with the same size and mtime is complete (issue 5).
+    // Only a file listed twice with the same size and mtime is complete (docs/channels.md "Folder life cycle", 1).
     const listing = await open.list(s.inbox)
     const seen = new Map<string, string>()
     const ready: Array<{ name: string, mtimeMs: number }> = []

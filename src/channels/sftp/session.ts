@@ -36,7 +36,16 @@ export interface RemoteEntry {
 }
 
 function entryOf (name: string, attrs: Stats): RemoteEntry {
-  return { name, size: attrs.size, mtimeMs: attrs.mtime * 1000, isFile: attrs.isFile(), isDirectory: attrs.isDirectory(), mode: attrs.mode, uid: attrs.uid, gid: attrs.gid }
+  return {
+    name,
+    size: attrs.size,
+    mtimeMs: attrs.mtime * 1000,
+    isFile: attrs.isFile(),
+    isDirectory: attrs.isDirectory(),
+    mode: attrs.mode,
+    uid: attrs.uid,
+    gid: attrs.gid
+  }
 }
 
 export type ReadResult = { bytes: Buffer, tooLarge: false } | { bytes: null, tooLarge: true, size: number }

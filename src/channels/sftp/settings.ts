@@ -1,6 +1,6 @@
 /**
- * The agreement's `channels.sftp` block normalised once where it enters the channel (style.md
- * "options normalised where they enter"): folders without trailing slashes, times in ms, the size
+ * The agreement's `channels.sftp` block normalised once where it enters the channel (docs/channels.md
+ * "Agreement fields (`channels.sftp`)" has the defaults): folders without trailing slashes, times in ms, the size
  * limit resolved (agreement `limits.maxMessageBytes`, else the gateway's), and the `done` /
  * `afterRead` combination checked.
  */

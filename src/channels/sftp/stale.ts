@@ -1,8 +1,8 @@
 /**
- * Stale-claim recovery (issue 5): a file left in `processing/` for longer than
- * `staleClaimMinutes` belongs to an instance that crashed between claim and settle. It is taken up
- * again; the ledger answers it as a duplicate if it had been forwarded (invariant 2), so the PIU
- * queue still holds one copy.
+ * Stale-claim recovery (docs/channels.md "Folder life cycle", "Stale claims"): a file left in
+ * `processing/` for longer than `staleClaimMinutes` belongs to an instance that crashed between
+ * claim and settle. It is taken up again; the ledger answers it as a duplicate if it had been
+ * forwarded (docs/architecture.md "Invariants", 2), so the PIU queue still holds one copy.
  *
  * A file counts as stale only when two checks a few seconds apart saw it old and unchanged: a live
  * instance's fresh claim still carries the carrier's old mtime for the moment between its rename

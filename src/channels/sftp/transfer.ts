@@ -1,9 +1,10 @@
 /**
  * One claimed file, from `processing/` to its final folder: download within the size limit, the
- * pipeline, the ack file, then the move (architecture.md outcome table). The move happens only
+ * pipeline, the ack file, then the move (docs/architecture.md "Outcomes"). The move happens only
  * after `pipeline.process` resolved, which it does with a positive outcome only after durable
- * hand-off (invariant 1): a crash before the move leaves the file in `processing/`, where the
- * stale-claim recovery takes it up again and the ledger answers it as a duplicate (invariant 2).
+ * hand-off (docs/architecture.md "Invariants", 1): a crash before the move leaves the file in
+ * `processing/`, where the stale-claim recovery takes it up again and the ledger answers it as a
+ * duplicate (docs/architecture.md "Invariants", 2).
  */
 import type { Logger } from 'pino'
 import type { Agreement } from '../../agreements/schema.js'
@@ -87,7 +88,7 @@ async function settleResult (ctx: FileContext, session: SftpSession, name: strin
   const source = originalName(name)
   const base = { carrier, file: source, transmissionId: r.transmissionId, outcome: r.outcome }
 
-  // Suspended after the claim: the carrier's files stay with the carrier (architecture.md).
+  // Suspended after the claim: the carrier's files stay with the carrier (docs/agreements.md, "Stages").
   const suspended = r.refusal?.id === 'GW_ERR_INTAKE_CARRIER_SUSPENDED'
   if (r.outcome === 'retry' || suspended) {
     // Not durable: back to the inbox for the next poll (the carrier's copy is still the only one).
@@ -95,7 +96,10 @@ async function settleResult (ctx: FileContext, session: SftpSession, name: strin
     try {
       const back = await moveUnique(session, path, s.inbox, source, n => pattern.test(n) && !isTemporaryName(n))
       metrics.sftpFiles.inc({ carrier, action: 'returned' })
-      logger.warn({ ...base, target: remoteJoin(s.inbox, back) }, suspended ? 'SFTP carrier suspended; file returned to the inbox' : 'SFTP file could not be made durable; returned to the inbox')
+      const why = suspended
+        ? 'SFTP carrier suspended; file returned to the inbox'
+        : 'SFTP file could not be made durable; returned to the inbox'
+      logger.warn({ ...base, target: remoteJoin(s.inbox, back) }, why)
       return { settled: 'returned', retryAfterSeconds: r.retryAfterSeconds }
     } catch (err) {
       if (isNoSuchFile(err)) return { settled: 'lost', retryAfterSeconds: r.retryAfterSeconds }
@@ -105,7 +109,7 @@ async function settleResult (ctx: FileContext, session: SftpSession, name: strin
   }
 
   const folder = r.outcome === 'rejected' ? 'rejected' : 'done'
-  // The ack before the move (issue 5): once the file leaves processing/, nothing would rewrite it.
+  // The ack before the move (docs/channels.md "Folder life cycle", 4): once the file leaves processing/, nothing would rewrite it.
   // A failure here leaves the file claimed; the stale-claim recovery retries it (as a duplicate).
   const ackFile = r.ack !== null && s.ackDir !== null ? await writeAckFile(session, s.ackDir, source, r.ack.extension, r.ack.body) : null
   let target
@@ -126,7 +130,13 @@ async function settleResult (ctx: FileContext, session: SftpSession, name: strin
  * Refused for its size, as HTTPS answers 413: a JSON error ack naming the limit (the refusal's
  * finding, docs/channels.md "SFTP channel"), and the file to rejected/.
  */
-async function settleTooLarge (ctx: FileContext, session: SftpSession, name: string, r: TransmissionResult, size: number): Promise<FileOutcome> {
+async function settleTooLarge (
+  ctx: FileContext,
+  session: SftpSession,
+  name: string,
+  r: TransmissionResult,
+  size: number
+): Promise<FileOutcome> {
   const s = ctx.settings
   const source = originalName(name)
   const ack = JSON.stringify({ ...r.json, limitBytes: s.maxMessageBytes })

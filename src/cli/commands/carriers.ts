@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { parse } from 'yaml'
 import { configFileFrom, isSecretRef, loadConfig, problemText, resolveSecret, type GatewayConfig } from '../../config/index.js'
 import { loadAgreementDir } from '../../agreements/store.js'
+import type { Agreement } from '../../agreements/schema.js'
 import { certFacts } from '../../onboarding/certs.js'
 import { certificateViews, listText, showText } from '../../onboarding/carriers-view.js'
 import { openExistingLedger } from '../../onboarding/ledger.js'
@@ -29,8 +30,31 @@ const FINGERPRINT = /^sha256\/([0-9A-F]{2}:){31}[0-9A-F]{2}$/
 
 function loadAll (config: GatewayConfig, io: CliIo): ReturnType<typeof loadAgreementDir> {
   const loaded = loadAgreementDir(config.carriers)
-  if (loaded.problems.length > 0) print(io.stderr, `warning: ${loaded.problems.length} problem${loaded.problems.length === 1 ? '' : 's'} in ${config.carriers} (run carrier-gateway check-config); showing the valid agreements`)
+  const n = loaded.problems.length
+  if (n > 0) {
+    print(
+      io.stderr,
+      `warning: ${n} problem${n === 1 ? '' : 's'} in ${config.carriers} (run carrier-gateway check-config); showing the valid agreements`
+    )
+  }
   return loaded
+}
+
+/** The `carriers list --json` entry of one agreement. */
+function listEntry (a: Agreement): object {
+  return {
+    code: a.code,
+    name: a.name,
+    stage: a.stage,
+    channels: Object.keys(a.channels),
+    messages: a.messages,
+    certificates: certificateViews(a)
+  }
+}
+
+/** `sha256/` followed by the upper-cased hex bytes, whether or not the prefix was typed. */
+function normalFingerprint (fp: string): string {
+  return /^sha256\//i.test(fp) ? `sha256/${fp.slice(7).toUpperCase()}` : `sha256/${fp.toUpperCase()}`
 }
 
 async function list (args: string[], io: CliIo): Promise<number> {
@@ -39,7 +63,7 @@ async function list (args: string[], io: CliIo): Promise<number> {
   const config = loadConfig(configFileFrom(values.config, io.env))
   const { agreements } = loadAll(config, io)
   if (values.json) {
-    print(io.stdout, JSON.stringify(agreements.map(a => ({ code: a.code, name: a.name, stage: a.stage, channels: Object.keys(a.channels), messages: a.messages, certificates: certificateViews(a) })), null, 2))
+    print(io.stdout, JSON.stringify(agreements.map(listEntry), null, 2))
   } else {
     print(io.stdout, listText(agreements))
   }
@@ -70,7 +94,14 @@ async function show (args: string[], io: CliIo): Promise<number> {
   }
   const history = await readAudit(auditLogPath(config.carriers), code)
   if (values.json) {
-    print(io.stdout, JSON.stringify({ ...agreement, certificates: certificateViews(agreement), lastTransmission: lastByType, ledger: note, history }, null, 2))
+    const view = {
+      ...agreement,
+      certificates: certificateViews(agreement),
+      lastTransmission: lastByType,
+      ledger: note,
+      history
+    }
+    print(io.stdout, JSON.stringify(view, null, 2))
   } else {
     print(io.stdout, showText({ agreement, lastByType, ledgerNote: note, history }))
   }
@@ -103,11 +134,16 @@ async function add (args: string[], io: CliIo): Promise<number> {
     }
     certificates.push({ fingerprint: facts.fingerprint, notAfter: facts.notAfter, label: facts.subject })
   }
-  for (const fp of values.fingerprint ?? []) certificates.push({ fingerprint: /^sha256\//i.test(fp) ? `sha256/${fp.slice(7).toUpperCase()}` : `sha256/${fp.toUpperCase()}` })
+  for (const fp of values.fingerprint ?? []) certificates.push({ fingerprint: normalFingerprint(fp) })
   if (channels.includes('https') && certificates.length === 0) {
-    throw new UsageError('an https agreement needs at least one client certificate: pass --cert FILE (see carrier-gateway certs issue) or --fingerprint sha256/AB:CD:...')
+    throw new UsageError(
+      'an https agreement needs at least one client certificate: ' +
+      'pass --cert FILE (see carrier-gateway certs issue) or --fingerprint sha256/AB:CD:...'
+    )
   }
-  if (!channels.includes('https') && certificates.length > 0) throw new UsageError('--cert and --fingerprint are for the https channel; add --https')
+  if (!channels.includes('https') && certificates.length > 0) {
+    throw new UsageError('--cert and --fingerprint are for the https channel; add --https')
+  }
   // Secrets are never inline in an agreement: only env:NAME or file:PATH references.
   for (const [flag, channel] of [['sftp-key', 'sftp'], ['amqp-url', 'amqp']] as const) {
     const ref = values[flag]
@@ -118,10 +154,16 @@ async function add (args: string[], io: CliIo): Promise<number> {
   const paxlst = csv(values.paxlst)
   const pnrgov = csv(values.pnrgov)
   const badPaxlst = (paxlst ?? []).filter(v => !PAXLST_VERSIONS.includes(v))
-  if (badPaxlst.length > 0 || paxlst?.length === 0) throw new UsageError(`--paxlst takes versions from ${PAXLST_VERSIONS.join(', ')} (comma-separated)`)
-  if ((pnrgov ?? []).some(v => !/^1[0-7]\.1$/.test(v)) || pnrgov?.length === 0) throw new UsageError('--pnrgov takes versions like 11.1, 13.1 (comma-separated)')
+  if (badPaxlst.length > 0 || paxlst?.length === 0) {
+    throw new UsageError(`--paxlst takes versions from ${PAXLST_VERSIONS.join(', ')} (comma-separated)`)
+  }
+  if ((pnrgov ?? []).some(v => !/^1[0-7]\.1$/.test(v)) || pnrgov?.length === 0) {
+    throw new UsageError('--pnrgov takes versions like 11.1, 13.1 (comma-separated)')
+  }
   for (const c of certificates) {
-    if (!FINGERPRINT.test(c.fingerprint)) throw new UsageError(`${c.fingerprint} is not a SHA-256 fingerprint (sha256/ and 32 colon-separated hex bytes)`)
+    if (!FINGERPRINT.test(c.fingerprint)) {
+      throw new UsageError(`${c.fingerprint} is not a SHA-256 fingerprint (sha256/ and 32 colon-separated hex bytes)`)
+    }
   }
   const config = loadConfig(configFileFrom(values.config, io.env))
   const file = join(config.carriers, `${code}.yaml`)
@@ -132,7 +174,8 @@ async function add (args: string[], io: CliIo): Promise<number> {
   const text = scaffoldAgreement({
     code,
     name: values.name.trim(),
-    // Neither type named: PAXLST D05B, the version most carriers send (domain.md §2).
+    // Neither type named: PAXLST D05B, the directory most States profile with the WCO/IATA/ICAO
+    // PAXLST guide (the versions an agreement may name: docs/agreements.md).
     paxlst: paxlst ?? (pnrgov === null ? ['D05B'] : null),
     pnrgov,
     channels,
@@ -144,7 +187,8 @@ async function add (args: string[], io: CliIo): Promise<number> {
   })
   const problems = checkScaffold(config.carriers, code, text)
   if (problems.length > 0) {
-    print(io.stderr, `carriers add: the agreement would not be valid; nothing written:\n${problems.map(p => `  ${problemText(p)}`).join('\n')}`)
+    const lines = problems.map(p => `  ${problemText(p)}`)
+    print(io.stderr, `carriers add: the agreement would not be valid; nothing written:\n${lines.join('\n')}`)
     return EXIT_USAGE
   }
   try {
@@ -152,7 +196,10 @@ async function add (args: string[], io: CliIo): Promise<number> {
   } catch (err) {
     const exists = isGatewayError(err, 'GW_ERR_ONBOARDING_EXISTS')
     const e = err as NodeJS.ErrnoException
-    print(io.stderr, exists ? `carriers add: ${file} already exists; not overwritten` : `carriers add: cannot write ${file} (${e.code ?? e.message})`)
+    print(
+      io.stderr,
+      exists ? `carriers add: ${file} already exists; not overwritten` : `carriers add: cannot write ${file} (${e.code ?? e.message})`
+    )
     return exists ? EXIT_USAGE : EXIT_RUNTIME
   }
   const written = parse(text) as { channels: { sftp?: { privateKey: string }, amqp?: { url: string } } }
@@ -161,8 +208,12 @@ async function add (args: string[], io: CliIo): Promise<number> {
   const todo = [
     ...unresolved.map(([path, ref]) => `provide ${path} (${ref}); until then check-config reports it and the channel cannot connect`),
     values['sender-id'] === undefined ? `confirm the UNB sender id with the carrier (senderIds defaults to ${code})` : null,
-    channels.includes('sftp') ? 'fill in channels.sftp (host, username, privateKey, hostKey, folders), then carrier-gateway probe ' + code : null,
-    channels.includes('amqp') ? `set ${code}_AMQP_URL for the gateway and check channels.amqp queues, then carrier-gateway probe ${code}` : null,
+    channels.includes('sftp')
+      ? 'fill in channels.sftp (host, username, privateKey, hostKey, folders), then carrier-gateway probe ' + code
+      : null,
+    channels.includes('amqp')
+      ? `set ${code}_AMQP_URL for the gateway and check channels.amqp queues, then carrier-gateway probe ${code}`
+      : null,
     `run the carrier's test files through carrier-gateway certify ${code} FILE...`
   ].filter((s): s is string => s !== null)
   print(io.stdout, [`wrote ${file} (stage testing)`, 'next:', ...todo.map(t => `  - ${t}`)].join('\n'))
@@ -183,7 +234,9 @@ async function setStage (args: string[], io: CliIo): Promise<number> {
   const [code, stage, ...extra] = positionals
   if (code === undefined || stage === undefined || extra.length > 0) throw new UsageError(usageOf('set-stage'))
   if (!(STAGES as readonly string[]).includes(stage)) throw new UsageError(`stage must be one of ${STAGES.join(', ')}`)
-  if (values.reason === undefined || values.reason.trim() === '') throw new UsageError('--reason TEXT is required: the audit log records why the stage changed')
+  if (values.reason === undefined || values.reason.trim() === '') {
+    throw new UsageError('--reason TEXT is required: the audit log records why the stage changed')
+  }
   const by = officerName(values.by, io.env)
   const config = loadConfig(configFileFrom(values.config, io.env))
   const file = [join(config.carriers, `${code}.yaml`), join(config.carriers, `${code}.yml`)].find(f => existsSync(f))
@@ -206,13 +259,22 @@ async function setStage (args: string[], io: CliIo): Promise<number> {
     return EXIT_OK
   }
   const audit = auditLogPath(config.carriers)
-  const entry = { at: new Date().toISOString(), by, action: 'set-stage' as const, carrier: code, from: change.from, to: change.to, reason: values.reason.trim() }
+  const entry = {
+    at: new Date().toISOString(),
+    by,
+    action: 'set-stage' as const,
+    carrier: code,
+    from: change.from,
+    to: change.to,
+    reason: values.reason.trim()
+  }
   try {
     await appendAudit(audit, entry)
   } catch (err) {
     // An unrecorded change is not allowed to stand: put the file back.
     await replaceText(file, before)
-    print(io.stderr, `carriers set-stage: the audit log ${audit} cannot be written (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); the stage was not changed`)
+    const why = (err as NodeJS.ErrnoException).code ?? (err as Error).message
+    print(io.stderr, `carriers set-stage: the audit log ${audit} cannot be written (${why}); the stage was not changed`)
     return EXIT_RUNTIME
   }
   print(io.stdout, [

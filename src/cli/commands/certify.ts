@@ -27,7 +27,8 @@ export async function run (args: string[], io: CliIo): Promise<number> {
     const own = loaded.problems.filter(p => p.file.endsWith(`/${code}.yaml`) || p.file.endsWith(`/${code}.yml`))
     print(io.stderr, own.length > 0
       ? `certify: the agreement of ${code} is invalid:\n${own.map(p => `  ${problemText(p)}`).join('\n')}`
-      : `certify: no agreement for carrier ${code} in ${config.carriers} (create one with: carrier-gateway carriers add ${code} --name NAME)`)
+      : `certify: no agreement for carrier ${code} in ${config.carriers} ` +
+        `(create one with: carrier-gateway carriers add ${code} --name NAME)`)
     return EXIT_USAGE
   }
   const inputs: Array<{ name: string, bytes: Buffer }> = []
@@ -54,7 +55,9 @@ export async function run (args: string[], io: CliIo): Promise<number> {
       return EXIT_RUNTIME
     }
     const s = report.summary
-    print(io.stdout, `${values.html}: conformance report for ${code}, ${s.files} file${s.files === 1 ? '' : 's'}, ${s.rejected} rejected: ${s.passed ? 'PASSED' : 'NOT PASSED'}`)
+    const files = `${s.files} file${s.files === 1 ? '' : 's'}`
+    const verdict = s.passed ? 'PASSED' : 'NOT PASSED'
+    print(io.stdout, `${values.html}: conformance report for ${code}, ${files}, ${s.rejected} rejected: ${verdict}`)
   } else {
     io.stdout.write(renderText(report))
   }

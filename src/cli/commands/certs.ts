@@ -55,11 +55,18 @@ async function issue (args: string[], io: CliIo): Promise<number> {
     'or simply:',
     `  - "${issued.fingerprint}"`
   ].join('\n'))
-  if (agreement === undefined) print(io.stderr, `note: no agreement for ${code} yet; create it with carrier-gateway carriers add ${code} --name NAME --cert ${issued.certFile}`)
+  if (agreement === undefined) {
+    const add = `carrier-gateway carriers add ${code} --name NAME --cert ${issued.certFile}`
+    print(io.stderr, `note: no agreement for ${code} yet; create it with ${add}`)
+  }
   try {
     // The gateway trusts client certificates signed by https.clientCa; warn when that is another CA.
     if (!bundleHolds(readFileSync(config.https.clientCa, 'utf8'), readFileSync(config.ca.cert, 'utf8'))) {
-      print(io.stderr, `warning: ${config.ca.cert} is not in https.clientCa (${config.https.clientCa}); the gateway will not accept this certificate until it is`)
+      print(
+        io.stderr,
+        `warning: ${config.ca.cert} is not in https.clientCa (${config.https.clientCa}); ` +
+        'the gateway will not accept this certificate until it is'
+      )
     }
   } catch {
     print(io.stderr, `warning: https.clientCa (${config.https.clientCa}) cannot be read to check that it trusts ${config.ca.cert}`)
@@ -95,7 +102,9 @@ async function show (args: string[], io: CliIo): Promise<number> {
   try {
     const config = loadConfig(configFileFrom(values.config, io.env))
     const fp = normalizeFingerprint(facts.fingerprint)
-    const pinned = loadAgreementDir(config.carriers).agreements.filter(a => a.channels.https?.certificates.some(c => c.fingerprint === fp) === true).map(a => a.code)
+    const pinned = loadAgreementDir(config.carriers).agreements
+      .filter(a => a.channels.https?.certificates.some(c => c.fingerprint === fp) === true)
+      .map(a => a.code)
     lines.push(`pinned by    ${pinned.length > 0 ? pinned.join(', ') : 'no agreement'}`)
   } catch { /* no usable config: nothing to cross-check */ }
   print(io.stdout, lines.join('\n'))

@@ -1,12 +1,21 @@
 /**
  * `carrier-gateway check-config [--config FILE]`: validates the gateway config and every agreement;
- * prints each problem with its file and path; exit 0 or 1 (interfaces.md "Commands"). One run lists
+ * prints each problem with its file and path; exit 0 or 1 (docs/cli.md "Exit codes and help"). One run lists
  * every problem: the agreements are checked even when the gateway config has errors elsewhere, and
  * the files and secrets that a start would need are checked too, so "ok" here means the start will
  * not fail on them. Secret values are never printed, only the reference that failed.
  */
 import { accessSync, constants } from 'node:fs'
-import { configFileFrom, DEFAULT_CARRIERS_DIR, problemText, readYaml, resolveSecret, validateConfig, type ConfigProblem, type GatewayConfig } from '../../config/index.js'
+import {
+  configFileFrom,
+  DEFAULT_CARRIERS_DIR,
+  problemText,
+  readYaml,
+  resolveSecret,
+  validateConfig,
+  type ConfigProblem,
+  type GatewayConfig
+} from '../../config/index.js'
 import { loadAgreementDir } from '../../agreements/store.js'
 import type { Agreement } from '../../agreements/schema.js'
 import { parse } from '../args.js'

@@ -3,7 +3,7 @@
  * forwarding nothing. Without --carrier every supported version is accepted from the UNB sender.
  * Exit 1 when any file would be rejected, 2 when one cannot be read or the carrier has no valid
  * agreement (docs/cli.md "Exit codes and help"). The report holds passenger data: it
- * goes to the terminal that asked (stdout), never to a log (interfaces.md "Commands").
+ * goes to the terminal that asked (stdout), never to a log (docs/cli.md "CLI", `inspect`).
  */
 import { readFileSync, existsSync } from 'node:fs'
 import { basename } from 'node:path'

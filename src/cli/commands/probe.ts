@@ -1,7 +1,7 @@
 /**
  * `carrier-gateway probe CODE [--channel sftp|amqp] [--json] [--config FILE]`: checks a carrier's
  * SFTP and/or AMQP connectivity with the agreement's own settings before the stage goes `live`
- * (architecture.md "Carrier onboarding"), and reports what it found. It reads and never changes:
+ * (docs/channels.md "`carrier-gateway probe CODE`"), and reports what it found. It reads and never changes:
  * no file is claimed, moved or written, and no message is consumed (passive queue checks only).
  * Exit 0 when every configured channel checks out, 1 otherwise (an unreachable server is what a
  * probe checks, so it is 1 here, not 3), 2 for a usage error or an unknown carrier (docs/cli.md).
@@ -30,7 +30,14 @@ interface SftpProbe {
   processing: { files: number, stale: number } | null
 }
 
-interface QueueProbe { role: 'queue' | 'replyQueue', name: string, exists: boolean, messages: number | null, consumers: number | null, error: string | null }
+interface QueueProbe {
+  role: 'queue' | 'replyQueue'
+  name: string
+  exists: boolean
+  messages: number | null
+  consumers: number | null
+  error: string | null
+}
 
 interface AmqpProbe {
   ok: boolean
@@ -41,15 +48,33 @@ interface AmqpProbe {
   queues: QueueProbe[]
 }
 
+/** The report before the server answered: no host key seen, not authenticated, no folder read. */
+function sftpUnprobed (
+  c: { host: string, port: number, username: string, hostKey: string },
+  error: SftpProbe['error']
+): SftpProbe {
+  return {
+    ok: false,
+    server: `${c.host}:${c.port}`,
+    username: c.username,
+    hostKey: { presented: null, pinned: c.hostKey, matches: null },
+    authenticated: false,
+    error,
+    folders: [],
+    waiting: null,
+    processing: null
+  }
+}
+
 async function probeSftp (agreement: Agreement, config: ReturnType<typeof loadConfig>, env: NodeJS.ProcessEnv): Promise<SftpProbe> {
   let s
   try {
     s = sftpSettingsOf(agreement, config)
   } catch (err) {
     const c = agreement.channels.sftp!
-    return { ok: false, server: `${c.host}:${c.port}`, username: c.username, hostKey: { presented: null, pinned: c.hostKey, matches: null }, authenticated: false, error: { reason: 'agreement_invalid', message: (err as Error).message }, folders: [], waiting: null, processing: null }
+    return sftpUnprobed(c, { reason: 'agreement_invalid', message: (err as Error).message })
   }
-  const out: SftpProbe = { ok: false, server: `${s.host}:${s.port}`, username: s.username, hostKey: { presented: null, pinned: s.hostKey, matches: null }, authenticated: false, error: null, folders: [], waiting: null, processing: null }
+  const out = sftpUnprobed(s, null)
   let session
   try {
     session = await connectSftp({
@@ -141,7 +166,8 @@ async function probeAmqp (agreement: Agreement, env: NodeJS.ProcessEnv): Promise
         const q = await ch.checkQueue(name)
         out.queues.push({ role, name, exists: true, messages: q.messageCount, consumers: q.consumerCount, error: null })
       } catch (err) {
-        out.queues.push({ role, name, exists: false, messages: null, consumers: null, error: (err as Error).message.replace(/^Operation failed: QueueDeclare; /, '') })
+        const error = (err as Error).message.replace(/^Operation failed: QueueDeclare; /, '')
+        out.queues.push({ role, name, exists: false, messages: null, consumers: null, error })
       } finally {
         await ch.close().catch(() => {})
       }
@@ -156,15 +182,23 @@ async function probeAmqp (agreement: Agreement, env: NodeJS.ProcessEnv): Promise
 function sftpText (p: SftpProbe): string[] {
   const lines = [`sftp: ${p.server} as ${p.username}`]
   const hk = p.hostKey
-  if (hk.presented !== null) lines.push(`  host key: ${hk.presented} ${hk.matches === false ? `DOES NOT MATCH the pinned ${hk.pinned}` : '(matches the pinned key)'}`)
+  if (hk.presented !== null) {
+    const verdict = hk.matches === false ? `DOES NOT MATCH the pinned ${hk.pinned}` : '(matches the pinned key)'
+    lines.push(`  host key: ${hk.presented} ${verdict}`)
+  }
   lines.push(`  authentication: ${p.authenticated ? 'ok' : 'not attempted or refused'}`)
   if (p.error !== null) lines.push(`  error (${p.error.reason}): ${p.error.message}`)
   for (const f of p.folders) {
-    lines.push(`  ${f.role.padEnd(10)} ${f.path}: ${!f.exists ? 'MISSING' : !f.directory ? 'NOT A FOLDER' : `folder, mode ${f.mode}, uid ${f.uid}, gid ${f.gid}`}`)
+    const state = !f.exists ? 'MISSING' : !f.directory ? 'NOT A FOLDER' : `folder, mode ${f.mode}, uid ${f.uid}, gid ${f.gid}`
+    lines.push(`  ${f.role.padEnd(10)} ${f.path}: ${state}`)
   }
   if (p.waiting !== null) {
     const w = p.waiting
-    lines.push(`  waiting: ${w.files} file${w.files === 1 ? '' : 's'} (${w.bytes} bytes)${w.oldestAgeSeconds !== null ? `, oldest ${w.oldestAgeSeconds} s` : ''}; ${w.temporary} temporary, ${w.notMatching} not matching the pattern`)
+    const oldest = w.oldestAgeSeconds !== null ? `, oldest ${w.oldestAgeSeconds} s` : ''
+    lines.push(
+      `  waiting: ${w.files} file${w.files === 1 ? '' : 's'} (${w.bytes} bytes)${oldest}; ` +
+      `${w.temporary} temporary, ${w.notMatching} not matching the pattern`
+    )
   }
   if (p.processing !== null) lines.push(`  processing: ${p.processing.files} claimed, ${p.processing.stale} stale`)
   lines.push(`sftp: ${p.ok ? 'ok' : 'FAILED'}`)
@@ -175,7 +209,10 @@ function amqpText (p: AmqpProbe): string[] {
   const lines = [`amqp: ${p.broker}`, `  connection: ${p.connected ? 'ok' : 'failed'}`]
   if (p.error !== null) lines.push(`  error: ${p.error}`)
   for (const q of p.queues) {
-    lines.push(`  ${q.role.padEnd(10)} ${q.name}: ${q.exists ? `${q.messages} ready, ${q.consumers} consumer${q.consumers === 1 ? '' : 's'}` : `MISSING (${q.error})`}`)
+    const state = q.exists
+      ? `${q.messages} ready, ${q.consumers} consumer${q.consumers === 1 ? '' : 's'}`
+      : `MISSING (${q.error})`
+    lines.push(`  ${q.role.padEnd(10)} ${q.name}: ${state}`)
   }
   lines.push(`amqp: ${p.ok ? 'ok' : 'FAILED'}`)
   return lines
@@ -184,7 +221,9 @@ function amqpText (p: AmqpProbe): string[] {
 export async function run (args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse(SPECS.probe, args)
   if (positionals.length !== 1) throw new UsageError(`usage: carrier-gateway ${SPECS.probe.usage[0]}`)
-  if (values.channel !== undefined && values.channel !== 'sftp' && values.channel !== 'amqp') throw new UsageError('--channel must be sftp or amqp')
+  if (values.channel !== undefined && values.channel !== 'sftp' && values.channel !== 'amqp') {
+    throw new UsageError('--channel must be sftp or amqp')
+  }
   const code = positionals[0]
   const config = loadConfig(configFileFrom(values.config, io.env))
   const agreement = loadAgreementDir(config.carriers).agreements.find(a => a.code === code)
@@ -203,7 +242,11 @@ export async function run (args: string[], io: CliIo): Promise<number> {
   if (values.json === true) {
     print(io.stdout, JSON.stringify({ carrier: code, stage: agreement.stage, ok, sftp, amqp }, null, 2))
   } else {
-    print(io.stdout, [`${code} (${agreement.name}), stage ${agreement.stage}`, ...(sftp !== null ? sftpText(sftp) : []), ...(amqp !== null ? amqpText(amqp) : [])].join('\n'))
+    print(io.stdout, [
+      `${code} (${agreement.name}), stage ${agreement.stage}`,
+      ...(sftp !== null ? sftpText(sftp) : []),
+      ...(amqp !== null ? amqpText(amqp) : [])
+    ].join('\n'))
   }
   return ok ? EXIT_OK : EXIT_FAILED
 }

@@ -2,12 +2,18 @@
  * `carrier-gateway quarantine list | show ID | release ID --reason TEXT [--by NAME] | purge
  * [--older-than-hours N]`: rejected transmissions held for review. Output is metadata
  * only — ids, carrier, times, codes, positions and the gateway's finding texts — never the payload
- * (invariant 4). With forward.target amqp, list and show peek at the quarantine queue (see
+ * (docs/architecture.md "Invariants", 4). With forward.target amqp, list and show peek at the quarantine queue (see
  * src/onboarding/quarantine-amqp.ts).
  */
 import { configFileFrom, loadConfig, resolveSecret, type GatewayConfig } from '../../config/index.js'
 import { loadAgreementDir } from '../../agreements/store.js'
-import { createDirectoryQuarantine, errorCodes, validQuarantineId, type QuarantineEntry, type QuarantineStore } from '../../onboarding/quarantine.js'
+import {
+  createDirectoryQuarantine,
+  errorCodes,
+  validQuarantineId,
+  type QuarantineEntry,
+  type QuarantineStore
+} from '../../onboarding/quarantine.js'
 import { auditLogPath } from '../../onboarding/stage.js'
 import { openExistingLedger } from '../../onboarding/ledger.js'
 import { openForwardTarget, releaseTransmission } from '../../onboarding/release.js'
@@ -30,7 +36,23 @@ async function openStore (config: GatewayConfig, env: NodeJS.ProcessEnv): Promis
 
 /** The public view of an entry: what list/show print and --json emits. */
 function view (e: QuarantineEntry): Record<string, unknown> {
-  return { id: e.id, carrier: e.carrier, channel: e.channel, receivedAt: e.receivedAt, bytes: e.bytes, routingKey: e.routingKey, errorCodes: errorCodes(e), headers: e.headers, report: e.report }
+  return {
+    id: e.id,
+    carrier: e.carrier,
+    channel: e.channel,
+    receivedAt: e.receivedAt,
+    bytes: e.bytes,
+    routingKey: e.routingKey,
+    errorCodes: errorCodes(e),
+    headers: e.headers,
+    report: e.report
+  }
+}
+
+/** One `show` line per group of like findings: code, position, text, repeat count and meaning. */
+function findingLine (g: ReturnType<typeof groupFindings>[number]): string {
+  const times = g.count > 1 ? ` (×${g.count})` : ''
+  return `  [${g.first.code}] ${g.position}: ${g.first.text}${times} — ${explainCode(g.first.code).meaning} (${g.first.id})`
 }
 
 function showText (e: QuarantineEntry): string {
@@ -50,13 +72,23 @@ function showText (e: QuarantineEntry): string {
   }
   for (const [label, list] of [['errors', e.report.errors], ['warnings', e.report.warnings]] as const) {
     out.push(`${label} (${list.length})`)
-    for (const g of groupFindings(list)) out.push(`  [${g.first.code}] ${g.position}: ${g.first.text}${g.count > 1 ? ` (×${g.count})` : ''} — ${explainCode(g.first.code).meaning} (${g.first.id})`)
+    for (const g of groupFindings(list)) out.push(findingLine(g))
   }
   return out.join('\n')
 }
 
+interface SubArgs {
+  sub: keyof typeof SUB
+  id: string | undefined
+  config: string | undefined
+  json: boolean
+  reason?: string
+  by?: string
+  hours?: string
+}
+
 /** Each subcommand parses its own options (spec.ts), so `list --reason x` is refused with a hint. */
-function parseSub (args: string[]): { sub: keyof typeof SUB, id: string | undefined, config: string | undefined, json: boolean, reason?: string, by?: string, hours?: string } {
+function parseSub (args: string[]): SubArgs {
   const sub = args[0]
   if (sub === undefined || !Object.hasOwn(SUB, sub)) throw subcommandError('quarantine', sub, SPECS.quarantine)
   const rest = args.slice(1)
@@ -88,7 +120,9 @@ export async function run (args: string[], io: CliIo): Promise<number> {
     if (id === undefined) throw new UsageError(usageOf(sub))
     if (!validQuarantineId(id)) throw new UsageError(`${id} is not a transmission id`)
   }
-  if (sub === 'release' && (reason === undefined || reason.trim() === '')) throw new UsageError('--reason TEXT is required: the audit log records why the transmission was released')
+  if (sub === 'release' && (reason === undefined || reason.trim() === '')) {
+    throw new UsageError('--reason TEXT is required: the audit log records why the transmission was released')
+  }
   if (hoursFlag !== undefined && !/^\d+(\.\d+)?$/.test(hoursFlag)) throw new UsageError('--older-than-hours N takes hours, 0 or more')
   const by = sub === 'release' ? officerName(byFlag, io.env) : ''
   const config = loadConfig(configFileFrom(configFlag, io.env))
@@ -107,7 +141,10 @@ export async function run (args: string[], io: CliIo): Promise<number> {
         const entries = await store.list()
         if (json) print(io.stdout, JSON.stringify(entries.map(view), null, 2))
         else if (entries.length === 0) print(io.stdout, 'quarantine is empty')
-        else print(io.stdout, table([['ID', 'CARRIER', 'RECEIVED', 'ERRORS'], ...entries.map(e => [e.id, e.carrier ?? '?', e.receivedAt ?? '?', errorCodes(e).join(',') || '–'])]))
+        else {
+          const rows = entries.map(e => [e.id, e.carrier ?? '?', e.receivedAt ?? '?', errorCodes(e).join(',') || '–'])
+          print(io.stdout, table([['ID', 'CARRIER', 'RECEIVED', 'ERRORS'], ...rows]))
+        }
         return EXIT_OK
       }
       case 'show': {
@@ -140,16 +177,25 @@ async function release (config: GatewayConfig, store: QuarantineStore, id: strin
   }
   const access = await openExistingLedger(config, io.env)
   try {
-    const r = await releaseTransmission({ config, store, target, ledger: access.ledger, agreements, auditLog: auditLogPath(config.carriers) }, id, reason, by)
+    const r = await releaseTransmission(
+      { config, store, target, ledger: access.ledger, agreements, auditLog: auditLogPath(config.carriers) },
+      id,
+      reason,
+      by
+    )
     // Not released without an error: there is no such quarantined transmission (any more).
     if (!r.released) { print(io.stderr, `quarantine release: ${r.why}`); return EXIT_USAGE }
-    const ledgerNote = r.ledger === 'updated' ? 'ledger row updated (releasedAt, releasedBy)' : r.ledger === 'no row' ? 'no ledger row for it (purged by retention?)' : (access.note ?? 'no ledger')
-    print(io.stdout, `released ${id} to ${r.destination} (${r.routingKey}) by ${by}; ${ledgerNote}; recorded in ${auditLogPath(config.carriers)}`)
+    const ledgerNote = r.ledger === 'updated'
+      ? 'ledger row updated (releasedAt, releasedBy)'
+      : r.ledger === 'no row' ? 'no ledger row for it (purged by retention?)' : (access.note ?? 'no ledger')
+    const audit = auditLogPath(config.carriers)
+    print(io.stdout, `released ${id} to ${r.destination} (${r.routingKey}) by ${by}; ${ledgerNote}; recorded in ${audit}`)
     return EXIT_OK
   } catch (err) {
     // A refused release is a carrier without an agreement (unknown carrier); the rest is the target or the disk.
     const refused = isGatewayError(err, 'GW_ERR_ONBOARDING_RELEASE')
-    print(io.stderr, `quarantine release: ${refused ? (err as GatewayError).detail : `failed (${(err as Error).message})`}; it stays in quarantine`)
+    const why = refused ? (err as GatewayError).detail : `failed (${(err as Error).message})`
+    print(io.stderr, `quarantine release: ${why}; it stays in quarantine`)
     return refused ? EXIT_USAGE : EXIT_RUNTIME
   } finally {
     await target.close()

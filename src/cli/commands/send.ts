@@ -12,9 +12,17 @@ import { EXIT_FAILED, EXIT_OK, EXIT_RUNTIME, EXIT_USAGE, UsageError, errnoOf, pr
 
 export interface SendResult { status: number, headers: Record<string, string | string[] | undefined>, body: string }
 
-export async function sendFile (url: string, body: Buffer, tls: { cert: Buffer, key: Buffer, ca: Buffer }, accept?: string): Promise<SendResult> {
+export interface ClientTls { cert: Buffer, key: Buffer, ca: Buffer }
+
+export async function sendFile (
+  url: string,
+  body: Buffer,
+  tls: ClientTls,
+  accept?: string,
+  path = '/v1/transmissions'
+): Promise<SendResult> {
   return await new Promise((resolve, reject) => {
-    const req = request(new URL('/v1/transmissions', url), {
+    const req = request(new URL(path, url), {
       method: 'POST',
       cert: tls.cert,
       key: tls.key,
@@ -34,7 +42,9 @@ export async function sendFile (url: string, body: Buffer, tls: { cert: Buffer, 
 export async function run (args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse(SPECS.send, args)
   if (positionals.length !== 1) throw new UsageError('exactly one FILE is required')
-  if (values.cert === undefined || values.key === undefined || values.ca === undefined) throw new UsageError('--cert, --key and --ca are required')
+  if (values.cert === undefined || values.key === undefined || values.ca === undefined) {
+    throw new UsageError('--cert, --key and --ca are required')
+  }
   const files: Buffer[] = []
   for (const f of [positionals[0], values.cert, values.key, values.ca]) {
     try {
@@ -53,12 +63,14 @@ export async function run (args: string[], io: CliIo): Promise<number> {
   }
   let r: SendResult
   try {
-    r = await sendFile(url.href, body, { cert, key, ca }, values.json ? 'application/json' : undefined)
+    const path = values.interactive ? '/v1/interactive' : '/v1/transmissions'
+    r = await sendFile(url.href, body, { cert, key, ca }, values.json ? 'application/json' : undefined, path)
   } catch (err) {
     print(io.stderr, `send: no answer from ${url.origin} (${(err as Error).message})`)
     return EXIT_RUNTIME
   }
-  print(io.stdout, `HTTP ${r.status}  outcome ${String(r.headers['x-outcome'] ?? '-')}  transmission ${String(r.headers['x-transmission-id'] ?? '-')}`)
+  const outcome = String(r.headers['x-outcome'] ?? '-')
+  print(io.stdout, `HTTP ${r.status}  outcome ${outcome}  transmission ${String(r.headers['x-transmission-id'] ?? '-')}`)
   print(io.stdout, String(r.headers['content-type'] ?? '').startsWith('application/edifact') ? segmentLines(r.body).join('\n') : r.body)
   return r.status >= 200 && r.status < 300 ? EXIT_OK : EXIT_FAILED
 }

@@ -1,6 +1,6 @@
 /**
- * The CUSRES answer to an iAPI request (domain §4.6, docs/acknowledgements.md "Interactive API
- * messages"). It mirrors the request:
+ * The CUSRES answer to an iAPI request (docs/acknowledgements.md "Interactive API messages"). It
+ * mirrors the request:
  * - UNB: the request's syntax (S001), our id as sender, the request's S002 as recipient, 0026 and
  *   the test indicator (0035) copied; a new 0020 and our own date/time. The request's service
  *   characters are kept (its UNA, or none when it sent none, as Sirena `SIRE` interchanges do), so

@@ -1,8 +1,9 @@
 /**
- * Reads a CUSRES (domain §4.6): the answer the gateway sent (`BGM+962`), a State's unsolicited
- * status change (`132`) or a carrier's acknowledgement of one (`312`). The decisions come by
- * position so that `inspect` can report them without a passenger value, and the references
- * (`RFF+TN`, `RFF+ABO`) so that a carrier's 312 can be linked to the message it answers.
+ * Reads a CUSRES (docs/acknowledgements.md "Interactive API messages"): the answer the gateway sent
+ * (`BGM+962`), a State's unsolicited status change (`132`) or a carrier's acknowledgement of one
+ * (`312`). The decisions come by position so that `inspect` can report them without a passenger
+ * value, and the references (`RFF+TN`, `RFF+ABO`) so that a carrier's 312 can be linked to the
+ * message it answers.
  *
  * Segment groups (UN CUSRES): SG3 starts with a level-0 `RFF` after `RFF+TN` (`RFF+AF` flight),
  * its `DTM` and `LOC` follow; SG4 starts with `ERP` and holds the traveller's `RFF`, `ERC` and

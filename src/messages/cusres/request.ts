@@ -1,7 +1,8 @@
 /**
- * An interactive API request (PAXLST `BGM+745`, `BGM+745+CP`, `BGM+266+CLOB|XF|…`, domain §2.6) read
- * for its answer: the envelope facts a CUSRES mirrors (docs/acknowledgements.md "Interactive API
- * messages") and, per traveller in request order, the references the answer echoes.
+ * An interactive API request (PAXLST `BGM+745`, `BGM+745+CP`, `BGM+266+CLOB|XF|…`, PAXLST guide
+ * iAPI) read for its answer: the envelope facts a CUSRES mirrors (docs/acknowledgements.md
+ * "Interactive API messages") and, per traveller in request order, the references the answer
+ * echoes.
  *
  * One message per request: an iAPI request asks about one flight at check-in, and its CUSRES answers
  * it with one message (UNH 0062 copied). An interchange with several messages is a problem here,
@@ -198,7 +199,7 @@ export function iapiRequestOf (ix: Interchange): IapiRequest | IapiRequestProble
         break
       }
       case 'TDT':
-        // The first transport group names the flight; a later one is a further leg (domain §2.4).
+        // The first transport group names the flight; a later one is a further leg (PAXLST guide example 5.3).
         if (tdtAt === null) {
           tdtAt = pos
           flightId = val(s, 1)

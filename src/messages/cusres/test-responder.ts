@@ -1,10 +1,10 @@
 /**
- * The test-stage responder (interfaces.md "Interactive API", agreement `interactive.testResponder`):
- * while a carrier is in stage `testing` (or the gateway has no broker), its iAPI requests are
- * decided by fixed rules instead of by the PIU, so the carrier can exercise every decision code.
- * Rules match the traveller's document number or surname with a glob (`*` = any run of
- * characters, anywhere, case-insensitive); the first rule that matches wins, else the default.
- * Passenger values are compared here and go nowhere else.
+ * The test-stage responder (docs/acknowledgements.md "Interactive API messages", agreement
+ * `interactive.testResponder`): while a carrier is in stage `testing` (or the gateway has no
+ * broker), its iAPI requests are decided by fixed rules instead of by the PIU, so the carrier can
+ * exercise every decision code. Rules match the traveller's document number or surname with a glob
+ * (`*` = any run of characters, anywhere, case-insensitive); the first rule that matches wins, else
+ * the default. Passenger values are compared here and go nowhere else.
  */
 import type { IapiAnswer, IapiDecisionCode } from './build.js'
 import type { IapiTraveller } from './request.js'
@@ -20,7 +20,7 @@ export interface TestResponder {
   rules?: readonly TestResponderRule[]
 }
 
-/** The fixed text per decision (domain §2.6 meanings). */
+/** The fixed text per decision (the ERC 9321 meanings, docs/acknowledgements.md "Interactive API messages"). */
 export const DECISION_TEXTS: Readonly<Record<IapiDecisionCode, string>> = Object.freeze({
   '0Z': 'OK TO BOARD',
   '1Z': 'NO BOARD',

@@ -23,7 +23,9 @@ export function resultOf (t: InFlight): TransmissionResult {
     transmissionId: t.id,
     outcome: v.outcome,
     carrier: v.carrier,
-    interchange: a?.envelope == null ? null : { sender: a.envelope.sender, recipient: a.envelope.recipient, reference: a.envelope.reference },
+    interchange: a?.envelope == null
+      ? null
+      : { sender: a.envelope.sender, recipient: a.envelope.recipient, reference: a.envelope.reference },
     messages: reply?.json.messages ?? [],
     errors,
     warnings: a?.warnings ?? [],

@@ -1,0 +1,88 @@
+/**
+ * `carrier-gateway piu-responder --rules FILE [--delay MS] [--malformed]`: a stand-in for a PIU's
+ * assessment service (docs/interactive.md "Reference responder"). It consumes the interactive
+ * queue on the PIU broker, decides each request by the rules (the agreement's `testResponder`
+ * form) and answers to the request's `replyTo` with the decision JSON. For tests and demos: it
+ * prints counts only, never a traveller's value.
+ */
+import { readFileSync } from 'node:fs'
+import { connect, type ConsumeMessage } from 'amqplib'
+import { parse as parseYaml } from 'yaml'
+import { configFileFrom, loadConfig, resolveSecret } from '../../config/index.js'
+import { parseInterchange } from '../../edifact/index.js'
+import { decideByRules, iapiRequestOf, type TestResponder } from '../../messages/index.js'
+import { parse } from '../args.js'
+import { SPECS } from '../spec.js'
+import { EXIT_FAILED, EXIT_OK, EXIT_RUNTIME, UsageError, errnoOf, print, type CliIo } from '../io.js'
+
+const DECISIONS = new Set(['0Z', '1Z', '2Z', '4Z'])
+
+function readRules (file: string): TestResponder {
+  const doc = parseYaml(readFileSync(file, 'utf8')) as Partial<TestResponder> | null
+  const rules = doc?.rules ?? []
+  const valid = doc !== null && typeof doc === 'object' && DECISIONS.has(doc.default ?? '0Z') && Array.isArray(rules) &&
+    rules.every(r => r !== null && typeof r === 'object' && DECISIONS.has(r.decision))
+  if (!valid) throw new UsageError(`${file}: not a rules file ({ default: 0Z, rules: [ { documentNumber | surname, decision } ] })`)
+  return { default: doc.default ?? '0Z', rules }
+}
+
+/** The decision JSON for one request, or a deliberately broken one for fault tests. */
+function answerOf (msg: ConsumeMessage, rules: TestResponder, malformed: boolean): Buffer {
+  const transmissionId = String(msg.properties.correlationId ?? '')
+  if (malformed) return Buffer.from(JSON.stringify({ transmissionId, passengers: [{ position: 0, decision: 'OK' }] }))
+  const req = iapiRequestOf(parseInterchange(msg.content))
+  const passengers = req.ok ? decideByRules(rules, req.travellers).passengers : []
+  return Buffer.from(JSON.stringify({ transmissionId, passengers }))
+}
+
+export async function run (args: string[], io: CliIo): Promise<number> {
+  const { values } = parse(SPECS['piu-responder'], args)
+  if (values.rules === undefined) throw new UsageError('--rules FILE is required')
+  const delay = Number(values.delay)
+  if (!Number.isFinite(delay) || delay < 0) throw new UsageError(`--delay ${values.delay} is not a number of milliseconds`)
+  let rules: TestResponder
+  try {
+    rules = readRules(values.rules)
+  } catch (err) {
+    if (err instanceof UsageError) throw err
+    print(io.stderr, `piu-responder: ${values.rules} cannot be read (${errnoOf(err)})`)
+    return EXIT_FAILED
+  }
+  const config = loadConfig(configFileFrom(values.config, io.env))
+  const a = config.forward.amqp
+  let conn
+  try {
+    conn = await connect(resolveSecret(a.url, io.env), { noDelay: true })
+  } catch (err) {
+    print(io.stderr, `piu-responder: the PIU broker cannot be reached (${errnoOf(err)})`)
+    return EXIT_RUNTIME
+  }
+  const ch = await conn.createChannel()
+  await ch.assertExchange(a.exchange, 'topic', { durable: true })
+  await ch.assertQueue(a.iapiQueue, { durable: true, arguments: { 'x-queue-type': a.queueType } })
+  await ch.bindQueue(a.iapiQueue, a.exchange, 'iapi.*')
+  let answered = 0
+  await ch.consume(a.iapiQueue, msg => {
+    if (msg === null) return
+    const reply = (): void => {
+      if (typeof msg.properties.replyTo === 'string') {
+        ch.sendToQueue(msg.properties.replyTo, answerOf(msg, rules, values.malformed), {
+          correlationId: msg.properties.correlationId,
+          contentType: 'application/json'
+        })
+      }
+      ch.ack(msg)
+      answered++
+    }
+    if (delay > 0) setTimeout(reply, delay)
+    else reply()
+  })
+  print(io.stdout, `piu-responder: answering ${a.iapiQueue} on ${a.exchange} (delay ${delay} ms)`)
+  await new Promise<void>(resolve => {
+    process.once('SIGTERM', resolve)
+    process.once('SIGINT', resolve)
+  })
+  await conn.close().catch(() => {})
+  print(io.stdout, `piu-responder: ${answered} requests answered`)
+  return EXIT_OK
+}
