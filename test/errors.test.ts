@@ -6,7 +6,8 @@ import { ERRORS, GatewayError, isGatewayError, type ErrorId } from '../src/error
 
 const ids = Object.keys(ERRORS) as ErrorId[]
 const STAGES = [
-  'CONFIG', 'AGREEMENT', 'INTAKE', 'EDIFACT', 'MESSAGE', 'ACK', 'FORWARD', 'LEDGER', 'SFTP', 'AMQP', 'ONBOARDING', 'INTERNAL', 'ADMIN'
+  'CONFIG', 'AGREEMENT', 'INTAKE', 'EDIFACT', 'MESSAGE', 'IAPI', 'ACK', 'FORWARD', 'LEDGER',
+  'SFTP', 'AMQP', 'ONBOARDING', 'INTERNAL', 'ADMIN'
 ]
 
 t.test('ids are unique and follow GW_ERR_<STAGE>_<WHAT>', async t => {

@@ -61,7 +61,7 @@ async function defaultNames (): Promise<Set<string>> {
 
 const ALLOWED_LABELS = new Set([
   'carrier', 'channel', 'type', 'outcome', 'code', 'severity', 'reason', 'kind', 'result', 'stage', 'fingerprint', 'target', 'destination',
-  'via', 'field', 'action'
+  'via', 'field', 'action', 'decision'
 ])
 
 t.test('catalogue: every metric is prefixed, documented in help, and labelled only with bounded label names', async t => {
