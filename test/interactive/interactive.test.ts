@@ -2,6 +2,8 @@
 // mTLS, the decision from the agreement's test responder or from a PIU responder running as its own
 // process on the real broker, and the CUSRES back, within the deadline whatever the PIU does.
 import t, { type Test } from 'tap'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { parseInterchange } from '../../src/edifact/index.js'
 import { readCusres } from '../../src/messages/index.js'
 import { buildGateway, exampleAgreement, fingerprintOf, metricValue, testConfig, type Built } from '../helpers/gateway.js'
@@ -77,6 +79,13 @@ t.test('testing stage: the test responder decides, one ERP group per passenger i
       t.notOk(JSON.stringify(row).includes(v), 'no passenger value in the ledger row')
     }
   }
+})
+
+t.test('the shipped example request (examples/xa-iapi-request.edi) gets the answer docs/interactive.md shows', async t => {
+  const b = await buildGateway(t, { agreements: [interactiveAgreement({ stage: 'testing' })] })
+  const res = await ask(b, readFileSync(join(import.meta.dirname, '..', '..', 'examples', 'xa-iapi-request.edi')))
+  t.equal(res.status, 200)
+  t.same(decisionsOf(res.body), ['1:XA0001:0Z', '2:XA0002:1Z'], 'TESTER/ALPHA boards; the TEST1Z* document does not')
 })
 
 t.test('a carrier without interactive.enabled is refused, and a request failing the checks gets the negative CONTRL', async t => {
