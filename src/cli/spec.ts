@@ -276,7 +276,7 @@ export const SPECS = {
       malformed: { type: 'boolean', default: false, text: 'answer with JSON that fails the decision schema (fault tests)' }
     },
     examples: ['carrier-gateway piu-responder --rules examples/piu-rules.yaml --delay 200'],
-    exits: '1 the rules file is invalid; 3 the PIU broker cannot be reached'
+    exits: '2 the rules file cannot be read or is not a rules file; 3 the PIU broker cannot be reached'
   },
   probe: {
     summary: "check a carrier's SFTP or AMQP connectivity",

@@ -176,3 +176,20 @@ t.test('start: an unreadable file named in the config is one line with the field
   t.equal((await runCli(['start', '--config', invalid])).code, 2, 'an invalid config: 2')
   t.equal((await runCli(['start', 'extra'])).code, 2, 'a stray argument')
 })
+
+t.test('piu-responder: an unreadable or wrong rules file is a usage error (2), an unreachable broker a runtime one (3)', async t => {
+  const port = await deadPort()
+  const { dir, config } = setup(t, { forward: { target: 'amqp', amqp: { url: `env:CG_TEST_DEAD_BROKER_${port}` } } })
+  const env = { [`CG_TEST_DEAD_BROKER_${port}`]: `amqp://guest:guest@127.0.0.1:${port}` }
+  t.equal((await runCli(['piu-responder', '--rules', join(dir, 'absent.yaml'), '--config', config], env)).code, 2)
+  const wrong = join(dir, 'wrong.yaml')
+  writeFileSync(wrong, stringify({ default: 'YES', rules: [] }))
+  const bad = await runCli(['piu-responder', '--rules', wrong, '--config', config], env)
+  t.equal(bad.code, 2)
+  t.match(bad.stderr, /not a rules file/)
+  const rules = join(dir, 'rules.yaml')
+  writeFileSync(rules, stringify({ default: '0Z', rules: [] }))
+  const down = await runCli(['piu-responder', '--rules', rules, '--config', config], env)
+  t.equal(down.code, 3)
+  t.match(down.stderr, /the PIU broker cannot be reached/)
+})

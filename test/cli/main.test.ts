@@ -10,7 +10,7 @@ import { runCli } from '../helpers/cli.js'
 
 const cli = runCli
 
-const COMMANDS = ['start', 'check-config', 'inspect', 'certify', 'carriers', 'certs', 'quarantine', 'send', 'probe']
+const COMMANDS = ['start', 'check-config', 'inspect', 'certify', 'carriers', 'certs', 'quarantine', 'send', 'probe', 'piu-responder']
 
 t.test('usage lists every command of docs/cli.md', async t => {
   const text = usage()

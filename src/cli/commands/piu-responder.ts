@@ -13,7 +13,7 @@ import { parseInterchange } from '../../edifact/index.js'
 import { decideByRules, iapiRequestOf, type TestResponder } from '../../messages/index.js'
 import { parse } from '../args.js'
 import { SPECS } from '../spec.js'
-import { EXIT_FAILED, EXIT_OK, EXIT_RUNTIME, UsageError, errnoOf, print, type CliIo } from '../io.js'
+import { EXIT_OK, EXIT_RUNTIME, EXIT_USAGE, UsageError, errnoOf, print, type CliIo } from '../io.js'
 
 const DECISIONS = new Set(['0Z', '1Z', '2Z', '4Z'])
 
@@ -46,7 +46,7 @@ export async function run (args: string[], io: CliIo): Promise<number> {
   } catch (err) {
     if (err instanceof UsageError) throw err
     print(io.stderr, `piu-responder: ${values.rules} cannot be read (${errnoOf(err)})`)
-    return EXIT_FAILED
+    return EXIT_USAGE
   }
   const config = loadConfig(configFileFrom(values.config, io.env))
   const a = config.forward.amqp
