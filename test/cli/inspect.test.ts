@@ -164,7 +164,7 @@ t.test('the report holds the stripped transport material (kind and size, never c
   const human = await inspect(sample('paxlst-soh-stx-hyphen.txt'))
   t.match(human.stdout, '  stripped     typeb-header (29 bytes)\n')
   t.match(human.stdout, '  stripped     trailer (116 bytes)\n')
-  t.match(human.stdout, /\n {2}error {3}29 {2}message ZZMSG0000010, segment 20, UNT, element 1: UNT segment count does not match\n/)
+  t.match(human.stdout, /\n {2}error {3}29 {2}message ZZMSG0000010, segment 20, UNT, element 1: UNT segment count does not match; expected 20\n/)
 })
 
 // Which fixtures carry harness macros, and in how many places (test/fixtures/index.ts).

@@ -88,7 +88,7 @@ t.test('the report holds the stripped transport material (kind and size, never c
   const human = await inspect(sample('paxlst-ediclean-D.txt'))
   t.match(human.stdout, '  stripped     typeb-header (29 bytes)\n')
   t.match(human.stdout, '  stripped     trailer (1354 bytes)\n')
-  t.match(human.stdout, /\n {2}error {3}29 {2}message EJFNE3423433423, segment 25, UNT, element 1: UNT segment count does not match\n/)
+  t.match(human.stdout, /\n {2}error {3}29 {2}message EJFNE3423433423, segment 25, UNT, element 1: UNT segment count does not match; expected 25\n/)
 })
 
 // Which samples carry harness macros: test/conformance/edifact-samples.test.ts (`macros`) and SOURCES.md.
