@@ -10,6 +10,7 @@ import { assessTransmission, UNRELIABLE_ERRORS, type Assessment } from '../pipel
 import { buildReply } from '../pipeline/index.js'
 import { createAckReferences, toPublicFinding } from '../acknowledge/index.js'
 import { parseInterchange } from '../edifact/index.js'
+import { readAllCusres, type CusresReading } from '../messages/index.js'
 import { ERRORS, GatewayError, type ErrorId } from '../errors.js'
 import type { CheckOutcome, PublicFinding } from '../transmission/index.js'
 
@@ -37,6 +38,12 @@ export interface InspectReport {
   errors: PublicFinding[]
   warnings: PublicFinding[]
   ack: string | null
+  /**
+   * The decisions of each CUSRES message (docs/interactive.md): document (962 answer, 132
+   * unsolicited update, 312 the carrier's acknowledgement), transaction reference and the
+   * decisions by position. Empty for other message types.
+   */
+  decisions: CusresReading[]
 }
 
 /**
@@ -110,9 +117,22 @@ export function inspectBytes (
       unparseable: unparseable(a),
       errors: a.errors.map(toPublicFinding),
       warnings: a.warnings.map(toPublicFinding),
-      ack: reply?.ackText ?? null
+      ack: reply?.ackText ?? null,
+      decisions: readAllCusres(a.interchange)
     }
   }
+}
+
+const DOCUMENT_WORDS: Readonly<Record<string, string>> = { 962: 'answer', 132: 'unsolicited update', 312: 'carrier acknowledgement' }
+
+function decisionLines (r: CusresReading): string[] {
+  const doc = `${r.document}${DOCUMENT_WORDS[r.document] !== undefined ? ` (${DOCUMENT_WORDS[r.document]})` : ''}`
+  const lines = [`  decisions    message ${r.reference}  CUSRES ${doc}  TN ${r.transactionRef ?? '?'}  flight ${r.flight.flightId ?? '?'}`]
+  for (const p of r.passengers) {
+    lines.push(`    passenger ${p.position} (segment ${p.segment}): ${p.decision ?? '?'}${p.text !== null ? ` ${p.text}` : ''}`)
+  }
+  for (const e of r.errors) lines.push(`    error (segment ${e.segment}): ERC ${e.code ?? '?'}${e.text !== null ? ` ${e.text}` : ''}`)
+  return lines
 }
 
 /**
@@ -164,6 +184,7 @@ export function humanReport (r: InspectReport): string {
       lines.push(`  ${label.padEnd(7)} ${String(f.code).padStart(2)}  ${position(f)}: ${f.text}${expected}`)
     }
   }
+  for (const d of r.decisions) lines.push(...decisionLines(d))
   lines.push(r.ack === null ? '  ack: none due' : `  ack:\n${segmentLines(r.ack).map(l => `    ${l}`).join('\n')}`)
   return lines.join('\n')
 }

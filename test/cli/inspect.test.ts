@@ -11,6 +11,8 @@ import { parseInterchange } from '../../src/edifact/index.js'
 import { segmentLines } from '../../src/cli/report.js'
 import { runCli } from '../helpers/cli.js'
 import { fixturePath } from '../fixtures/index.js'
+import { buildCusres, iapiRequestOf } from '../../src/messages/index.js'
+import { iapiRequest, TRAVELLERS } from '../helpers/iapi.js'
 
 const sample = (f: string): string => fixturePath(f)
 const EXAMPLE = 'examples/xa-paxlst.edi'
@@ -273,4 +275,32 @@ t.test('the ack is shown one segment per line; a released apostrophe stays insid
   t.same(segmentLines("UNA:+.? 'UNB+UNOA:4+GOVPIU+O?'BRIEN'UCI+R1+X??'UNZ+1+R1'\n"), [
     "UNA:+.? '", "UNB+UNOA:4+GOVPIU+O?'BRIEN'", "UCI+R1+X??'", "UNZ+1+R1'"
   ])
+})
+
+t.test('a CUSRES is read for its decisions by position (docs/interactive.md)', async t => {
+  const req = iapiRequestOf(parseInterchange(iapiRequest({ travellers: TRAVELLERS })))
+  if (!req.ok) throw new Error('the test request does not read as an iAPI request')
+  const cusres = buildCusres(req, {
+    passengers: [
+      { position: 1, decision: '0Z', text: 'OK TO BOARD' },
+      { position: 2, decision: '2Z', text: null },
+      { position: 3, decision: '1Z', text: 'NO BOARD' }
+    ]
+  }, { senderId: 'GOVPIU', reference: 'ANS1', now: new Date('2026-12-24T06:10:00Z') })
+  const dir = mkdtempSync(join(tmpdir(), 'cg-inspect-cusres-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const file = join(dir, 'answer.edi')
+  writeFileSync(file, cusres, 'latin1')
+  const report = (await inspect(file, '--json')).json()
+  t.match(report.decisions, [{
+    document: '962',
+    transactionRef: 'TX0042',
+    flight: { flightId: 'XA339' },
+    passengers: [{ position: 1, decision: '0Z', text: 'OK TO BOARD' }, { position: 2, decision: '2Z' }, { position: 3, decision: '1Z' }]
+  }])
+  const human = (await inspect(file)).stdout
+  t.match(human, /\n {2}decisions {4}message M1 {2}CUSRES 962 \(answer\) {2}TN TX0042 {2}flight XA339\n/)
+  t.match(human, /\n {4}passenger 3 \(segment \d+\): 1Z NO BOARD\n/)
+  const batch = (await inspect(EXAMPLE, '--json')).json()
+  t.same(batch.decisions, [], 'other message types have none')
 })
