@@ -4,8 +4,10 @@
  * and an empty value reads as null. They read single values and elements through the engine's
  * accessors, so the values of a segment that mapping does not need stay unmaterialised.
  */
-import type { Segment } from '../edifact/types.js'
+import type { MessageEnvelope, Segment } from '../edifact/types.js'
 import { componentOf, elementCountOf, elementOf } from '../edifact/index.js'
+import type { ErrorId } from '../errors.js'
+import { finding, type Finding } from '../transmission/index.js'
 
 /** Component `c` of element `e` (both 0-based), trimmed; null when absent or blank. */
 export function val (seg: Segment, e: number, c = 0): string | null {
@@ -42,4 +44,31 @@ export function count (v: string | null): number | null {
     n = n * 10 + c - 48
   }
   return n
+}
+
+/** Reports a finding at a segment of the message being mapped (positions per CONTRL, UNH = 1). */
+export type Reporter = (
+  id: ErrorId,
+  s: Segment,
+  position: number,
+  family: Finding['family'],
+  text?: string,
+  element?: number,
+  component?: number
+) => void
+
+/** The reporter of one message's mapping: each finding it makes names that message and group. */
+export function reporterFor (env: MessageEnvelope, findings: Finding[]): Reporter {
+  return (id, s, position, family, text, element, component) => {
+    findings.push(finding(id, {
+      message: env.reference,
+      group: env.group,
+      segment: position,
+      tag: s.tag,
+      element: element ?? null,
+      component: component ?? null,
+      family,
+      text
+    }))
+  }
 }

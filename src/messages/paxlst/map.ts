@@ -6,10 +6,9 @@
  * over the placement, so a reordered traveller group still maps correctly.
  */
 import type { MessageEnvelope, Segment } from '../../edifact/types.js'
-import type { ErrorId } from '../../errors.js'
 import { civilOf, civilOfDate, edifactDate, type CivilDate, type YearRule } from '../dates.js'
 import type { PaxlstDocumentType, PaxlstModel, PaxlstTraveller, ReportingParty, TravelDocument, TravellerRole } from '../model.js'
-import { comps, count, val } from '../segments.js'
+import { comps, count, reporterFor, val } from '../segments.js'
 import { LEVEL0 } from '../structure.js'
 import { ITINERARY_QUALIFIERS, legsOf, splitFlightId, type Point, type TransportGroup } from './flight.js'
 import { finding, type Finding, type FindingAt } from '../../transmission/index.js'
@@ -31,16 +30,6 @@ const ROLES = new Map<string, TravellerRole>([
 ])
 
 const GENDERS = new Set(['M', 'F', 'X', 'U'])
-
-type Reporter = (
-  id: ErrorId,
-  s: Segment,
-  position: number,
-  family: Finding['family'],
-  text?: string,
-  element?: number,
-  component?: number
-) => void
 
 interface TravellerState {
   t: PaxlstTraveller
@@ -91,18 +80,7 @@ export function mapPaxlst (
   const findings: Finding[] = []
   const message = env.reference
   const grp = env.group
-  const report: Reporter = (id, s, position, family, text, element, component) => {
-    findings.push(finding(id, {
-      message,
-      group: grp,
-      segment: position,
-      tag: s.tag,
-      element: element ?? null,
-      component: component ?? null,
-      family,
-      text
-    }))
-  }
+  const report = reporterFor(env, findings)
 
   const model: PaxlstModel = {
     documentType: 'other',

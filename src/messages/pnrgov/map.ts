@@ -7,10 +7,9 @@
  */
 import type { MessageEnvelope, Segment } from '../../edifact/types.js'
 import { elementCountOf, elementOf } from '../../edifact/index.js'
-import type { ErrorId } from '../../errors.js'
 import { civilOf, civilOfDate, padisDateTime, type CivilDate } from '../dates.js'
 import type { DocsDocument, ItinerarySegment, Pnr, PnrTraveller, PnrgovModel } from '../model.js'
-import { count, isEmptySegment, val } from '../segments.js'
+import { count, isEmptySegment, reporterFor, val, type Reporter } from '../segments.js'
 import { LEVEL0 } from '../structure.js'
 import { parseDocs } from './docs.js'
 import { readTvl } from './tvl.js'
@@ -101,18 +100,7 @@ export function mapPnrgov (
   const findings: Finding[] = []
   const message = env.reference
   const grp = env.group
-  const report: Reporter = (id, s, position, family, text, element, component) => {
-    findings.push(finding(id, {
-      message,
-      group: grp,
-      segment: position,
-      tag: s.tag,
-      element: element ?? null,
-      component: component ?? null,
-      family,
-      text
-    }))
-  }
+  const report = reporterFor(env, findings)
   const model: PnrgovModel = {
     pushType: null,
     messageFunction: null,
@@ -280,16 +268,6 @@ export function mapPnrgov (
   checkTotal(env, model, findings, message, grp)
   return { model, findings }
 }
-
-type Reporter = (
-  id: ErrorId,
-  s: Segment,
-  position: number,
-  family: Finding['family'],
-  text?: string,
-  element?: number,
-  component?: number
-) => void
 
 /**
  * RCI C330 = company : locator : type : date (DDMMYY) : time. Some systems drop the type and
