@@ -11,7 +11,7 @@ import { isGatewayError } from '../errors.js'
 import { commandHelp, didYouMean, usage } from './help.js'
 import { EXIT_OK, EXIT_RUNTIME, EXIT_USAGE, UsageError, print, type CliIo } from './io.js'
 import { SPECS, type CommandName, type CommandSpec } from './spec.js'
-import { packageVersion } from './version.js'
+import { gatewayVersion } from '../config/version.js'
 
 export { usage } from './help.js'
 
@@ -97,7 +97,7 @@ export async function main (argv: string[], io: CliIo): Promise<number> {
     return EXIT_OK
   }
   if (name === '--version' || name === '-v' || name === '-V') {
-    print(io.stdout, `carrier-gateway ${packageVersion()}`)
+    print(io.stdout, `carrier-gateway ${gatewayVersion()}`)
     return EXIT_OK
   }
   const cmd = commandOf(name)

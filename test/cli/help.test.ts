@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { SPECS, type CommandSpec } from '../../src/cli/spec.js'
 import { editDistance, suggest } from '../../src/cli/help.js'
-import { packageVersion } from '../../src/cli/version.js'
+import { gatewayVersion } from '../../src/config/version.js'
 import { tmpDir } from '../helpers/gateway.js'
 import { runCli } from '../helpers/cli.js'
 
@@ -78,8 +78,8 @@ t.test('the version is found from a built copy (dist/src/cli) too', async t => {
   mkdirSync(cli, { recursive: true })
   writeFileSync(join(dir, 'dist', 'package.json'), JSON.stringify({ type: 'module' }))
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'carrier-gateway', version: '9.8.7' }))
-  t.equal(packageVersion(cli), '9.8.7', 'a package.json of another name on the way up is skipped')
-  t.equal(packageVersion(join(import.meta.dirname, '..', '..', 'src', 'cli')), VERSION)
+  t.equal(gatewayVersion(cli), '9.8.7', 'a package.json of another name on the way up is skipped')
+  t.equal(gatewayVersion(join(import.meta.dirname, '..', '..', 'src', 'cli')), VERSION)
 })
 
 t.test('the bin prints the version as a real process', async t => {

@@ -1,12 +1,13 @@
 /**
- * The package version for `carrier-gateway --version`: the nearest package.json named
- * carrier-gateway above this module, so it works from src/ (tsx, tap) and from dist/src/.
+ * The gateway's own version (`carrier-gateway --version`, the status page): the nearest
+ * package.json named carrier-gateway above this module, so it works from src/ (tap) and from
+ * dist/src/ (built).
  */
 import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-export function packageVersion (from = dirname(fileURLToPath(import.meta.url))): string {
+export function gatewayVersion (from = dirname(fileURLToPath(import.meta.url))): string {
   let dir = from
   for (;;) {
     try {
