@@ -25,9 +25,10 @@ import {
   type IapiAnswer, type IapiRequest
 } from '../messages/index.js'
 import {
-  finding, newLedgerRow, partLabels, type AckMessage, type ChannelName, type JsonAck, type Outcome
+  finding, newLedgerRow, type AckMessage, type ChannelName, type JsonAck, type Outcome
 } from '../transmission/index.js'
 import { checkTransmission } from './check.js'
+import { envelopeFieldsOf } from './row.js'
 import type { Assessment } from './assess.js'
 import { forwardHeaders } from './headers.js'
 import { buildReply } from './reply.js'
@@ -233,7 +234,6 @@ export function createInteractivePipeline (deps: InteractiveDeps): InteractivePi
   }
 
   async function record (id: string, input: InteractiveInput, a: Assessment | null, r: InteractiveResult, summary: Summary | null) {
-    const e = a?.envelope ?? null
     await ledger.record(newLedgerRow({
       id,
       channel: input.channel,
@@ -244,16 +244,7 @@ export function createInteractivePipeline (deps: InteractiveDeps): InteractivePi
       status: r.outcome === 'refused' ? 'received' : 'acknowledged',
       outcome: ledgerOutcomeOf(r),
       acknowledgedAt: r.outcome === 'refused' ? null : new Date().toISOString(),
-      sender: e?.sender ?? null,
-      recipient: e?.recipient ?? null,
-      reference: e?.reference ?? null,
-      preparedAt: e?.preparedAt ?? null,
-      messageRefs: e?.messages.map(m => m.reference) ?? [],
-      parts: partLabels(e?.messages ?? []),
-      messageType: e?.messages[0]?.type ?? null,
-      messageVersion: e?.messages[0]?.version ?? null,
-      flight: a?.messages[0]?.facts?.ledgerFlight ?? null,
-      test: e?.test ?? false,
+      ...envelopeFieldsOf(a),
       errorCodes: [...(a?.errors ?? []), ...(r.rejection?.errors ?? [])].map(f => f.code),
       ackKind: r.ack?.kind ?? (r.cusres !== null ? 'cusres' : null),
       interactive: summary === null ? null : JSON.stringify(summary)

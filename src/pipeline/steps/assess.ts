@@ -5,7 +5,7 @@
  */
 import type { GatewayConfig } from '../../config/index.js'
 import { ERRORS } from '../../errors.js'
-import { partLabels } from '../../transmission/index.js'
+import { envelopeFieldsOf } from '../row.js'
 import type { Agreement } from '../../agreements/schema.js'
 import type { Checker } from '../check-pool.js'
 import type { Assessment } from '../assess.js'
@@ -43,21 +43,9 @@ function destinationOf (carrier: Agreement, a: Assessment): 'production' | 'test
 
 /** What the row records of the envelope: metadata only, never a value from a segment. */
 function describeRow (t: InFlight, a: Assessment): void {
-  const e = a.envelope
-  const forwarded = t.checked!.forward.messages
-  const flight = a.messages[forwarded[0] ?? 0]
   Object.assign(t.row, {
+    ...envelopeFieldsOf(a, t.checked!.forward.messages[0] ?? 0),
     carrier: a.carrier?.code ?? t.row.carrier,
-    sender: e?.sender ?? null,
-    recipient: e?.recipient ?? null,
-    reference: e?.reference ?? null,
-    preparedAt: e?.preparedAt ?? null,
-    messageRefs: e?.messages.map(m => m.reference) ?? [],
-    parts: partLabels(e?.messages ?? []),
-    messageType: e?.messages[0]?.type ?? null,
-    messageVersion: e?.messages[0]?.version ?? null,
-    flight: flight?.facts?.ledgerFlight ?? null,
-    test: e?.test ?? false,
     sha256: t.checked!.sha256
   })
 }
