@@ -11,9 +11,11 @@ import type { Logger } from 'pino'
 import type { Agreement } from '../../agreements/schema.js'
 import type { Metrics } from '../../metrics/index.js'
 import type { Pipeline, TransmissionResult } from '../../pipeline/types.js'
+import type { InteractivePipeline } from '../../pipeline/index.js'
 import { resolveSecret } from '../../config/index.js'
 import { createReconnectingConnection, type ReconnectingConnection } from './connection.js'
 import { handleDelivery } from './consumer.js'
+import { handleInteractiveDelivery } from './interactive.js'
 import { checkQueueOn, createAttemptCounter, ensureDeadLetterQueue } from './poison.js'
 import { confirmedPublisher, type ConfirmedPublisher } from './reply.js'
 import type { BridgeOptions } from './options.js'
@@ -33,6 +35,8 @@ export interface CarrierBridge {
 
 export interface CarrierBridgeDeps {
   pipeline: Pipeline
+  /** Answers `interactiveQueue` requests; without it that queue is not consumed. */
+  interactive?: InteractivePipeline
   metrics: Metrics
   logger: Logger
   options: BridgeOptions
@@ -41,7 +45,7 @@ export interface CarrierBridgeDeps {
 /** Fields that need a new connection or consumer when a reload changes them. */
 export function connectionKey (a: Agreement): string {
   const c = a.channels.amqp
-  return c === undefined ? '' : JSON.stringify([c.url, c.queue, c.replyQueue, c.prefetch])
+  return c === undefined ? '' : JSON.stringify([c.url, c.queue, c.replyQueue, c.prefetch, c.interactiveQueue ?? null])
 }
 
 interface Session {
@@ -50,6 +54,8 @@ interface Session {
   publisher: ConfirmedPublisher
   open: boolean
   consumerTag: string | null
+  /** The consumer of `interactiveQueue`, when the agreement has one and enables interactive API. */
+  interactiveTag: string | null
   dlqReady: boolean
 }
 
@@ -118,6 +124,44 @@ export function createCarrierBridge (initial: Agreement, deps: CarrierBridgeDeps
     p.then(() => inFlight.delete(p), () => inFlight.delete(p))
   }
 
+  const interactiveQueue = (): string | null => {
+    const q = amqp().interactiveQueue
+    return q !== undefined && agreement.interactive.enabled && deps.interactive !== undefined ? q : null
+  }
+
+  const onInteractive = (s: Session, msg: ConsumeMessage | null): void => {
+    if (msg === null) {
+      log.error({ queue: interactiveQueue() }, 'carrier interactive queue consumer cancelled by the broker (queue deleted?)')
+      s.interactiveTag = null
+      connection?.restart('interactive consumer cancelled by the broker')
+      return
+    }
+    const p = handleInteractiveDelivery({
+      agreement: () => agreement,
+      channel: s.ch,
+      publisher: s.publisher,
+      open: () => s.open,
+      interactive: deps.interactive!,
+      logger: log
+    }, msg).catch(err => log.error({ err }, 'interactive delivery handling failed'))
+    inFlight.add(p)
+    p.then(() => inFlight.delete(p), () => inFlight.delete(p))
+  }
+
+  /** The interactive consumer follows the batch one: consuming while not suspended or stopping. */
+  const reconcileInteractive = async (s: Session, want: boolean): Promise<void> => {
+    const queue = interactiveQueue()
+    if (want && queue !== null && s.interactiveTag === null) {
+      const { consumerTag } = await s.ch.consume(queue, msg => onInteractive(s, msg), { noAck: false })
+      s.interactiveTag = consumerTag
+      log.info({ queue }, 'consuming the carrier interactive queue')
+    } else if ((!want || queue === null) && s.interactiveTag !== null) {
+      const tag = s.interactiveTag
+      s.interactiveTag = null
+      await s.ch.cancel(tag)
+    }
+  }
+
   // Consume or cancel so that the consumer matches the stage; serialised, re-run on a change.
   let reconciling: Promise<void> | null = null
   let again = false
@@ -146,6 +190,7 @@ export function createCarrierBridge (initial: Agreement, deps: CarrierBridgeDeps
           } else if (!want && session === s && state !== 'paused') {
             setState('paused')
           }
+          await reconcileInteractive(s, want)
         } catch (err) {
           log.warn({ err }, 'consumer change failed; reconnecting')
           connection?.restart('consumer change failed')
@@ -157,7 +202,8 @@ export function createCarrierBridge (initial: Agreement, deps: CarrierBridgeDeps
 
   const setup = async (conn: ChannelModel): Promise<void> => {
     const { queue, replyQueue, prefetch } = amqp()
-    for (const name of [queue, replyQueue]) {
+    const interactive = interactiveQueue()
+    for (const name of [queue, replyQueue, ...(interactive !== null ? [interactive] : [])]) {
       if (await checkQueueOn(conn, name) === null) {
         log.error({ queue: name }, 'carrier queue does not exist on the carrier broker; the carrier must declare it (retrying)')
         throw new GatewayError('GW_ERR_AMQP_QUEUE_MISSING', `queue ${name}`)
@@ -170,6 +216,7 @@ export function createCarrierBridge (initial: Agreement, deps: CarrierBridgeDeps
       publisher: confirmedPublisher(ch, options.confirmTimeoutMs),
       open: true,
       consumerTag: null,
+      interactiveTag: null,
       dlqReady: false
     }
     ch.on('error', (err: Error) => log.warn({ err }, 'carrier broker channel error'))
@@ -231,9 +278,10 @@ export function createCarrierBridge (initial: Agreement, deps: CarrierBridgeDeps
     },
     update (next) {
       const was = agreement.stage
+      const wasInteractive = agreement.interactive.enabled
       agreement = next
-      if (was !== next.stage) {
-        log.info({ from: was, to: next.stage }, 'carrier stage changed')
+      if (was !== next.stage) log.info({ from: was, to: next.stage }, 'carrier stage changed')
+      if (was !== next.stage || wasInteractive !== next.interactive.enabled) {
         reconcile().catch(() => { /* reconcile reports its own failures */ })
       }
     },

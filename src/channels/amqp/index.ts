@@ -47,7 +47,13 @@ export function createAmqpBridge (deps: ChannelDeps, overrides: Partial<BridgeOp
     const starting: Array<Promise<void>> = []
     for (const [code, a] of wanted) {
       if (bridges.has(code)) continue
-      const bridge = createCarrierBridge(a, { pipeline: deps.pipeline, metrics: deps.metrics, logger: log, options })
+      const bridge = createCarrierBridge(a, {
+        pipeline: deps.pipeline,
+        interactive: deps.interactive,
+        metrics: deps.metrics,
+        logger: log,
+        options
+      })
       bridges.set(code, { bridge, key: connectionKey(a) })
       starting.push(bridge.start())
     }
