@@ -273,7 +273,12 @@ export const SPECS = {
       ...CONFIG,
       rules: { type: 'string', value: 'FILE', required: true, text: 'YAML or JSON rules file' },
       delay: { type: 'string', value: 'MS', default: '0', text: 'wait this long before each answer' },
-      malformed: { type: 'boolean', default: false, text: 'answer with JSON that fails the decision schema (fault tests)' }
+      malformed: { type: 'boolean', default: false, text: 'answer with JSON that fails the decision schema (fault tests)' },
+      cusres: {
+        type: 'string',
+        value: 'SENDER',
+        text: 'answer with a ready-made CUSRES from this UNB sender id instead of the decision JSON'
+      }
     },
     examples: ['carrier-gateway piu-responder --rules examples/piu-rules.yaml --delay 200'],
     exits: '2 the rules file cannot be read or is not a rules file; 3 the PIU broker cannot be reached'

@@ -40,7 +40,16 @@ export interface IapiRequest {
 }
 
 export type IapiOutcome =
-  | { kind: 'answer', answer: unknown, /** ms from publish to answer */ piuMs: number }
+  | {
+    kind: 'answer'
+    /** The answer parsed as JSON, or null when it is not JSON (a ready-made CUSRES). */
+    answer: unknown
+    /** The answer as sent, and its content type. */
+    body: Buffer
+    contentType: string | null
+    /** ms from publish to answer */
+    piuMs: number
+  }
   | { kind: 'timeout' }
   | { kind: 'unavailable', reason: 'broker' | 'unconfirmed' }
 
@@ -64,7 +73,8 @@ export function createIapiClient (o: IapiClientOptions): IapiClient {
     const w = waiting.get(id)
     if (w !== undefined) {
       waiting.delete(id)
-      w.resolve({ kind: 'answer', answer, piuMs: Date.now() - w.publishedAt })
+      const contentType = typeof msg.properties.contentType === 'string' ? msg.properties.contentType : null
+      w.resolve({ kind: 'answer', answer, body: msg.content, contentType, piuMs: Date.now() - w.publishedAt })
     } else {
       const late = expired.get(id)
       if (late === undefined) return

@@ -21,12 +21,13 @@ import { newTransmissionId } from '../intake/transmission.js'
 import { createAckReferences } from '../acknowledge/index.js'
 import { validateDecision } from '../validate/decision.js'
 import {
-  buildCusres, buildCusresError, decideByRules, DECISION_TEXTS, iapiRequestOf, NO_ANSWER_IN_TIME,
-  type IapiAnswer, type IapiRequest
+  buildCusres, buildCusresError, decideByRules, DECISION_TEXTS, iapiRequestOf, NO_ANSWER_IN_TIME, readCusres,
+  type IapiAnswer, type IapiDecisionCode, type IapiRequest
 } from '../messages/index.js'
 import {
   finding, newLedgerRow, type AckMessage, type ChannelName, type JsonAck, type Outcome
 } from '../transmission/index.js'
+import { parseInterchange } from '../edifact/index.js'
 import { checkTransmission } from './check.js'
 import { envelopeFieldsOf } from './row.js'
 import type { Assessment } from './assess.js'
@@ -95,6 +96,31 @@ interface Summary {
 }
 
 interface Answer { cusres: string, answer: IapiAnswer | null, status: number }
+
+interface Decided {
+  answer: IapiAnswer | null
+  miss: Miss | null
+  piuMs: number | null
+  /** A ready-made CUSRES from the PIU, checked, sent to the carrier as it came. */
+  passthrough?: string
+}
+
+const DECISIONS: ReadonlySet<string> = new Set(['0Z', '1Z', '2Z', '4Z'])
+
+/**
+ * A CUSRES the PIU sent ready-made, when it answers this request: it reads clean, is an answer
+ * (BGM 962) to the request's transaction, and decides every traveller exactly once, in order.
+ */
+function checkedCusres (body: Buffer, req: IapiRequest): { text: string, answer: IapiAnswer } | null {
+  const ix = parseInterchange(body)
+  const reading = ix.errors.length === 0 ? readCusres(ix) : null
+  if (reading === null || reading.document !== '962' || reading.transactionRef !== req.transactionRef) return null
+  const passengers = reading.passengers
+  if (passengers.length !== req.travellers.length) return null
+  if (passengers.some((p, i) => p.position !== i + 1 || p.decision === null || !DECISIONS.has(p.decision))) return null
+  const decisions = passengers.map(p => ({ position: p.position, decision: p.decision as IapiDecisionCode, text: p.text }))
+  return { text: body.toString('latin1'), answer: { passengers: decisions } }
+}
 
 interface Handled { r: InteractiveResult, a: Assessment | null, summary: Summary | null }
 
@@ -176,7 +202,7 @@ export function createInteractivePipeline (deps: InteractiveDeps): InteractivePi
   }
 
   async function decide (id: string, carrier: Agreement, a: Assessment, req: IapiRequest, input: InteractiveInput):
-  Promise<{ answer: IapiAnswer | null, miss: Miss | null, piuMs: number | null }> {
+  Promise<Decided> {
     const responder = carrier.interactive.testResponder
     // The test stage never reaches the PIU; without a broker the test responder is all there is.
     if (carrier.stage === 'testing' || deps.iapi === null) {
@@ -203,6 +229,13 @@ export function createInteractivePipeline (deps: InteractiveDeps): InteractivePi
     })
     if (out.kind === 'timeout') return { answer: null, miss: 'timeout', piuMs: null }
     if (out.kind === 'unavailable') return { answer: null, miss: 'broker', piuMs: null }
+    // A PIU may answer with a ready-made CUSRES: checked, then passed through as it came.
+    if (out.contentType === 'application/edifact') {
+      const passthrough = checkedCusres(out.body, req)
+      if (passthrough !== null) return { answer: passthrough.answer, miss: null, piuMs: out.piuMs, passthrough: passthrough.text }
+      logger.error({ transmissionId: id, carrier: carrier.code }, 'PIU CUSRES does not answer the request; answered as timed out')
+      return { answer: null, miss: 'invalid', piuMs: out.piuMs }
+    }
     const checked = validateDecision(out.answer, req.travellers)
     if (!checked.ok) {
       logger.error(
@@ -275,7 +308,9 @@ export function createInteractivePipeline (deps: InteractiveDeps): InteractivePi
         return { r: rejected(id, a, extra), a, summary: null }
       }
       const d = await decide(id, carrier, a, req, input)
-      const built = answer(carrier, req, d.answer)
+      const built = d.passthrough !== undefined
+        ? { cusres: d.passthrough, answer: d.answer, status: 200 }
+        : answer(carrier, req, d.answer)
       const byPosition = new Map(req.travellers.map(tr => [tr.position, tr]))
       const passengers = (built.answer?.passengers ?? []).map(p => ({
         position: p.position,

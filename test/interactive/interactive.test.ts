@@ -125,6 +125,17 @@ t.test('live: the PIU responder answers through the broker; the test stage never
   t.equal(await observations(b, 'carrier_gateway_iapi_piu_latency_seconds', { carrier: 'XA' }), 1, 'the PIU latency is observed')
 })
 
+t.test('a ready-made CUSRES from the PIU is checked and passed through as it came', async t => {
+  const { b, configFile } = await withPiu(t, interactiveAgreement())
+  await startResponder(t, b.dir, configFile, { default: '1Z', rules: [] }, ['--cusres', 'PIUAUTH'])
+  const res = await ask(b, iapiRequest({ travellers: TRAVELLERS.slice(0, 2) }))
+  t.equal(res.status, 200)
+  t.match(res.body, /UNB\+UNOA:4\+PIUAUTH\+XAAPI\+/, "the PIU's own CUSRES, its sender id and all")
+  t.same(decisionsOf(res.body), ['1:P0001:1Z', '2:P0002:1Z'])
+  const row = await b.gateway.ledger.get(String(res.headers['x-transmission-id']))
+  t.same(JSON.parse(row?.interactive ?? '{}').decisions, { '1Z': 2 }, 'counted like decided JSON')
+})
+
 t.test('the deadline holds: slow, stopped and malformed responders all get the timeout answer in time', async t => {
   const { b, configFile, piu, iapiQueue } = await withPiu(t, interactiveAgreement())
   const timed = async (body: Buffer): Promise<{ status: number, ms: number, body: string }> => {

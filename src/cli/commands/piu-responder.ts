@@ -10,7 +10,7 @@ import { connect, type ConsumeMessage } from 'amqplib'
 import { parse as parseYaml } from 'yaml'
 import { configFileFrom, loadConfig, resolveSecret } from '../../config/index.js'
 import { parseInterchange } from '../../edifact/index.js'
-import { decideByRules, iapiRequestOf, type TestResponder } from '../../messages/index.js'
+import { buildCusres, decideByRules, iapiRequestOf, type TestResponder } from '../../messages/index.js'
 import { parse } from '../args.js'
 import { SPECS } from '../spec.js'
 import { EXIT_OK, EXIT_RUNTIME, EXIT_USAGE, UsageError, errnoOf, print, type CliIo } from '../io.js'
@@ -26,13 +26,23 @@ function readRules (file: string): TestResponder {
   return { default: doc.default ?? '0Z', rules }
 }
 
-/** The decision JSON for one request, or a deliberately broken one for fault tests. */
-function answerOf (msg: ConsumeMessage, rules: TestResponder, malformed: boolean): Buffer {
+interface AnswerMode { malformed: boolean, cusresSender: string | null }
+
+/** The decision JSON for one request, a ready-made CUSRES, or a deliberately broken answer. */
+function answerOf (msg: ConsumeMessage, rules: TestResponder, mode: AnswerMode): { body: Buffer, contentType: string } {
   const transmissionId = String(msg.properties.correlationId ?? '')
-  if (malformed) return Buffer.from(JSON.stringify({ transmissionId, passengers: [{ position: 0, decision: 'OK' }] }))
+  const json = (doc: unknown): { body: Buffer, contentType: string } =>
+    ({ body: Buffer.from(JSON.stringify(doc)), contentType: 'application/json' })
+  if (mode.malformed) return json({ transmissionId, passengers: [{ position: 0, decision: 'OK' }] })
   const req = iapiRequestOf(parseInterchange(msg.content))
-  const passengers = req.ok ? decideByRules(rules, req.travellers).passengers : []
-  return Buffer.from(JSON.stringify({ transmissionId, passengers }))
+  const answer = req.ok ? decideByRules(rules, req.travellers) : { passengers: [] }
+  if (mode.cusresSender !== null && req.ok) {
+    // UNB 0020 is an..14 and the request's syntax may be UNOA: upper-case letters and digits only.
+    const reference = transmissionId.replace(/[^0-9A-Za-z]/g, '').slice(-14).toUpperCase()
+    const cusres = buildCusres(req, answer, { senderId: mode.cusresSender, reference, now: new Date() })
+    return { body: Buffer.from(cusres, 'latin1'), contentType: 'application/edifact' }
+  }
+  return json({ transmissionId, passengers: answer.passengers })
 }
 
 export async function run (args: string[], io: CliIo): Promise<number> {
@@ -66,10 +76,8 @@ export async function run (args: string[], io: CliIo): Promise<number> {
     if (msg === null) return
     const reply = (): void => {
       if (typeof msg.properties.replyTo === 'string') {
-        ch.sendToQueue(msg.properties.replyTo, answerOf(msg, rules, values.malformed), {
-          correlationId: msg.properties.correlationId,
-          contentType: 'application/json'
-        })
+        const { body, contentType } = answerOf(msg, rules, { malformed: values.malformed, cusresSender: values.cusres ?? null })
+        ch.sendToQueue(msg.properties.replyTo, body, { correlationId: msg.properties.correlationId, contentType })
       }
       ch.ack(msg)
       answered++
