@@ -83,6 +83,9 @@ function fileSection (f: FileReport, n: number): string {
   parts.push(f.ack !== null
     ? `<h3>Acknowledgement the carrier would get (${esc(f.ack.kind)})</h3><pre>${esc(ackLines(f.ack.text).join('\n'))}</pre>`
     : `<h3>Acknowledgement</h3><p>${esc(f.ackNote ?? 'none')}</p>`)
+  if (f.interactive !== null) {
+    parts.push(`<h3>Interactive answer in stage testing (test responder)</h3><pre>${esc(ackLines(f.interactive.cusres).join('\n'))}</pre>`)
+  }
   parts.push('<h3>Data quality</h3>', qualityTable(f.quality))
   return `<section id="file-${n}">${parts.join('\n')}</section>`
 }

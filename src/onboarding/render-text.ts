@@ -77,6 +77,11 @@ function fileLines (f: FileReport, n: number): string[] {
   } else {
     out.push(`  ${f.ackNote ?? 'no ack'}`)
   }
+  if (f.interactive !== null) {
+    const decided = f.interactive.decisions.map(d => `${d.position}: ${d.decision}`).join(', ')
+    out.push(`  interactive answer in stage testing (POST /v1/interactive; test responder ${decided}):`)
+    out.push(...ackLines(f.interactive.cusres).map(l => `    ${l}`))
+  }
   out.push('  data quality:', ...qualityLines(f.quality, '    '))
   return out
 }

@@ -21,6 +21,7 @@ import { explainCode, positionText } from './explain.js'
 import { addFigures, addMessage, emptyQuality, partSeries, type PartRecord, type QualityFigures } from './quality.js'
 import type { CheckOutcome, Finding, PublicFinding } from '../transmission/index.js'
 import { unhVersion } from '../validate/agreement.js'
+import { buildCusres, decideByRules, iapiRequestOf } from '../messages/index.js'
 
 /** A finding as the JSON ack shows it, with what the code means, what to do and where, in words. */
 export interface ReportFinding extends PublicFinding {
@@ -48,6 +49,12 @@ export interface FileReport {
   /** The ack the carrier would get; null when none is due (with `ackNote` saying why). */
   ack: { kind: string, contentType: string, text: string } | null
   ackNote: string | null
+  /**
+   * For an agreement with interactive API enabled and a file that is an iAPI request: the CUSRES
+   * the test responder answers while the carrier is in stage testing (docs/interactive.md
+   * "Testing stage"), and its decisions by position.
+   */
+  interactive: { cusres: string, decisions: Array<{ position: number, decision: string }> } | null
   errors: ReportFinding[]
   warnings: ReportFinding[]
   quality: QualityFigures
@@ -108,6 +115,18 @@ export function reportFinding (f: Finding): ReportFinding {
   return { ...toPublicFinding(f), meaning: x.meaning, advice: x.advice, position: positionText(f) }
 }
 
+/** The test responder's CUSRES for an accepted iAPI request, when the agreement enables interactive API. */
+function interactiveOf (a: Assessment, ctx: CertifyContext, now: Date, newReference: () => string): FileReport['interactive'] {
+  const carrier = a.carrier
+  if (carrier === null || !carrier.interactive.enabled || a.outcome === 'rejected' || a.refusal !== null) return null
+  const req = iapiRequestOf(a.interchange)
+  if (!req.ok) return null
+  const answer = decideByRules(carrier.interactive.testResponder, req.travellers)
+  const opts = { senderId: ctx.senderId, reference: newReference(), now, version: carrier.interactive.cusres.version }
+  const cusres = buildCusres(req, answer, opts)
+  return { cusres, decisions: answer.passengers.map(p => ({ position: p.position, decision: p.decision })) }
+}
+
 function ackOf (a: Assessment, ctx: CertifyContext, now: Date, newReference: () => string): Pick<FileReport, 'ack' | 'ackNote'> {
   const carrier = a.carrier
   if (carrier === null || a.interchange.unb === null) {
@@ -158,6 +177,7 @@ export function certifyFile (
       outcome: m.outcome
     })),
     ...ackOf(a, ctx, now, newReference),
+    interactive: interactiveOf(a, ctx, now, newReference),
     errors: a.errors.map(reportFinding),
     warnings: a.warnings.map(reportFinding),
     quality

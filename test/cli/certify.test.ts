@@ -6,6 +6,7 @@ import { stringify } from 'yaml'
 import type { ConformanceReport } from '../../src/onboarding/report.js'
 import { fixturePath } from '../fixtures/index.js'
 import { runCli } from '../helpers/cli.js'
+import { iapiRequest, RULES, TRAVELLERS } from '../helpers/iapi.js'
 
 const GOOD = fixturePath('paxlst-d15b-pax.edi')
 const BAD = fixturePath('paxlst-d15b-crew-bad-count.edi')
@@ -131,4 +132,35 @@ t.test('usage and input errors', async t => {
   const broken = await cli(['certify', 'XB', GOOD, '--config', config])
   t.equal(broken.code, 2)
   t.match(broken.stderr, /the agreement of XB is invalid:\n.*XB\.yaml: \/stage is required/)
+})
+
+t.test('with interactive API enabled, an iAPI request shows the CUSRES the test responder answers', async t => {
+  const dir = mkdtempSync(join(tmpdir(), 'cg-certify-iapi-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  mkdirSync(join(dir, 'carriers'))
+  writeFileSync(join(dir, 'carriers', 'XA.yaml'), stringify({
+    code: 'XA',
+    name: 'Example Air',
+    stage: 'testing',
+    senderIds: ['XAAPI'],
+    messages: { PAXLST: { versions: ['D05B'], ack: 'contrl' } },
+    channels: { https: { certificates: [`sha256/${Array(32).fill('AB').join(':')}`] } },
+    interactive: { enabled: true, testResponder: RULES }
+  }))
+  const config = join(dir, 'gateway.yaml')
+  writeFileSync(config, stringify({
+    identity: { receiverIds: ['GOVPIU'] },
+    carriers: join(dir, 'carriers'),
+    ledger: { path: join(dir, 'l.db') }
+  }))
+  const request = join(dir, 'request.edi')
+  writeFileSync(request, iapiRequest({ travellers: TRAVELLERS }))
+  const json = (await cli(['certify', 'XA', request, '--json', '--config', config])).json()
+  t.match(json.files[0].interactive, {
+    decisions: [{ position: 1, decision: '0Z' }, { position: 2, decision: '2Z' }, { position: 3, decision: '1Z' }]
+  })
+  t.match(json.files[0].interactive.cusres, /BGM\+962'RFF\+TN:TX0042'/)
+  const text = (await cli(['certify', 'XA', request, '--config', config])).stdout
+  t.match(text, /interactive answer in stage testing \(POST \/v1\/interactive; test responder 1: 0Z, 2: 2Z, 3: 1Z\)/)
+  t.match(text, /\n {4}ERC\+1Z'\n/)
 })
