@@ -175,3 +175,22 @@ t.test('an original left in status received by a crashed instance', async t => {
   t.equal(again.outcome, 'duplicate')
   t.equal(again.ack?.body, taken.ack?.body)
 })
+
+t.test('admission holds every channel to limits.maxConcurrent: the next one is told to retry, with its ledger row', async t => {
+  const b = await buildGateway(t, { config: { limits: { maxConcurrent: 1 } } })
+  const a = b.gateway.agreements.current().byCode('XA')!
+  const input = (channel: 'sftp' | 'amqp', ref: string) =>
+    ({ channel, bytes: paxlst({ reference: ref }), candidates: [a], receivedAt: new Date() })
+  // Admission is synchronous: the first holds the one slot while the second is admitted.
+  const [first, second] = await Promise.all([
+    b.gateway.pipeline.process(input('sftp', 'CONC1')),
+    b.gateway.pipeline.process(input('amqp', 'CONC2'))
+  ])
+  t.equal(first.outcome, 'accepted')
+  t.equal(second.outcome, 'retry')
+  t.equal(second.refusal?.id, 'GW_ERR_INTAKE_OVERLOADED')
+  t.equal(second.retryAfterSeconds, 5)
+  t.match(await b.gateway.ledger.get(second.transmissionId), { channel: 'amqp', outcome: 'retry' })
+  const third = await b.gateway.pipeline.process(input('amqp', 'CONC2'))
+  t.equal(third.outcome, 'accepted', 'the slot is free again, and the refused one was no dedupe claim')
+})

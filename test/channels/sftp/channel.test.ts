@@ -96,7 +96,9 @@ t.test('afterRead: delete removes the file after the ack is written', async t =>
 t.test('over the size limit: rejected/ with a JSON error ack, never forwarded', async t => {
   const server = await startSftpServer(t)
   const file = paxlst({ reference: 'BIG1' })
-  const { dir, logs } = await buildGateway(t, { agreements: [sftpAgreement(server, {}, { limits: { maxMessageBytes: file.length - 1 } })] })
+  const { gateway, dir, logs } = await buildGateway(t, {
+    agreements: [sftpAgreement(server, {}, { limits: { maxMessageBytes: file.length - 1 } })]
+  })
   server.putFile('out/big.edi', file)
   // The file shows in rejected/ as soon as the server has moved it; the channel logs once the
   // move's reply is back: wait for both.
@@ -107,6 +109,8 @@ t.test('over the size limit: rejected/ with a JSON error ack, never forwarded', 
   t.match(ack, { outcome: 'rejected', errors: [{ id: 'GW_ERR_INTAKE_TOO_LARGE' }], limitBytes: file.length - 1 })
   t.same(outboxBodies(join(dir, 'outbox')), [])
   t.ok(logs.records().some(r => r.msg === 'SFTP file over the size limit; moved to rejected' && r.size === file.length))
+  // Admitted like any transmission (docs/architecture.md "The pipeline"): its own ledger row.
+  t.match(await gateway.ledger.get(ack.transmissionId), { channel: 'sftp', carrier: 'XA', outcome: 'rejected', size: file.length })
 })
 
 t.test('temporary names and files still growing are not claimed until complete', async t => {
