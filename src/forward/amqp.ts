@@ -61,6 +61,8 @@ async function declareTopology (ch: ConfirmChannel, o: TopologyOptions): Promise
   await ch.assertQueue(o.quarantineQueue, { durable: true, arguments: { ...args, 'x-message-ttl': ttl } })
   await ch.bindQueue(o.queue, o.exchange, 'paxlst.*')
   await ch.bindQueue(o.queue, o.exchange, 'pnrgov.*')
+  // A carrier's CUSRES answering an unsolicited update (docs/interactive.md): with the batch traffic.
+  await ch.bindQueue(o.queue, o.exchange, 'cusres.*')
   await ch.bindQueue(o.testQueue, o.exchange, 'test.#')
   await ch.bindQueue(o.quarantineQueue, o.exchange, 'quarantine.#')
 }

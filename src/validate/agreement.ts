@@ -7,7 +7,7 @@
  */
 import type { Agreement } from '../agreements/schema.js'
 import type { Interchange, UnbFacts } from '../edifact/types.js'
-import { finding, type Finding } from '../transmission/index.js'
+import { finding, type Finding, type FindingAt } from '../transmission/index.js'
 import type { ErrorId } from '../errors.js'
 
 // UNB element positions (ISO 9735-2): S001=1, S002=2, S003=3, S004=4, 0020=5, …, 0035=11.
@@ -77,6 +77,10 @@ export function agreementFindings (ix: Interchange, agreement: Agreement, ctx: A
       out.push(finding('GW_ERR_MESSAGE_TYPES_MIXED', { ...at, component: 1 }))
       continue
     }
+    if (m.type === 'CUSRES') {
+      out.push(...cusresFindings(m.version, agreement, at))
+      continue
+    }
     if (m.type !== 'PAXLST' && m.type !== 'PNRGOV') {
       out.push(finding('GW_ERR_MESSAGE_TYPE_UNSUPPORTED', { ...at, component: 1 }))
       continue
@@ -94,6 +98,19 @@ export function agreementFindings (ix: Interchange, agreement: Agreement, ctx: A
     }
   }
   return out
+}
+
+/**
+ * A CUSRES on the batch paths is a carrier's answer to an unsolicited update (BGM 312,
+ * docs/interactive.md): agreed with interactive API, in the agreement's CUSRES version.
+ */
+function cusresFindings (version: string, agreement: Agreement, at: FindingAt): Finding[] {
+  if (!agreement.interactive.enabled) {
+    const types = Object.keys(agreement.messages)
+    return [finding('GW_ERR_MESSAGE_TYPE_NOT_AGREED', { ...at, component: 1, expected: types.length > 0 ? oneOf(types) : undefined })]
+  }
+  const agreed = agreement.interactive.cusres.version
+  return version === agreed ? [] : [finding('GW_ERR_MESSAGE_VERSION_NOT_AGREED', { ...at, component: 2, expected: agreed })]
 }
 
 /** Splits findings into errors and warnings by the agreement's `strictness` per family. */

@@ -2,10 +2,10 @@
 // mTLS, the decision from the agreement's test responder or from a PIU responder running as its own
 // process on the real broker, and the CUSRES back, within the deadline whatever the PIU does.
 import t, { type Test } from 'tap'
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseInterchange } from '../../src/edifact/index.js'
-import { readCusres } from '../../src/messages/index.js'
+import { buildCusres, iapiRequestOf, readCusres } from '../../src/messages/index.js'
 import { buildGateway, exampleAgreement, fingerprintOf, metricValue, testConfig, type Built } from '../helpers/gateway.js'
 import { call } from '../helpers/https-client.js'
 import { amqpForward, piuBroker, type PiuBroker } from '../helpers/piu-queue.js'
@@ -190,3 +190,25 @@ async function waitForMetric (t: Test, b: Built, name: string, atLeast: number):
   }
   t.fail(`${name} never reached ${atLeast}`)
 }
+
+t.test("the carrier's CUSRES (BGM 312) on /v1/transmissions is accepted with interactive enabled, forwarded as cusres.XA", async t => {
+  // The carrier answering an unsolicited update: its CUSRES from XAAPI to the gateway.
+  const asked = iapiRequestOf(parseInterchange(iapiRequest({ sender: 'GOVPIU', travellers: TRAVELLERS.slice(0, 1) })))
+  if (!asked.ok) throw new Error('the test request does not read as an iAPI request')
+  const answer = buildCusres(asked, { passengers: [{ position: 1, decision: '1Z', text: null }] }, {
+    senderId: 'XAAPI', reference: 'ANS312', now: new Date(), document: '312'
+  })
+  const on = await buildGateway(t, { agreements: [interactiveAgreement()] })
+  const res = await call(on.gateway.httpsPort()!, { body: answer })
+  t.equal(res.status, 200)
+  t.equal(res.headers['x-outcome'], 'accepted')
+  t.equal(res.json().ack, null, 'a response message gets no CONTRL of its own')
+  const outbox = join(on.dir, 'outbox')
+  const props = readdirSync(outbox).filter(f => f.endsWith('.json')).map(f => JSON.parse(readFileSync(join(outbox, f), 'utf8')))
+  t.match(props, [{ routingKey: 'cusres.XA' }], 'forwarded to the PIU for its tracking')
+
+  const off = await buildGateway(t)
+  const refused = await call(off.gateway.httpsPort()!, { body: answer })
+  t.equal(refused.status, 422, 'without interactive API the carrier has no business sending CUSRES')
+  t.match(refused.json(), { outcome: 'rejected', errors: [{ code: 17, expected: 'PAXLST | PNRGOV' }] }, 'code 17: type not agreed')
+})

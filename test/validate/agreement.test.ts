@@ -158,12 +158,24 @@ t.test('message version not agreed: CONTRL 14 at UNH S009 0052 (element 2, compo
 })
 
 t.test('a type the gateway does not take: CONTRL 15 at UNH 2:1', async t => {
-  const cusres: MessageSpec = {
+  const baplie: MessageSpec = {
     reference: 'C1',
-    identifier: ['CUSRES', 'D', '05B', 'UN', 'IATA'],
+    identifier: ['BAPLIE', 'D', '95B', 'UN', 'SMDG22'],
     segments: [{ tag: 'BGM', elements: ['962'] }]
   }
-  t.same(at(agreementFindings(interchange([cusres]), agreement(), ctx)), [unh('GW_ERR_MESSAGE_TYPE_UNSUPPORTED', 15, 'C1', 2, 1)])
+  t.same(at(agreementFindings(interchange([baplie]), agreement(), ctx)), [unh('GW_ERR_MESSAGE_TYPE_UNSUPPORTED', 15, 'C1', 2, 1)])
+})
+
+t.test('a CUSRES (a carrier answering an update) is agreed with interactive API, in its version', async t => {
+  const cusres = (version: string): MessageSpec => ({
+    reference: 'C1',
+    identifier: ['CUSRES', 'D', version, 'UN', 'IATA'],
+    segments: [{ tag: 'BGM', elements: ['312'] }]
+  })
+  t.same(at(agreementFindings(interchange([cusres('05B')]), agreement(), ctx)), [unh('GW_ERR_MESSAGE_TYPE_NOT_AGREED', 17, 'C1', 2, 1)])
+  const iapi = agreement({ interactive: { enabled: true } })
+  t.same(agreementFindings(interchange([cusres('05B')]), iapi, ctx), [], 'interactive API: agreed in D:05B')
+  t.same(at(agreementFindings(interchange([cusres('12B')]), iapi, ctx)), [unh('GW_ERR_MESSAGE_VERSION_NOT_AGREED', 14, 'C1', 2, 2)])
 })
 
 t.test('mixed message types: CONTRL 31 on each message whose type differs from the first', async t => {
