@@ -22,7 +22,7 @@ export interface BenchGateway {
   httpsPort: number
   adminPort: number
   dir: string
-  names: { exchange: string, queue: string, testQueue: string, quarantineQueue: string }
+  names: { exchange: string, queue: string, testQueue: string, quarantineQueue: string, iapiQueue: string }
   /** Current and peak RSS (kB) of the gateway process. */
   memory: () => { rssKb: number, peakKb: number } | null
   resetPeak: () => boolean
@@ -46,7 +46,9 @@ export function benchAgreements (): Array<Record<string, unknown>> {
     senderIds: [id.sender],
     messages: { PAXLST: { versions: ['D05B'], ack: 'contrl' }, PNRGOV: { versions: ['13.1'], ack: 'ackres' } },
     channels: { https: { certificates: [fingerprint(id.cert)] } },
-    limits: { requestsPerMinute: 100_000_000 }
+    limits: { requestsPerMinute: 100_000_000 },
+    // The interactive bench asks the PIU (the reference responder); batch traffic is not affected.
+    interactive: { enabled: true, deadlineMs: 5000 }
   }))
 }
 
@@ -87,8 +89,10 @@ export async function startBenchGateway (): Promise<BenchGateway> {
     exchange: `bench.piu.${tag}`,
     queue: `bench.piu.inbound.${tag}`,
     testQueue: `bench.piu.test.${tag}`,
-    quarantineQueue: `bench.piu.quarantine.${tag}`
+    quarantineQueue: `bench.piu.quarantine.${tag}`,
+    iapiQueue: `bench.piu.iapi.${tag}`
   }
+  const queues = [names.queue, names.testQueue, names.quarantineQueue, names.iapiQueue]
   let child: Child | null = null
   try {
     child = startChild('gateway-child', { env: { BENCH_AMQP_URL: amqpUrl }, logFile: join(dir, 'gateway.log') })
@@ -140,11 +144,11 @@ export async function startBenchGateway (): Promise<BenchGateway> {
         return out
       },
       async purge () {
-        for (const q of [names.queue, names.testQueue, names.quarantineQueue]) await onChannel(async ch => await ch.purgeQueue(q))
+        for (const q of queues) await onChannel(async ch => await ch.purgeQueue(q))
       },
       async close () {
         await c.stop()
-        for (const q of [names.queue, names.testQueue, names.quarantineQueue]) await onChannel(async ch => await ch.deleteQueue(q))
+        for (const q of queues) await onChannel(async ch => await ch.deleteQueue(q))
         await onChannel(async ch => await ch.deleteExchange(names.exchange))
         await (conn as ChannelModel | null)?.close().catch(() => {})
         if (process.env.BENCH_KEEP !== '1') rmSync(dir, { recursive: true, force: true })

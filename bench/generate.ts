@@ -263,3 +263,50 @@ export function stamp (template: Buffer, offsets: readonly number[], ref: string
   for (const o of offsets) out.write(fixed, o, 'latin1')
   return out
 }
+
+/**
+ * An interactive API request (PAXLST BGM 745, docs/interactive.md) for `travellers` invented
+ * passengers of one flight: what a check-in desk sends.
+ */
+export function iapiRequest (opts: { travellers: number, sender?: string, carrier?: string }): Buffer {
+  const carrier = opts.carrier ?? 'XA'
+  const segments: SegmentSpec[] = [
+    { tag: 'BGM', elements: ['745'] },
+    { tag: 'RFF', elements: [['TN', 'BENCH0001']] },
+    { tag: 'TDT', elements: ['20', `${carrier}339`, null, null, carrier] },
+    { tag: 'LOC', elements: ['125', 'ZZA'] },
+    { tag: 'DTM', elements: [['189', '2612241620', '201']] },
+    { tag: 'LOC', elements: ['87', 'ZZB'] },
+    { tag: 'DTM', elements: [['232', '2612242035', '201']] }
+  ]
+  for (let i = 1; i <= opts.travellers; i++) {
+    segments.push(
+      { tag: 'NAD', elements: ['FL', null, null, ['TESTER', `PAX${i}`]] },
+      { tag: 'ATT', elements: ['2', null, 'F'] },
+      { tag: 'DTM', elements: [['329', '850315']] },
+      { tag: 'NAT', elements: ['2', 'UTO'] },
+      { tag: 'RFF', elements: [['AVF', 'BENCH1']] },
+      { tag: 'RFF', elements: [['ABO', `P${i}`]] },
+      { tag: 'DOC', elements: [['P', '110', '111'], `X${String(i).padStart(7, '0')}`] },
+      { tag: 'DTM', elements: [['36', '310101']] },
+      { tag: 'LOC', elements: ['91', 'UTO'] }
+    )
+  }
+  segments.push({ tag: 'CNT', elements: [['42', String(opts.travellers)]] })
+  return Buffer.from(writeInterchange({
+    syntax: ['UNOA', '4'],
+    una: true,
+    sender: opts.sender ?? `${carrier}API`,
+    recipient: 'GOVPIU',
+    preparedAt: { date: '261224', time: '0610' },
+    reference: 'IAPIBENCH',
+    applicationReference: 'IAPI',
+    messages: [{
+      reference: 'M1',
+      identifier: ['PAXLST', 'D', '05B', 'UN', 'IATA'],
+      commonAccessReference: `${carrier}339/261224/1620`,
+      transfer: ['01', 'F'],
+      segments
+    }]
+  }), 'latin1')
+}

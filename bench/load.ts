@@ -19,7 +19,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { X509Certificate } from 'node:crypto'
 import { CERTS } from './paths.js'
-import { paxlst, paxlstOfSize, placeholderOffsets, pnrgovOfSize, stamp } from './generate.js'
+import { iapiRequest, paxlst, paxlstOfSize, placeholderOffsets, pnrgovOfSize, stamp } from './generate.js'
 import { percentile } from './stats.js'
 
 /** A carrier identity: example client certificate and the UNB sender its agreement allows. */
@@ -39,6 +39,7 @@ export type BodySpec =
   | { kind: 'paxlst', bytes: number }
   | { kind: 'paxlst-pax', passengers: number }
   | { kind: 'pnrgov', bytes: number }
+  | { kind: 'iapi', travellers: number }
 
 export interface LoadSpec {
   port: number
@@ -95,7 +96,9 @@ function template (spec: BodySpec, id: Identity): { body: Buffer, offsets: numbe
     const opts = { carrier: id.carrier, sender: id.sender }
     const body = spec.kind === 'paxlst'
       ? paxlstOfSize(spec.bytes, opts)
-      : spec.kind === 'paxlst-pax' ? paxlst({ ...opts, passengers: spec.passengers }) : pnrgovOfSize(spec.bytes, opts)
+      : spec.kind === 'paxlst-pax'
+        ? paxlst({ ...opts, passengers: spec.passengers })
+        : spec.kind === 'iapi' ? iapiRequest({ ...opts, travellers: spec.travellers }) : pnrgovOfSize(spec.bytes, opts)
     t = { body, offsets: placeholderOffsets(body) }
     templates.set(key, t)
   }

@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util'
 import { benchParse } from './parse.js'
 import { benchEndToEnd, type E2eOptions } from './e2e.js'
 import { benchChannels } from './channels.js'
+import { benchInteractive } from './interactive.js'
 import { channelRows, e2eRows } from './report.js'
 import { formatTable, markdownTable, type Row } from './stats.js'
 import { RESULTS } from './paths.js'
@@ -31,7 +32,7 @@ async function main (): Promise<void> {
     process.stdout.write(markdownTable(saved.rows) + '\n')
     return
   }
-  const only = new Set((values.only ?? 'parse,e2e,channels').split(',').map(s => s.trim()))
+  const only = new Set((values.only ?? 'parse,e2e,channels,interactive').split(',').map(s => s.trim()))
   const quick = values.quick === true
   const started = new Date()
   const log = (line: string): void => { process.stderr.write(`[bench ${((Date.now() - started.getTime()) / 1000).toFixed(0)}s] ${line}\n`) }
@@ -82,6 +83,13 @@ async function main (): Promise<void> {
     const ch = await benchChannels(quick ? { files: 50, messages: 500, runs: 1 } : {})
     rows.push(...channelRows(ch))
     data.channels = ch
+  })
+
+  await section('interactive', async () => {
+    log('interactive: round trip with the reference responder, alone and beside 20 MB pushes')
+    const i = await benchInteractive(quick ? { rates: [100, 300], durationMs: 3000, warmupMs: 1000, log } : { log })
+    rows.push(...i.rows)
+    data.interactive = i.result
   })
 
   const table = formatTable(rows)

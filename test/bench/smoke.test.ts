@@ -13,6 +13,7 @@ import { paxlst, paxlstOfSize, placeholderOffsets, pnrgovOfSize, stamp } from '.
 import { bareScan, benchParse, measureIsolated, peerTokenize } from '../../bench/parse.js'
 import { benchEndToEnd } from '../../bench/e2e.js'
 import { benchChannels, figureFrom } from '../../bench/channels.js'
+import { benchInteractive } from '../../bench/interactive.js'
 import { channelRows, e2eRows } from '../../bench/report.js'
 import { figureOf, formatTable, percentile, ratio } from '../../bench/stats.js'
 
@@ -117,6 +118,18 @@ t.test('channel benchmarks run when their modules exist', async t => {
     t.ok(x.figure !== null || /^not available/.test(x.note ?? ''), `${name}: ${x.figure !== null ? 'measured' : String(x.note)}`)
   }
   t.equal(channelRows(c).length, 2)
+})
+
+t.test('the interactive benchmark runs: the responder answers, every request decided', async t => {
+  const i = await benchInteractive({ rates: [20], durationMs: 600, warmupMs: 200, bigBytes: 200_000 })
+  t.equal(i.result.alone.length, 1)
+  t.ok(i.result.alone[0].result.ok > 0, 'requests answered')
+  t.equal(i.result.alone[0].result.failed, 0, 'none failed')
+  t.same(i.result.alone[0].result.statuses, { 200: i.result.alone[0].result.ok }, 'every answer 200 (decided by the responder)')
+  t.ok(i.result.beside !== null && i.result.beside.big.ok > 0, 'large pushes answered beside')
+  t.same(i.rows.map(r => r.name), [
+    'round trip p50 at 20/s', 'gateway-added p99 at 20/s', 'p99 beside two 20 MB pushes at 20/s', 'ratio p99 beside 20 MB pushes / alone'
+  ])
 })
 
 t.test('statistics helpers', async t => {
