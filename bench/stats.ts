@@ -1,5 +1,5 @@
 /**
- * Measurement and reporting helpers shared by every benchmark. Issue 11: each figure is the median
+ * Measurement and reporting helpers shared by every benchmark (docs/benchmarks.md "How it measures"): each figure is the median
  * of several runs after a warm-up, printed with its min and max, and ratios are taken between
  * figures measured in the same run on the same machine.
  */

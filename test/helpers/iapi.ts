@@ -13,7 +13,11 @@ export const TRAVELLERS: readonly IapiTestTraveller[] = Object.freeze([
 /** Agreement rules the tests answer by, in the agreement's (and the reference responder's) form. */
 export const RULES = Object.freeze({
   default: '0Z',
-  rules: [{ documentNumber: 'TEST1Z*', decision: '1Z' }, { surname: 'ADVISORY*', decision: '2Z' }]
+  rules: [
+    { documentNumber: 'TEST1Z*', decision: '1Z' },
+    { surname: 'ADVISORY*', decision: '2Z' },
+    { surname: 'NODATA*', decision: '4Z' }
+  ]
 })
 
 function traveller (p: IapiTestTraveller): SegmentSpec[] {

@@ -151,7 +151,8 @@ t.test('the Prometheus rules are valid YAML with the expected structure, runbook
   const alerts = [
     'CarrierGatewayTargetDown', 'CarrierGatewayBrokerDown', 'CarrierGatewaySpoolGrowing', 'CarrierGatewaySpoolStale',
     'CarrierGatewayCarrierOverdue', 'CarrierGatewayCertificateExpiring', 'CarrierGatewayRejectionRateHigh',
-    'CarrierGatewayTlsFailuresSpike', 'CarrierGatewayLedgerErrors', 'CarrierGatewaySftpHostKeyMismatch', 'CarrierGatewayBridgeDisconnected'
+    'CarrierGatewayTlsFailuresSpike', 'CarrierGatewayLedgerErrors', 'CarrierGatewaySftpHostKeyMismatch', 'CarrierGatewayBridgeDisconnected',
+    'CarrierGatewayIapiInvalidDecisions', 'CarrierGatewayIapiDeadlineMisses'
   ]
   for (const want of alerts) {
     t.ok(names.includes(want), `alert ${want}`)

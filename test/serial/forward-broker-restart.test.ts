@@ -1,4 +1,5 @@
-// Issue 7, scenario 2: the broker application stopped and started (`rabbitmqctl stop_app` /
+// Store-and-forward fault scenario 2 (docs/operations.md "Testing the faults"): the broker application stopped and started
+// (`rabbitmqctl stop_app` /
 // `start_app`) in the middle of a load from two carriers. Whatever the carriers were acked is
 // delivered once the broker is back (acked ⊆ delivered). Serial: it stops the shared broker; the
 // teardown starts it again (and the whole server if need be) and waits until it answers.

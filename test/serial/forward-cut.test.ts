@@ -1,4 +1,5 @@
-// Issue 7, scenario 1: the PIU broker connection cut mid-load (a TCP proxy the test controls
+// Store-and-forward fault scenario 1 (docs/operations.md "Testing the faults"): the PIU broker connection cut mid-load (a TCP
+// proxy the test controls
 // between gateway and broker), then restored. Two carriers send over HTTPS while a third one's
 // interchanges arrive over the AMQP bridge (its own broker link is not cut); every ack any of
 // them received must be delivered (acked ⊆ delivered, zero lost). A publish whose confirm was lost

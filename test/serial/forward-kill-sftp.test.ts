@@ -1,4 +1,5 @@
-// Issue 7, scenario 3 for the SFTP channel: the gateway process killed with SIGKILL while it is
+// Store-and-forward fault scenario 3 (docs/operations.md "Testing the faults") for the SFTP channel: the gateway process killed
+// with SIGKILL while it is
 // working through a carrier's inbox, then restarted. Files it had claimed sit in `processing/`;
 // the next process takes them up again (stale-claim recovery, the ledger dedupes), so every file
 // the carrier saw settled (moved to done/ with an ack file) reaches the PIU, and every file is

@@ -1,4 +1,5 @@
-// Issue 7, scenario 3: the gateway process killed with SIGKILL and restarted. A gateway runs in a
+// Store-and-forward fault scenario 3 (docs/operations.md "Testing the faults"): the gateway process killed with SIGKILL and
+// restarted. A gateway runs in a
 // child process (the real server.ts) from a config file; what it spooled before the kill is
 // relayed by the next process (the relay runs at start), and a kill in the middle of a load loses
 // nothing the carriers were told was accepted.

@@ -1,4 +1,5 @@
-// Issue 7, scenario 4: the broker unreachable AND the spool unable to take the transmission —
+// Store-and-forward fault scenario 4 (docs/operations.md "Testing the faults"): the broker unreachable AND the spool unable to
+// take the transmission —
 // over `spool.maxBytes`, its folder replaced by a file (root ignores permission bits, so chmod
 // proves nothing), or its disk full. No ack is given: 503 with Retry-After, the ledger says
 // `retry`, nothing reaches the queue; /health/ready answers 503 while neither the target nor the

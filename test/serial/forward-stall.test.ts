@@ -1,4 +1,5 @@
-// Issue 7, scenario 5: publisher confirms delayed — the proxy between gateway and broker stalls
+// Store-and-forward fault scenario 5 (docs/operations.md "Testing the faults"): publisher confirms delayed — the proxy between
+// gateway and broker stalls
 // (no byte either way, no error). Publishes in flight time out (confirmTimeoutMs) and go to the
 // spool; the stalled connection is abandoned, so later transmissions spool at once; when the link
 // flows again the gateway reconnects and the relay drains. Zero lost; readiness stays green (the

@@ -20,14 +20,16 @@ t.test('a request on interactiveQueue gets the CUSRES on replyQueue; a bad one t
   }, { interactiveQueue })
   const { logs } = await buildGateway(t, { agreements: [agreement] })
 
-  carrier.ch.sendToQueue(interactiveQueue, iapiRequest({ travellers: TRAVELLERS }), { messageId: 'check-in-1' })
+  const nodata = { surname: 'NODATAONE', doc: 'X1000009', locator: 'UIO789', ref: 'P0009' }
+  carrier.ch.sendToQueue(interactiveQueue, iapiRequest({ travellers: [...TRAVELLERS, nodata] }), { messageId: 'check-in-1' })
   const [answer] = await carrier.waitForReplies(1)
   t.equal(answer.properties.correlationId, 'check-in-1', 'correlated to the request')
   t.equal(answer.properties.contentType, 'application/edifact')
   t.equal(header(answer, 'x-outcome'), 'decided')
   t.equal(header(answer, 'x-status'), '200')
   const reading = readCusres(parseInterchange(answer.content))
-  t.same(reading?.passengers.map(p => p.decision), ['0Z', '2Z', '1Z'], 'one decision per passenger in request order')
+  const decided = reading?.passengers.map(p => p.decision)
+  t.same(decided, ['0Z', '2Z', '1Z', '4Z'], 'board, advisory, no board, insufficient data, in request order')
 
   carrier.ch.sendToQueue(interactiveQueue, iapiRequest({ badCount: true }), { messageId: 'check-in-2' })
   const [, bad] = await carrier.waitForReplies(2)
