@@ -5,6 +5,8 @@ import { randomBytes } from 'node:crypto'
 import { connect, type Channel, type ChannelModel, type GetMessage } from 'amqplib'
 import { amqpUrl, type TeardownHost } from './gateway.js'
 import { waitFor } from './wait.js'
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
 
 export { amqpUrl }
 
@@ -142,4 +144,26 @@ export function metricValue (text: string, name: string, labels: Record<string, 
     if (Object.entries(labels).every(([k, v]) => have[k] === v)) return Number(m[3])
   }
   return null
+}
+
+/** True when the shared broker accepts a connection. */
+export async function brokerAnswers (): Promise<boolean> {
+  try {
+    const c = await connect(amqpUrl)
+    await c.close()
+    return true
+  } catch {
+    return false
+  }
+}
+
+/**
+ * For the serial tests that stop the shared broker: whatever happened, it runs again when the test
+ * ends (start_app, else the whole server), and answers.
+ */
+export async function ensureBroker (): Promise<void> {
+  if (await brokerAnswers()) return
+  const run = promisify(execFile)
+  await run('rabbitmqctl', ['start_app']).catch(async () => { await run('rabbitmq-server', ['-detached']).catch(() => {}) })
+  await until(brokerAnswers, 'the broker answers again', 90_000, 250)
 }

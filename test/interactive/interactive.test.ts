@@ -116,13 +116,19 @@ t.test('live: the PIU responder answers through the broker; the test stage never
   t.same(decisionsOf(testStage.body), ['1:P0001:0Z', '2:P0002:2Z', '3:P0003:1Z'])
   t.equal(await piu.count(iapiQueue), 0, 'nothing of the test stage reached the interactive queue')
 
-  await startResponder(t, b.dir, configFile, { default: '0Z', rules: [{ surname: 'MORROW', decision: '1Z' }] })
+  const responder = await startResponder(t, b.dir, configFile, { default: '0Z', rules: [{ surname: 'MORROW', decision: '1Z' }] })
   const res = await ask(b, iapiRequest({ travellers: TRAVELLERS }))
   t.equal(res.status, 200, res.body)
   t.same(decisionsOf(res.body), ['1:P0001:0Z', '2:P0002:0Z', '3:P0003:1Z'], 'the PIU rules, not the agreement test rules')
   const row = await b.gateway.ledger.get(String(res.headers['x-transmission-id']))
   t.match(JSON.parse(row?.interactive ?? '{}'), { source: 'piu', miss: null, decisions: { '0Z': 2, '1Z': 1 } })
   t.equal(await observations(b, 'carrier_gateway_iapi_piu_latency_seconds', { carrier: 'XA' }), 1, 'the PIU latency is observed')
+  for (const p of TRAVELLERS) {
+    for (const v of [p.surname, p.doc, p.locator, p.ref]) {
+      t.notOk(b.logs.text().includes(v), 'no passenger value in the gateway log on the PIU path')
+      t.notOk(responder.output().includes(v), 'nor in the responder output')
+    }
+  }
 })
 
 t.test('a ready-made CUSRES from the PIU is checked and passed through as it came', async t => {

@@ -6,31 +6,13 @@
 import t from 'tap'
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
-import { connect } from 'amqplib'
 import { buildGateway } from '../helpers/gateway.js'
-import { amqpForward, amqpUrl, piuBroker, until } from '../helpers/piu-queue.js'
+import { amqpForward, brokerAnswers, ensureBroker, piuBroker, until } from '../helpers/piu-queue.js'
 import { carrierAgreements, sendAll, table, tally, transmissions } from '../helpers/carrier-load.js'
 
 const run = promisify(execFile)
 // N ≥ 500 transmissions per scenario (docs/operations.md "Testing the faults"); FAULT_N overrides it for a longer or shorter run.
 const N = Number(process.env.FAULT_N ?? 500)
-
-const answers = async (): Promise<boolean> => {
-  try {
-    const c = await connect(amqpUrl)
-    await c.close()
-    return true
-  } catch {
-    return false
-  }
-}
-
-/** Whatever happened, the broker runs again when the test ends. */
-async function ensureBroker (): Promise<void> {
-  if (await answers()) return
-  await run('rabbitmqctl', ['start_app']).catch(async () => { await run('rabbitmq-server', ['-detached']).catch(() => {}) })
-  await until(answers, 'the broker answers again', 90_000, 250)
-}
 
 t.test('broker application stopped and started mid-load: zero lost', async t => {
   t.teardown(ensureBroker)
@@ -56,7 +38,7 @@ t.test('broker application stopped and started mid-load: zero lost', async t => 
   })
   await stopping
   await (starting ?? run('rabbitmqctl', ['start_app']))
-  await until(answers, 'broker back', 60_000, 250)
+  await until(brokerAnswers, 'broker back', 60_000, 250)
   await until(
     () => gateway.forwarder.target.available() && gateway.forwarder.spool.stats().files === 0,
     'reconnected and spool drained',

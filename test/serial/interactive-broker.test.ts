@@ -4,10 +4,9 @@
 import t from 'tap'
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
-import { connect } from 'amqplib'
 import { buildGateway, exampleAgreement, testConfig } from '../helpers/gateway.js'
 import { call } from '../helpers/https-client.js'
-import { amqpForward, amqpUrl, piuBroker, until } from '../helpers/piu-queue.js'
+import { amqpForward, ensureBroker, piuBroker, until } from '../helpers/piu-queue.js'
 import { startProxy } from '../helpers/tcp-proxy.js'
 import { writeConfig } from '../helpers/gateway-child.js'
 import { iapiRequest, RULES, TRAVELLERS } from '../helpers/iapi.js'
@@ -17,22 +16,6 @@ const run = promisify(execFile)
 const DEADLINE_MS = 1500
 /** The deadline plus the TLS round trip on a busy 2-core machine. */
 const BOUND_MS = DEADLINE_MS + 1000
-
-const answers = async (): Promise<boolean> => {
-  try {
-    const c = await connect(amqpUrl)
-    await c.close()
-    return true
-  } catch {
-    return false
-  }
-}
-
-async function ensureBroker (): Promise<void> {
-  if (await answers()) return
-  await run('rabbitmqctl', ['start_app']).catch(async () => { await run('rabbitmq-server', ['-detached']).catch(() => {}) })
-  await until(answers, 'the broker answers again', 90_000, 250)
-}
 
 t.test('a cut connection and a stopped broker: answered by the deadline, and decisions again afterwards', async t => {
   t.teardown(ensureBroker)
