@@ -1,7 +1,7 @@
 /**
  * The import direction of docs/architecture.md "Layers", as rules `npm run lint` checks:
  *
- *   cli/, server.ts → app.ts, housekeeping.ts → channels/, admin/, onboarding/ → pipeline/
+ *   cli/, server.ts → app.ts, housekeeping.ts → channels/, admin/, onboarding/, outbound/, flights/ → pipeline/
  *   → intake/ validate/ acknowledge/ forward/ ledger/ (stages) → agreements/ config/ metrics/ http/
  *   logger.ts (foundations) → messages/ → edifact/ → transmission/, errors.ts (vocabulary)
  *
@@ -12,7 +12,7 @@
 const LAYERS = [
   { name: 'entry', path: '^src/(cli/|server\\.ts$)' },
   { name: 'app', path: '^src/(app|housekeeping)\\.ts$' },
-  { name: 'edge', path: '^src/(channels|admin|onboarding)/' },
+  { name: 'edge', path: '^src/(channels|admin|onboarding|outbound|flights)/' },
   { name: 'pipeline', path: '^src/pipeline/' },
   { name: 'stage', path: '^src/(intake|validate|acknowledge|forward|ledger)/' },
   { name: 'foundation', path: '^src/(agreements/|config/|metrics/|http/|logger\\.ts$)' },

@@ -22,6 +22,7 @@ import { createHttpsChannel, type HttpsChannel } from './channels/https/index.js
 import { createAdmin, type AdminServer } from './admin/index.js'
 import { registerStatusPage } from './admin/status-page.js'
 import { startHousekeeping } from './housekeeping.js'
+import { createOutbound, type Outbound } from './outbound/index.js'
 import { createLogger } from './logger.js'
 
 export interface GatewayOptions {
@@ -41,6 +42,8 @@ export interface Gateway {
   readonly channels: Channel[]
   readonly https: HttpsChannel | null
   readonly admin: AdminServer | null
+  /** Messages from the PIU to carriers (docs/outbound.md). */
+  readonly outbound: Outbound
   httpsPort (): number | null
   adminPort (): number | null
   start (): Promise<void>
@@ -78,7 +81,7 @@ function createIapi (config: GatewayConfig, metrics: Metrics, logger: Logger): I
     heartbeatSeconds: a.heartbeatSeconds,
     logger: log,
     onLate: late => {
-      // Delivered to the carrier as an unsolicited update once messages to carriers exist.
+      // Counted here; the interactive lane turns it into the unsolicited update (docs/outbound.md).
       metrics.iapiLateDecisions.inc({ carrier: late.carrier })
       log.warn({ transmissionId: late.transmissionId, carrier: late.carrier }, 'PIU decision arrived after the deadline')
     }
@@ -138,8 +141,18 @@ export async function createGateway (opts: GatewayOptions): Promise<Gateway> {
   })
   const pipeline = createPipeline({ config, ledger, forwarder, metrics, checker, logger: logger.child({ component: 'pipeline' }) })
   const iapi = createIapi(config, metrics, logger)
-  const interactive = createInteractivePipeline({ config, ledger, metrics, iapi, logger: logger.child({ component: 'interactive' }) })
-  const channelDeps: ChannelDeps = { config, agreements, pipeline, interactive, metrics, logger }
+  const outbound = createOutbound({ config, agreements, ledger, metrics, logger: logger.child({ component: 'outbound' }) })
+  const interactive = createInteractivePipeline({
+    config,
+    ledger,
+    metrics,
+    iapi,
+    logger: logger.child({ component: 'interactive' }),
+    onLateDecision: update => {
+      outbound.late(update).catch(err => logger.error({ transmissionId: update.transmissionId, err }, 'late decision could not be queued'))
+    }
+  })
+  const channelDeps: ChannelDeps = { config, agreements, pipeline, interactive, metrics, logger, outbox: outbound.outbox }
   const https = config.https.enabled ? createHttpsChannel({ ...channelDeps, logger: logger.child({ channel: 'https' }), ledger }) : null
   const channels: Channel[] = [...(https !== null ? [https] : []), ...await optionalChannels(channelDeps)]
 
@@ -168,6 +181,7 @@ export async function createGateway (opts: GatewayOptions): Promise<Gateway> {
     agreements.close()
     for (const c of [...channels].reverse()) await c.stop().catch(err => logger.error({ err }, 'channel stop failed'))
     await admin?.close()
+    await outbound.stop()
     // Channels have settled what was in flight, so no check is waiting for a worker any more.
     await checker.close()
     await iapi?.close()
@@ -185,11 +199,13 @@ export async function createGateway (opts: GatewayOptions): Promise<Gateway> {
     channels,
     https,
     admin,
+    outbound,
     httpsPort: () => https?.port() ?? null,
     adminPort: () => admin?.port() ?? null,
     async start () {
       await forwarder.start()
       for (const c of channels) await c.start()
+      await outbound.start()
       await admin?.start()
       stopHousekeeping = startHousekeeping({
         config,

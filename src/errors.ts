@@ -125,6 +125,19 @@ export const ERRORS = Object.freeze({
   GW_ERR_IAPI_NO_DECISION: def(504, null, 'retry', 'no decision from the authority within the deadline'),
   GW_ERR_IAPI_DECISION_INVALID: own('config', 'the PIU\'s decision does not satisfy the decision schema'),
 
+  // ── messages to carriers (docs/outbound.md); refusals go to the PIU's dead-letter queue ────────
+  GW_ERR_OUTBOUND_UNREADABLE: own('input', 'the PIU message is neither a JSON form nor a readable EDIFACT interchange'),
+  GW_ERR_OUTBOUND_FORM_INVALID: own('input', 'the PIU message does not satisfy the outbound JSON schema'),
+  GW_ERR_OUTBOUND_WRONG_MESSAGE: own('input', 'the interchange is not one CUSRES status change (BGM 132) or one GOVREQ'),
+  GW_ERR_OUTBOUND_UNKNOWN_CARRIER: own('input', 'the message names no carrier with an agreement'),
+  GW_ERR_OUTBOUND_CARRIER_MISMATCH: own('input', 'the routing key, the message and the interchange recipient do not name the same carrier'),
+  GW_ERR_OUTBOUND_CARRIER_SUSPENDED: own('input', 'the carrier is suspended; nothing is sent to it'),
+  GW_ERR_OUTBOUND_NO_CHANNEL: own('config', 'the carrier agreement configures no channel for messages from the PIU'),
+  GW_ERR_OUTBOUND_TOO_LARGE: own('input', 'the PIU message exceeds the size limit'),
+  GW_ERR_OUTBOUND_DELIVERY_FAILED: def(503, null, 'retry', 'the carrier\'s side did not take the message; it is retried'),
+  GW_ERR_OUTBOUND_NOT_FOUND: def(404, null, 'rejected', 'no such pending message for this carrier'),
+  GW_ERR_OUTBOUND_PAYLOAD_PURGED: own('input', 'the message was delivered or expired and its payload purged; ask the PIU to send it again'),
+
   // ── acknowledge / dedupe ──────────────────────────────────────────────────────────────────────
   GW_ERR_ACK_DUPLICATE_CHANGED: def(400, 26, 'rejected', 'the interchange reference was already used for different content'),
 

@@ -6,7 +6,7 @@ import { ERRORS, GatewayError, isGatewayError, type ErrorId } from '../src/error
 
 const ids = Object.keys(ERRORS) as ErrorId[]
 const STAGES = [
-  'CONFIG', 'AGREEMENT', 'INTAKE', 'EDIFACT', 'MESSAGE', 'IAPI', 'ACK', 'FORWARD', 'LEDGER',
+  'CONFIG', 'AGREEMENT', 'INTAKE', 'EDIFACT', 'MESSAGE', 'IAPI', 'OUTBOUND', 'ACK', 'FORWARD', 'LEDGER',
   'SFTP', 'AMQP', 'ONBOARDING', 'INTERNAL', 'ADMIN'
 ]
 

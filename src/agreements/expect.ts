@@ -10,6 +10,9 @@
  */
 import type { Agreement } from './schema.js'
 
+/** The `expect` entries that declare a silence limit (`govreqMinutes` is a deadline, docs/outbound.md). */
+const SILENCE_TYPES = ['PAXLST', 'PNRGOV'] as const
+
 /** Per expected type: `ok`, `overdue`, or `no-traffic-yet` (never sent, still within the grace after start). */
 export type ExpectState = 'ok' | 'overdue' | 'no-traffic-yet'
 
@@ -19,7 +22,8 @@ export type ExpectState = 'ok' | 'overdue' | 'no-traffic-yet'
  */
 export function expectStates (a: Agreement, last: Record<string, string>, now: number, startedAt = 0): Record<string, ExpectState> {
   const out: Record<string, ExpectState> = {}
-  for (const [type, e] of Object.entries(a.expect)) {
+  for (const type of SILENCE_TYPES) {
+    const e = a.expect[type]
     if (e === undefined) continue
     const at = last[type] === undefined ? null : Date.parse(last[type])
     const late = now - (at ?? startedAt) > e.maxSilenceMinutes * 60_000

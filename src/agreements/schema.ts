@@ -47,7 +47,9 @@ const SftpChannelSchema = Type.Object({
   ackDir: Type.Optional(Type.String()),
   pollSeconds: Type.Number({ minimum: 0.05, default: 30 }),
   staleClaimMinutes: Type.Number({ minimum: 0.01, default: 30 }),
-  maxInFlight: Type.Integer({ minimum: 1, default: 4 })
+  maxInFlight: Type.Integer({ minimum: 1, default: 4 }),
+  /** Where messages from the PIU are written (temporary name, then rename; docs/outbound.md). */
+  fromPiuDir: Type.Optional(Type.String({ minLength: 1 }))
 }, { additionalProperties: false })
 
 const AmqpChannelSchema = Type.Object({
@@ -56,6 +58,8 @@ const AmqpChannelSchema = Type.Object({
   /** The carrier's queue of interactive API requests; answered to `replyQueue` (docs/interactive.md). */
   interactiveQueue: Type.Optional(Type.String({ minLength: 1 })),
   replyQueue: Type.String({ minLength: 1 }),
+  /** The carrier's queue for messages from the PIU (checked passively, published with confirms; docs/outbound.md). */
+  inboundQueue: Type.Optional(Type.String({ minLength: 1 })),
   prefetch: Type.Integer({ minimum: 1, maximum: 1000, default: 16 }),
   maxRedeliveries: Type.Integer({ minimum: 0, default: 5 })
 }, { additionalProperties: false })
@@ -83,6 +87,14 @@ const InteractiveSchema = Type.Object({
     default: Type.Union([Decision], { default: '0Z' }),
     rules: Type.Array(ResponderRule, { default: [] })
   }, { additionalProperties: false, default: {} })
+}, { additionalProperties: false, default: {} })
+
+/**
+ * Messages from the PIU to this carrier (docs/outbound.md "Which channel"): by default the first of
+ * amqp (with `inboundQueue`), sftp (with `fromPiuDir`), https that the agreement configures.
+ */
+const OutboundSchema = Type.Object({
+  channel: Type.Union([Type.Literal('auto'), Type.Literal('amqp'), Type.Literal('sftp'), Type.Literal('https')], { default: 'auto' })
 }, { additionalProperties: false, default: {} })
 
 export const AgreementSchema = Type.Object({
@@ -132,8 +144,11 @@ export const AgreementSchema = Type.Object({
   }, { additionalProperties: false, default: {} }),
   expect: Type.Object({
     PAXLST: Type.Optional(Type.Object({ maxSilenceMinutes: Type.Number({ exclusiveMinimum: 0 }) }, { additionalProperties: false })),
-    PNRGOV: Type.Optional(Type.Object({ maxSilenceMinutes: Type.Number({ exclusiveMinimum: 0 }) }, { additionalProperties: false }))
+    PNRGOV: Type.Optional(Type.Object({ maxSilenceMinutes: Type.Number({ exclusiveMinimum: 0 }) }, { additionalProperties: false })),
+    /** A GOVREQ expects the carrier's PNRGOV push for the flight within this (docs/outbound.md). */
+    govreqMinutes: Type.Number({ exclusiveMinimum: 0, default: 60 })
   }, { additionalProperties: false, default: {} }),
+  outbound: OutboundSchema,
   interactive: InteractiveSchema
 }, { additionalProperties: false })
 

@@ -20,6 +20,26 @@ export interface ChannelDeps {
   metrics: Metrics
   /** A child logger for this channel; never given a passenger value. */
   logger: Logger
+  /** Messages from the PIU held for carriers that fetch them over HTTPS (docs/outbound.md "HTTPS"). */
+  outbox?: CarrierOutbox
+}
+
+/** A message from the PIU as a carrier fetches it (`GET /v1/messages`). */
+export interface FetchedMessage {
+  id: string
+  kind: string
+  createdAt: string
+  contentType: string
+  /** The interchange text. */
+  body: string
+}
+
+/** The HTTPS side of the outbox: only ever the asking carriers' own messages. */
+export interface CarrierOutbox {
+  /** The carriers' pending messages, oldest first; waits up to `waitMs` for one when there is none. */
+  fetch (carriers: readonly string[], waitMs: number, limit: number, signal: AbortSignal): Promise<FetchedMessage[]>
+  /** Confirms one; false when it is not one of the carriers' pending messages. */
+  ack (carriers: readonly string[], id: string): Promise<boolean>
 }
 
 export interface Channel {

@@ -70,6 +70,30 @@ const Forward = Type.Object({
   amqp: AmqpTarget
 }, { additionalProperties: false, default: {} })
 
+/**
+ * Messages from the PIU to carriers (docs/outbound.md): consumed from a quorum queue on the PIU
+ * broker (the AMQP target's connection settings), held in the ledger's outbox until delivered.
+ */
+const Outbound = Type.Object({
+  /** Consume `queue` (AMQP target only; with the directory target there is no PIU broker). */
+  enabled: Type.Boolean({ default: true }),
+  exchange: Type.String({ minLength: 1, default: 'piu.outbound' }),
+  queue: Type.String({ minLength: 1, default: 'piu.outbound' }),
+  /** Refused PIU messages go here with an `x-reason` header; declared with the queue. */
+  deadLetterQueue: Type.String({ minLength: 1, default: 'piu.outbound.dlq' }),
+  /** An undelivered or unfetched message expires (and its payload is purged) after this. */
+  retentionHours: Type.Number({ exclusiveMinimum: 0, default: 72 }),
+  /** PIU messages taken at once by this instance (competing consumers share the queue). */
+  prefetch: Type.Integer({ minimum: 1, maximum: 1000, default: 16 }),
+  /** Delivery retries when the carrier's side is down: doubling from the first delay to the cap. */
+  retryMinSeconds: Type.Number({ exclusiveMinimum: 0, default: 5 }),
+  retryMaxSeconds: Type.Number({ exclusiveMinimum: 0, default: 300 }),
+  /** How often this instance looks for messages due for a retry and for expiry. */
+  sweepMs: Type.Integer({ minimum: 10, default: 1000 }),
+  /** A message `delivered` longer than this without being fetched or answered counts as stuck. */
+  stuckMinutes: Type.Number({ exclusiveMinimum: 0, default: 30 })
+}, { additionalProperties: false, default: {} })
+
 const Spool = Type.Object({
   path: Type.String({ minLength: 1, default: 'var/spool' }),
   maxBytes: Type.Integer({ minimum: 0, default: 1073741824 }),
@@ -124,6 +148,7 @@ export const GatewayConfigSchema = Type.Object({
   admin: Admin,
   ca: Ca,
   forward: Forward,
+  outbound: Outbound,
   spool: Spool,
   ledger: Ledger,
   quarantine: Quarantine,

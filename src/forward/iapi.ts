@@ -37,6 +37,15 @@ export interface IapiRequest {
   body: Buffer
   headers: Record<string, string>
   deadline: number
+  /** The answer to this request when it comes after the deadline (within ten minutes of it). */
+  onLate?: (late: LateAnswer) => void
+}
+
+export interface LateAnswer {
+  /** The answer parsed as JSON, or null when it is not JSON. */
+  answer: unknown
+  body: Buffer
+  contentType: string | null
 }
 
 export type IapiOutcome =
@@ -63,7 +72,7 @@ interface Waiting { resolve: (o: IapiOutcome) => void, publishedAt: number }
 
 export function createIapiClient (o: IapiClientOptions): IapiClient {
   const waiting = new Map<string, Waiting>()
-  const expired = new Map<string, { at: number, carrier: string }>()
+  const expired = new Map<string, { at: number, carrier: string, onLate?: (late: LateAnswer) => void }>()
   let session: Promise<Session> | null = null
 
   function onReply (msg: ConsumeMessage | null): void {
@@ -71,15 +80,16 @@ export function createIapiClient (o: IapiClientOptions): IapiClient {
     const id = String(msg.properties.correlationId ?? '')
     const answer = parseJson(msg.content)
     const w = waiting.get(id)
+    const contentType = typeof msg.properties.contentType === 'string' ? msg.properties.contentType : null
     if (w !== undefined) {
       waiting.delete(id)
-      const contentType = typeof msg.properties.contentType === 'string' ? msg.properties.contentType : null
       w.resolve({ kind: 'answer', answer, body: msg.content, contentType, piuMs: Date.now() - w.publishedAt })
     } else {
       const late = expired.get(id)
       if (late === undefined) return
       expired.delete(id)
       o.onLate?.({ transmissionId: id, carrier: late.carrier, answer })
+      late.onLate?.({ answer, body: msg.content, contentType })
     }
   }
 
@@ -107,9 +117,9 @@ export function createIapiClient (o: IapiClientOptions): IapiClient {
     return session
   }
 
-  function remember (id: string, carrier: string): void {
+  function remember (id: string, carrier: string, onLate?: (late: LateAnswer) => void): void {
     const now = Date.now()
-    expired.set(id, { at: now, carrier })
+    expired.set(id, { at: now, carrier, onLate })
     for (const [k, e] of expired) {
       if (now - e.at < LATE_MEMORY_MS) break
       expired.delete(k)
@@ -125,7 +135,7 @@ export function createIapiClient (o: IapiClientOptions): IapiClient {
           settled = true
           clearTimeout(timer)
           if (out.kind !== 'answer') waiting.delete(req.transmissionId)
-          if (out.kind === 'timeout') remember(req.transmissionId, req.carrier)
+          if (out.kind === 'timeout') remember(req.transmissionId, req.carrier, req.onLate)
           resolve(out)
         }
         const timer = setTimeout(() => settle({ kind: 'timeout' }), Math.max(0, req.deadline - Date.now()))

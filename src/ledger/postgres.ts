@@ -13,6 +13,7 @@
  */
 import pg from 'pg'
 import { GatewayError } from '../errors.js'
+import { PostgresOutbound, outboundPostgresSchema } from './outbound-postgres.js'
 import { CHANNELS, OUTCOMES, STATUSES, sqlList } from '../transmission/index.js'
 import {
   checkKey, COLUMNS, dedupeKeyOf, holdsDedupeKey, isoInstant, listLimit, noSuchRow, normalizePatch, normalizeRow, PENDING_OUTCOME,
@@ -114,6 +115,7 @@ interface Pending {
 }
 
 class PostgresLedger implements Ledger {
+  readonly outbound: PostgresOutbound
   private readonly pool: pg.Pool
   private readonly t: string
   private pending: Pending[] = []
@@ -121,9 +123,10 @@ class PostgresLedger implements Ledger {
   private inFlight: Promise<void> | null = null
   private closed = false
 
-  constructor (pool: pg.Pool, table: string) {
+  constructor (pool: pg.Pool, table: string, schema: string) {
     this.pool = pool
     this.t = table
+    this.outbound = new PostgresOutbound(pool, schema)
   }
 
   /**
@@ -367,6 +370,7 @@ export async function openPostgresLedger (cfg: { url: string, schema?: string, p
       await client.query('BEGIN')
       await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`carrier-gateway-ledger:${schema}`])
       await client.query(schemaSql(table, schema))
+      await client.query(outboundPostgresSchema(schema))
       await client.query('COMMIT')
     } catch (err) {
       await client.query('ROLLBACK').catch(() => {})
@@ -378,5 +382,5 @@ export async function openPostgresLedger (cfg: { url: string, schema?: string, p
     await pool.end().catch(() => {})
     throw storeFailure(err, 'postgres open')
   }
-  return new PostgresLedger(pool, table)
+  return new PostgresLedger(pool, table, schema)
 }

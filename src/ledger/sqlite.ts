@@ -14,6 +14,7 @@ import { chmodSync, closeSync, fsyncSync, mkdirSync, openSync } from 'node:fs'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import { GatewayError } from '../errors.js'
+import { OUTBOUND_SQLITE_SCHEMA, SqliteOutbound } from './outbound-sqlite.js'
 import { CHANNELS, OUTCOMES, STATUSES, sqlList } from '../transmission/index.js'
 import {
   checkKey, COLUMNS, holdsDedupeKey, isoInstant, listLimit, mergePatch, noSuchRow, normalizePatch, normalizeRow, PENDING_OUTCOME,
@@ -129,6 +130,7 @@ function prepareFile (path: string): void {
 }
 
 class SqliteLedger implements Ledger {
+  readonly outbound: SqliteOutbound
   private readonly db: Database.Database
   private queue: Op[] = []
   private scheduled = false
@@ -141,6 +143,7 @@ class SqliteLedger implements Ledger {
 
   constructor (db: Database.Database) {
     this.db = db
+    this.outbound = new SqliteOutbound(db, () => this.closed)
     this.upsert = db.prepare(UPSERT)
     this.byId = db.prepare('SELECT * FROM transmissions WHERE id = ?')
     this.holder = db.prepare(FIND_HOLDER)
@@ -314,6 +317,7 @@ export async function openSqliteLedger (path: string, busyTimeoutMs = 5000): Pro
     }
     db.transaction(() => {
       db?.exec(SCHEMA)
+      db?.exec(OUTBOUND_SQLITE_SCHEMA)
       // A version-1 file has the table without the column (CREATE TABLE IF NOT EXISTS left it).
       if (version === 1) db?.exec('ALTER TABLE transmissions ADD COLUMN interactive TEXT')
       db?.pragma(`user_version = ${SCHEMA_VERSION}`)

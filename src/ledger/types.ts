@@ -10,6 +10,7 @@
  */
 
 import { GatewayError } from '../errors.js'
+import type { OutboundStore } from './outbound.js'
 import {
   ACCEPTED_OUTCOMES, CHANNELS, OUTCOMES, STATUSES, newLedgerRow,
   type DedupeKey, type LedgerRow, type Outcome
@@ -56,6 +57,8 @@ export interface Ledger {
   size (): Promise<number>
   /** Commits what is pending, then releases the store. Further calls reject. */
   close (): Promise<void>
+  /** Messages from the PIU to carriers, in the same store (src/ledger/outbound.ts). */
+  readonly outbound: OutboundStore
 }
 
 export type LedgerConfig =

@@ -95,6 +95,12 @@ export function createMetrics (options: { defaults?: boolean } = {}) {
       '1 when a carrier has been silent for longer than its agreement expects (expect.TYPE.maxSilenceMinutes)',
       ['carrier', 'type']
     ),
+    // ── the carrier listener's own TLS material (src/channels/https/tls-expiry.ts) ──────────
+    tlsExpiry: gauge(
+      'tls_expiry_timestamp_seconds',
+      'notAfter of each server certificate and the earliest client CA certificate, nextUpdate of the CRL (kind: server|client_ca|crl)',
+      ['kind', 'file']
+    ),
     tlsFailures: counter('tls_handshake_failures_total', 'TLS handshake failures and certificate refusals by reason', ['reason']),
     rateLimited: counter('rate_limited_total', 'Requests refused with 429 by carrier', ['carrier']),
     configReloads: counter('config_reloads_total', 'Agreement reloads by result (ok|failed)', ['result']),
@@ -181,7 +187,33 @@ export function createMetrics (options: { defaults?: boolean } = {}) {
       'Interactive requests answered without a PIU decision, by reason (timeout|broker|invalid)',
       ['carrier', 'reason']
     ),
-    iapiLateDecisions: counter('iapi_late_decisions_total', 'PIU decisions that arrived after their request\'s deadline', ['carrier'])
+    iapiLateDecisions: counter('iapi_late_decisions_total', 'PIU decisions that arrived after their request\'s deadline', ['carrier']),
+    // ── messages from the PIU to carriers (docs/outbound.md) ─────────────────────────────────────
+    outboundMessages: gauge(
+      'outbound_messages',
+      'Messages to carriers in the outbox by carrier, kind (cusres|govreq) and state (queued|delivered|fetched|answered|expired)',
+      ['carrier', 'kind', 'state']
+    ),
+    outboundReceived: counter(
+      'outbound_received_total',
+      'Messages to carriers taken in, by carrier, kind and origin (piu|late-decision)',
+      ['carrier', 'kind', 'origin']
+    ),
+    outboundRefused: counter('outbound_refused_total', 'PIU messages dead-lettered, by reason (a GW_ERR_OUTBOUND_* id)', ['reason']),
+    outboundDuplicates: counter('outbound_duplicates_total', 'PIU messages delivered again and not stored twice', ['carrier']),
+    outboundDeliveries: counter(
+      'outbound_deliveries_total',
+      'Delivery attempts to carriers by carrier, channel and result (delivered|failed)',
+      ['carrier', 'channel', 'result']
+    ),
+    outboundAnswered: counter('outbound_answered_total', 'Messages to carriers answered (CUSRES 312, PNRGOV push)', ['carrier', 'kind']),
+    outboundExpired: counter('outbound_expired_total', 'Messages to carriers expired undelivered or unfetched', ['carrier', 'kind']),
+    outboundStuck: gauge(
+      'outbound_stuck',
+      'Messages to carriers queued, or held for an HTTPS fetch, for longer than outbound.stuckMinutes',
+      ['carrier']
+    ),
+    outboundUnanswered: gauge('outbound_govreq_unanswered', 'GOVREQs whose PNRGOV push is overdue', ['carrier'])
   }
   return m
 }

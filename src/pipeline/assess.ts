@@ -12,7 +12,7 @@ import type { FlightFacts } from '../messages/index.js'
 import type { Quality } from '../messages/quality.js'
 import { parseInterchange } from '../edifact/index.js'
 import { envelopeFactsOf } from '../edifact/facts.js'
-import { documentKind, firstFlightFacts, mapMessage, partOf } from '../messages/index.js'
+import { documentKind, firstFlightFacts, mapMessage, partOf, readCusresMessage } from '../messages/index.js'
 import { qualityOf } from '../messages/quality.js'
 import { validateModel } from '../validate/schema.js'
 import { agreementFindings, applyStrictness, recipientFindings } from '../validate/agreement.js'
@@ -37,6 +37,8 @@ export interface AssessedMessage {
    * is built so that a worker thread can hand back these few facts instead of every traveller.
    */
   facts: MessageFacts | null
+  /** A CUSRES's BGM 1001 and RFF+TN: a carrier's 312 answers an update by them (docs/outbound.md "Answers"). */
+  cusres?: { document: string, transactionRef: string | null }
   outcome: CheckOutcome
 }
 
@@ -109,6 +111,10 @@ export function assessTransmission (
 
   if (reliable) {
     for (const m of messages) {
+      if (m.type === 'CUSRES') {
+        const r = readCusresMessage(ix.messages[m.index])
+        m.cusres = { document: r.document, transactionRef: r.transactionRef }
+      }
       const mapped = mapMessage(ix.messages[m.index], { receivedAt: ctx.receivedAt })
       if (mapped.type === null) continue
       m.model = mapped.model

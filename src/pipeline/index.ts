@@ -1,6 +1,6 @@
 export { createPipeline, type PipelineDeps } from './pipeline.js'
 export {
-  createInteractivePipeline, type InteractiveInput, type InteractivePipeline, type InteractiveResult
+  createInteractivePipeline, type InteractiveInput, type InteractivePipeline, type InteractiveResult, type LateDecision
 } from './interactive.js'
 export { createChecker, type Checker, type CheckerOptions } from './check-pool.js'
 export { checkTransmission, type Checked, type CheckJob } from './check.js'

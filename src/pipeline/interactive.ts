@@ -15,7 +15,7 @@ import type { Agreement } from '../agreements/schema.js'
 import type { GatewayConfig } from '../config/index.js'
 import type { Ledger } from '../ledger/index.js'
 import type { Metrics } from '../metrics/index.js'
-import type { IapiClient } from '../forward/iapi.js'
+import type { IapiClient, LateAnswer } from '../forward/iapi.js'
 import { ERRORS, type ErrorId } from '../errors.js'
 import { newTransmissionId } from '../intake/transmission.js'
 import { createAckReferences } from '../acknowledge/index.js'
@@ -131,6 +131,23 @@ export interface InteractiveDeps {
   logger: Logger
   /** The PIU round trip; null with the directory target (the test responder answers then). */
   iapi: IapiClient | null
+  /** A PIU decision after the deadline, as the unsolicited CUSRES update to send (docs/interactive.md "Late decisions"). */
+  onLateDecision?: (update: LateDecision) => void
+}
+
+/** A late decision turned into a CUSRES `BGM+132` that mirrors the request it answers. */
+export interface LateDecision {
+  transmissionId: string
+  carrier: Agreement
+  cusres: string
+  /** UNB 0020 of the update. */
+  reference: string
+  /** UNH 0062 and RFF+TN of the update, which the carrier's 312 repeats. */
+  messageRef: string
+  transactionRef: string
+  flight: string | null
+  /** Scheduled departure date as the request gives it (local, YYYY-MM-DD), or null. */
+  flightDate: string | null
 }
 
 export interface InteractivePipeline {
@@ -225,7 +242,8 @@ export function createInteractivePipeline (deps: InteractiveDeps): InteractivePi
       carrier: carrier.code,
       body: a.interchange.body,
       headers,
-      deadline: deadline - ANSWER_MARGIN_MS
+      deadline: deadline - ANSWER_MARGIN_MS,
+      onLate: late => lateDecision(id, carrier, req, late)
     })
     if (out.kind === 'timeout') return { answer: null, miss: 'timeout', piuMs: null }
     if (out.kind === 'unavailable') return { answer: null, miss: 'broker', piuMs: null }
@@ -245,6 +263,36 @@ export function createInteractivePipeline (deps: InteractiveDeps): InteractivePi
       return { answer: null, miss: 'invalid', piuMs: out.piuMs }
     }
     return { answer: { passengers: checked.decisions }, miss: null, piuMs: out.piuMs }
+  }
+
+  /**
+   * A decision that came after the carrier was answered: checked as an answer in time would be,
+   * then sent as an unsolicited update (`BGM+132`) through the messages to carriers.
+   */
+  function lateDecision (id: string, carrier: Agreement, req: IapiRequest, late: LateAnswer): void {
+    if (deps.onLateDecision === undefined) return
+    const decided = late.contentType === 'application/edifact'
+      ? checkedCusres(late.body, req)?.answer ?? null
+      : (() => { const c = validateDecision(late.answer, req.travellers); return c.ok ? { passengers: c.decisions } : null })()
+    if (decided === null) {
+      logger.error({ transmissionId: id, carrier: carrier.code }, 'late PIU decision is invalid; no update sent to the carrier')
+      return
+    }
+    const opts = {
+      senderId: config.identity.senderId, reference: newReference(), now: new Date(), version: carrier.interactive.cusres.version
+    }
+    const cusres = buildCusres(req, decided, { ...opts, document: '132' })
+    const when = /^(\d{2})(\d{2})(\d{2})/.exec(req.flight.departureTime[1] ?? '')
+    deps.onLateDecision({
+      transmissionId: id,
+      carrier,
+      cusres,
+      reference: opts.reference,
+      messageRef: req.message.reference,
+      transactionRef: req.transactionRef,
+      flight: req.flight.flightId === '' ? null : req.flight.flightId,
+      flightDate: when === null ? null : `20${when[1]}-${when[2]}-${when[3]}`
+    })
   }
 
   /** The CUSRES for the decisions, or the agreement's `onTimeout` answer. */

@@ -1,6 +1,6 @@
 /**
  * The pipeline, in the order of docs/architecture.md "The pipeline":
- * admit → assess → dedupe → hand off → acknowledge → record, then one log record and the metrics.
+ * admit → assess → dedupe → hand off → acknowledge → record → answer, then one log record and the metrics.
  * `process` never throws: every failure becomes an outcome, and a positive one only after durable
  * hand-off (invariant 1).
  */
@@ -20,6 +20,7 @@ import { dedupe } from './steps/dedupe.js'
 import { handOff } from './steps/hand-off.js'
 import { acknowledge } from './steps/acknowledge.js'
 import { record } from './steps/record.js'
+import { answer } from './steps/answer.js'
 import { resultOf } from './steps/result.js'
 import { assessmentOf, type InFlight } from './steps/state.js'
 
@@ -37,6 +38,7 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
   const { config, ledger, checker, metrics, logger } = deps
   const admission = createAdmission(config, metrics)
   const dedupeStep = { ledger, config, startedAt: Date.now(), logger }
+  const answerStep = { ledger, metrics, logger }
   const ackStep = { senderId: config.identity.senderId, newReference: createAckReferences() }
 
   /**
@@ -67,6 +69,7 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
         await handOff(t, deps)
         acknowledge(t, ackStep)
         await record(t, ledger)
+        await answer(t, answerStep)
         r = resultOf(t)
       } catch (err) {
         r = failed(t, err)

@@ -21,7 +21,9 @@ import { clientErrorHandler, problemOf, sendProblem } from '../../http/problem.j
 import { sizeLimitOf } from '../../intake/limits.js'
 import { registerRoutes } from './routes.js'
 import { registerInteractiveRoute } from './interactive.js'
+import { registerMessagesRoutes } from './messages.js'
 import { monitorHandshakes, rotateTicketKeys, secureContextOptions } from './tls.js'
+import { recordTlsExpiries } from './tls-expiry.js'
 
 export interface HttpsChannel extends Channel {
   port (): number | null
@@ -75,6 +77,7 @@ export function createHttpsChannel (deps: ChannelDeps & { ledger: Ledger }): Htt
   app.server.headersTimeout = https.headersTimeoutMs
   app.server.maxConnections = https.maxConnections
   monitorHandshakes(app.server, { metrics, logger })
+  recordTlsExpiries(https, metrics)
   // Expiry as seen in handshakes (an agreement need not state notAfter): the metric, and one
   // warning per certificate and process when it ends within EXPIRY_WARNING_DAYS.
   const observedExpiry = new Map<string, Date>()
@@ -217,6 +220,7 @@ export function createHttpsChannel (deps: ChannelDeps & { ledger: Ledger }): Htt
         excludedOf: req => req.excludedCarriers ?? []
       })
     }
+    if (deps.outbox !== undefined) registerMessagesRoutes(app, { outbox: deps.outbox, candidatesOf })
     app.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger())
   })()
 
@@ -241,6 +245,7 @@ export function createHttpsChannel (deps: ChannelDeps & { ledger: Ledger }): Htt
       // Read everything first: a missing or malformed file throws here and the old context stays.
       const options = secureContextOptions(https)
       app.server.setSecureContext(options)
+      recordTlsExpiries(https, metrics)
       rotateTicketKeys(app.server)
       tlsGeneration++
       app.server.closeIdleConnections()

@@ -109,7 +109,7 @@ export function textElementLength (version: string): number {
 }
 
 /** C108 holds at most five 4440 lines: split at the last space that fits (mid-word only when none), the rest cut. */
-function textComponents (text: string, max: number): string[] {
+export function textComponents (text: string, max: number): string[] {
   const out: string[] = []
   let rest = text
   while (rest.length > 0 && out.length < 5) {

@@ -10,5 +10,5 @@ export {
   buildCusres, buildCusresError, fitText, textElementLength, NO_ANSWER_IN_TIME, type CusresErrorOptions, type CusresOptions,
   type IapiAnswer, type IapiDecisionCode
 } from './build.js'
-export { readAllCusres, readCusres, type CusresError, type CusresPassenger, type CusresReading } from './read.js'
+export { readAllCusres, readCusres, readCusresMessage, type CusresError, type CusresPassenger, type CusresReading } from './read.js'
 export { decideByRules, DECISION_TEXTS, globPattern, type TestResponder, type TestResponderRule } from './test-responder.js'

@@ -52,7 +52,7 @@ export interface CusresReading {
   errors: CusresError[]
 }
 
-function readMessage (env: MessageEnvelope): CusresReading {
+export function readCusresMessage (env: MessageEnvelope): CusresReading {
   const out: CusresReading = {
     reference: env.reference,
     document: '',
@@ -126,10 +126,10 @@ function readMessage (env: MessageEnvelope): CusresReading {
 /** The first CUSRES message of the interchange read, or null when it holds none. */
 export function readCusres (ix: Interchange): CusresReading | null {
   const env = ix.messages.find(m => m.type === 'CUSRES')
-  return env === undefined ? null : readMessage(env)
+  return env === undefined ? null : readCusresMessage(env)
 }
 
 /** Every CUSRES message of the interchange, in order. */
 export function readAllCusres (ix: Interchange): CusresReading[] {
-  return ix.messages.filter(m => m.type === 'CUSRES').map(readMessage)
+  return ix.messages.filter(m => m.type === 'CUSRES').map(readCusresMessage)
 }
