@@ -77,10 +77,12 @@ export function startHousekeeping (deps: HousekeepingDeps, everyMs = 30_000): ()
     if (Date.now() - lastPurge > 3_600_000) {
       lastPurge = Date.now()
       const rows = await ledger.purge(config.ledger.retentionDays)
+      // Outbox rows are metadata like the transmissions and follow the same retention (docs/outbound.md).
+      const outbound = await ledger.outbound.purge(config.ledger.retentionDays)
       const files = config.forward.target === 'directory'
         ? await purgeQuarantineFolder(config.quarantine.path, config.quarantine.retentionHours)
         : 0
-      if (rows + files > 0) logger.info({ rows, files }, 'retention purge')
+      if (rows + outbound + files > 0) logger.info({ rows, outbound, files }, 'retention purge')
     }
   }
   const run = (): void => { tick().catch(err => logger.warn({ err }, 'housekeeping failed')) }

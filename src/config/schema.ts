@@ -88,6 +88,11 @@ const Outbound = Type.Object({
   /** Delivery retries when the carrier's side is down: doubling from the first delay to the cap. */
   retryMinSeconds: Type.Number({ exclusiveMinimum: 0, default: 5 }),
   retryMaxSeconds: Type.Number({ exclusiveMinimum: 0, default: 300 }),
+  /**
+   * One delivery attempt holds its message this long; an instance that crashed mid-attempt leaves the
+   * message to be taken up again after it (by any instance), so it must exceed the slowest delivery.
+   */
+  leaseSeconds: Type.Number({ minimum: 1, default: 60 }),
   /** How often this instance looks for messages due for a retry and for expiry. */
   sweepMs: Type.Integer({ minimum: 10, default: 1000 }),
   /** A message `delivered` longer than this without being fetched or answered counts as stuck. */

@@ -13,9 +13,6 @@ import type { ChannelName } from '../transmission/index.js'
 import type { AmqpDelivery } from '../channels/amqp/deliver.js'
 import { deliverBySftp } from '../channels/sftp/deliver.js'
 
-/** How long one attempt may hold a row before another instance may try it. */
-const LEASE_MS = 60_000
-
 export interface DeliveryDeps {
   store: OutboundStore
   amqp: AmqpDelivery
@@ -24,6 +21,8 @@ export interface DeliveryDeps {
   logger: Logger
   retryMinMs: number
   retryMaxMs: number
+  /** How long one attempt holds its row before another instance may try it (`outbound.leaseSeconds`). */
+  leaseMs: number
   /** An HTTPS message is now in the outbox: wake the carrier's waiting fetches. */
   onHeld: (carrier: string) => void
   now?: () => Date
@@ -58,7 +57,7 @@ export function createDelivery (deps: DeliveryDeps): (row: OutboundRow) => Promi
     const log = { outboundId: row.id, carrier: row.carrier, kind: row.kind, channel: row.channel }
     try {
       const start = now()
-      if (!await store.lease(row.id, start, new Date(start.getTime() + LEASE_MS))) return 'busy'
+      if (!await store.lease(row.id, start, new Date(start.getTime() + deps.leaseMs))) return 'busy'
       const payload = await store.payload(row.id)
       if (payload === null) return 'gone'
       const agreement = deps.agreement(row.carrier)

@@ -74,6 +74,7 @@ export function createOutbound (deps: OutboundDeps): Outbound {
     logger,
     retryMinMs: o.retryMinSeconds * 1000,
     retryMaxMs: o.retryMaxSeconds * 1000,
+    leaseMs: o.leaseSeconds * 1000,
     onHeld: carrier => waiters.wake(carrier),
     now
   })

@@ -283,7 +283,7 @@ t.test('AMQP: delivered to the carrier\'s inbound queue with a confirm, retried 
   t.equal(await ch.get(carrierQueues.inboundQueue), false, 'delivered once')
 })
 
-t.test('SFTP: written to fromPiuDir by temporary name and rename', async t => {
+t.test('SFTP: held while the server is down, then written to fromPiuDir by temporary name and rename', async t => {
   const server = await startSftpServer(t, { dirs: ['out', 'out/processing', 'out/done', 'out/rejected', 'in', 'from-piu'] })
   const xd = exampleAgreement({
     code: 'XD',
@@ -293,7 +293,13 @@ t.test('SFTP: written to fromPiuDir by temporary name and rename', async t => {
     channels: { sftp: sftpChannelOf(server, { fromPiuDir: '/from-piu', pollSeconds: 60 }) }
   })
   const p = await gatewayWithOutbound(t, [xd])
+  await server.stop()
   p.publish('cusres.XD', JSON.stringify(cusresForm('XD')))
+  await until(async () => (await p.b.gateway.ledger.outbound.list({}))[0]?.attempts > 0, 'an attempt failed while sshd is down', 30_000)
+  const held = (await p.b.gateway.ledger.outbound.list({}))[0]
+  t.equal(held.state, 'queued', 'held while the server is down')
+  t.equal((await p.ch.checkQueue(p.queue)).messageCount, 0, 'the PIU message is in the outbox, acknowledged')
+  await server.start()
   await until(async () => (await p.b.gateway.ledger.outbound.list({}))[0]?.state === 'delivered', 'delivered', 30_000)
   const row = (await p.b.gateway.ledger.outbound.list({}))[0]
   const files = readdirSync(join(server.root, 'from-piu'))
