@@ -61,7 +61,7 @@ async function defaultNames (): Promise<Set<string>> {
 
 const ALLOWED_LABELS = new Set([
   'carrier', 'channel', 'type', 'outcome', 'code', 'severity', 'reason', 'kind', 'result', 'stage', 'fingerprint', 'target', 'destination',
-  'via', 'field', 'action', 'decision'
+  'via', 'field', 'action', 'decision', 'state', 'origin'
 ])
 
 t.test('catalogue: every metric is prefixed, documented in help, and labelled only with bounded label names', async t => {
@@ -117,7 +117,8 @@ t.test('labels stay bounded when unknown certificates, unknown senders, unknown 
     outcome: v => ['accepted', 'accepted_with_warnings', 'duplicate', 'rejected', 'retry'].includes(v),
     code: v => /^\d{1,3}$/.test(v),
     severity: v => v === 'error' || v === 'warning',
-    kind: v => ['contrl', 'ackres', 'json'].includes(v),
+    kind: v => ['contrl', 'ackres', 'json', 'cusres', 'govreq'].includes(v),
+    origin: v => v === 'piu' || v === 'late-decision',
     result: v => ['positive', 'negative', 'duplicate', 'ok', 'failed', 'error'].includes(v),
     field: v => ['document_number', 'document_expiry', 'birth_date', 'nationality', 'gender'].includes(v),
     fingerprint: v => /^([0-9A-F]{2}:){7}[0-9A-F]{2}$/.test(v),
