@@ -5,6 +5,7 @@
  */
 import type pg from 'pg'
 import { storeFailure } from './types.js'
+import { pgTransaction } from './transaction.js'
 import {
   OUTBOUND_COLUMNS, checkOutboundRow, outboundLimit,
   type OutboundKind, type OutboundLink, type OutboundQuery, type OutboundRow, type OutboundState, type OutboundStore
@@ -61,25 +62,8 @@ export class PostgresOutbound implements OutboundStore {
     }
   }
 
-  /** Runs `fn` in one transaction on one connection. */
   private async tx<T> (where: string, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-    let client: pg.PoolClient
-    try {
-      client = await this.pool.connect()
-    } catch (err) {
-      throw storeFailure(err, `postgres outbound ${where}`)
-    }
-    try {
-      await client.query('BEGIN')
-      const out = await fn(client)
-      await client.query('COMMIT')
-      return out
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => {})
-      throw storeFailure(err, `postgres outbound ${where}`)
-    } finally {
-      client.release()
-    }
+    return await pgTransaction(this.pool, `postgres outbound ${where}`, fn)
   }
 
   async add (row: OutboundRow, payload: Buffer): Promise<{ row: OutboundRow, created: boolean }> {

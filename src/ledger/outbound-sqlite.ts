@@ -4,7 +4,7 @@
  * (synchronous = FULL, WAL) when its promise resolves.
  */
 import Database from 'better-sqlite3'
-import { storeFailure } from './types.js'
+import { sqliteTransaction } from './transaction.js'
 import {
   OUTBOUND_COLUMNS, checkOutboundRow, outboundLimit,
   type OutboundKind, type OutboundLink, type OutboundQuery, type OutboundRow, type OutboundState, type OutboundStore
@@ -52,12 +52,7 @@ export class SqliteOutbound implements OutboundStore {
   }
 
   private run<T> (fn: () => T): Promise<T> {
-    if (this.isClosed()) return Promise.reject(storeFailure(new Error('sqlite ledger closed'), 'sqlite outbound'))
-    try {
-      return Promise.resolve(this.db.transaction(fn).immediate())
-    } catch (err) {
-      return Promise.reject(storeFailure(err, 'sqlite outbound'))
-    }
+    return sqliteTransaction(this.db, this.isClosed(), 'sqlite outbound', fn)
   }
 
   private one (id: string): OutboundRow | null {
