@@ -24,12 +24,16 @@ import { registerStatusPage } from './admin/status-page.js'
 import { startHousekeeping } from './housekeeping.js'
 import { createOutbound, type Outbound } from './outbound/index.js'
 import { createLogger } from './logger.js'
+import { createFlightWatch, type FlightWatch } from './flights/index.js'
+import { registerFlightRoutes } from './admin/flights.js'
 
 export interface GatewayOptions {
   config: GatewayConfig
   logger?: Logger
   /** An agreement store built elsewhere (tests); default: the config's carriers folder. */
   agreements?: AgreementStore
+  /** The clock flight states are evaluated on (tests drive it). @default the wall clock */
+  now?: () => Date
 }
 
 export interface Gateway {
@@ -44,6 +48,8 @@ export interface Gateway {
   readonly admin: AdminServer | null
   /** Messages from the PIU to carriers (docs/outbound.md). */
   readonly outbound: Outbound
+  /** The flight evaluator (docs/flights.md "States"). */
+  readonly flights: FlightWatch
   httpsPort (): number | null
   adminPort (): number | null
   start (): Promise<void>
@@ -59,7 +65,13 @@ function createTarget (config: GatewayConfig, metrics: Metrics, logger: Logger):
   }
   const a = config.forward.amqp
   return createAmqpTarget(
-    { ...a, url: resolveSecret(a.url), quarantineRetentionHours: config.quarantine.retentionHours },
+    // forward.amqp.urls (cluster nodes) when given, else the one url (docs/configuration.md).
+    {
+      ...a,
+      url: resolveSecret(a.urls[0] ?? a.url),
+      urls: a.urls.map(u => resolveSecret(u)),
+      quarantineRetentionHours: config.quarantine.retentionHours
+    },
     metrics,
     logger.child({ component: 'forward' })
   )
@@ -171,9 +183,13 @@ export async function createGateway (opts: GatewayOptions): Promise<Gateway> {
       metrics,
       logger: logger.child({ component: 'admin' }),
       readiness,
-      extend: async app => { await registerStatusPage(app, { agreements, ledger, metrics }) }
+      extend: async app => {
+        await registerStatusPage(app, { agreements, ledger, metrics })
+        await registerFlightRoutes(app, { agreements, ledger, now: opts.now })
+      }
     })
     : null
+  const flights = createFlightWatch({ ledger, agreements, metrics, logger: logger.child({ component: 'flights' }), now: opts.now })
   let stopHousekeeping: (() => void) | null = null
   let closing: Promise<void> | null = null
   const shutdown = async (): Promise<void> => {
@@ -182,6 +198,7 @@ export async function createGateway (opts: GatewayOptions): Promise<Gateway> {
     for (const c of [...channels].reverse()) await c.stop().catch(err => logger.error({ err }, 'channel stop failed'))
     await admin?.close()
     await outbound.stop()
+    await flights.stop()
     // Channels have settled what was in flight, so no check is waiting for a worker any more.
     await checker.close()
     await iapi?.close()
@@ -200,12 +217,14 @@ export async function createGateway (opts: GatewayOptions): Promise<Gateway> {
     https,
     admin,
     outbound,
+    flights,
     httpsPort: () => https?.port() ?? null,
     adminPort: () => admin?.port() ?? null,
     async start () {
       await forwarder.start()
       for (const c of channels) await c.start()
       await outbound.start()
+      flights.start()
       await admin?.start()
       stopHousekeeping = startHousekeeping({
         config,

@@ -3,6 +3,7 @@
  * built by status-page.ts, rendered by status-render.ts. Metadata only (architecture invariant 4).
  */
 import type { GatewayInstance } from './instance.js'
+import type { FlightBoard } from '../flights/index.js'
 
 export const REFRESH_SECONDS = 30
 /** Certificates closer than this to expiry are flagged (the alert in monitoring/ uses the same). */
@@ -103,4 +104,6 @@ export interface GatewayStatus {
   }
   carriers: CarrierStatus[]
   recentFailures: RecentFailure[]
+  /** Today's and tomorrow's flights per carrier (docs/flights.md "The flight board"). */
+  flights?: FlightBoard
 }

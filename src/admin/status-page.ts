@@ -21,6 +21,7 @@ import {
   REFRESH_SECONDS, type CarrierState, type CarrierStatus, type GatewayStatus, type RecentFailure, type TrafficSummary
 } from './status-model.js'
 import { explainCode } from '../onboarding/explain.js'
+import { buildFlightBoard } from '../flights/index.js'
 
 const RECENT_FAILURES = 10
 /** Rows read to split the last 24 h into test and production; beyond it the split says "at least". */
@@ -204,7 +205,8 @@ export async function buildStatus (deps: StatusDeps, now = Date.now()): Promise<
       inFlight: await single(metrics.inFlight)
     },
     carriers,
-    recentFailures: failures.map(r => recentFailure(r, isTest))
+    recentFailures: failures.map(r => recentFailure(r, isTest)),
+    flights: await buildFlightBoard(ledger.flights, deps.agreements.current(), new Date(now))
   }
 }
 

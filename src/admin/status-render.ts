@@ -9,6 +9,7 @@ import {
   CERT_WARN_DAYS, OUTCOMES, STATE_WORDS,
   type CarrierState, type CarrierStatus, type GatewayStatus, type RecentFailure, type TrafficSummary
 } from './status-model.js'
+import { renderFlightBoard } from './flights.js'
 
 /** Agreement names and references are carrier-supplied text: always escaped. */
 const esc = escapeHtml
@@ -204,6 +205,7 @@ ${forwardTiles(s)}
 ${carriers}
 </tbody></table>
 ${STATES_NOTE}
+${renderFlightBoard(s.flights)}
 <h2>Recent failures</h2>
 ${failuresTable(s.recentFailures)}
 </body></html>

@@ -97,6 +97,43 @@ const OutboundSchema = Type.Object({
   channel: Type.Union([Type.Literal('auto'), Type.Literal('amqp'), Type.Literal('sftp'), Type.Literal('https')], { default: 'auto' })
 }, { additionalProperties: false, default: {} })
 
+/** A time relative to the scheduled departure: `-72h`, `0h`, `30m`, `-1h30m`. */
+const DepartureOffset = Type.String({
+  pattern: '^[-+]?(\\d+h(\\d+m)?|\\d+m)$',
+  errorMessage: 'must be hours and/or minutes relative to departure, e.g. -72h, 0h, 30m, -1h30m'
+})
+
+/**
+ * What the carrier must send for each flight, and when (docs/flights.md "Schedules"; the push
+ * points of the PNRGOV guide and EU Directive 2016/681 Art. 8(3), the API deadlines of the
+ * agreement). Off by default: no push is due until the agreement lists it.
+ */
+const ScheduleSchema = Type.Object({
+  PNRGOV: Type.Object({
+    pushesAt: Type.Array(DepartureOffset, { default: [], maxItems: 24 }),
+    toleranceMinutes: Type.Number({ minimum: 0, default: 30 })
+  }, { additionalProperties: false, default: {} }),
+  PAXLST: Type.Object({
+    passengersBy: Type.Union([DepartureOffset, Type.Null()], { default: null }),
+    crewBy: Type.Union([DepartureOffset, Type.Null()], { default: null }),
+    finalAfterDeparture: Type.Union([DepartureOffset, Type.Null()], { default: null }),
+    toleranceMinutes: Type.Number({ minimum: 0, default: 0 })
+  }, { additionalProperties: false, default: {} }),
+  partsTimeoutMinutes: Type.Number({ exclusiveMinimum: 0, default: 30 })
+}, { additionalProperties: false, default: {} })
+
+/**
+ * The PNR sensitive-data filter (EU PNR Directive 2016/681 Art. 13(4); docs/sensitive-data.md):
+ * PNRGOV only. Off by default so older files stay valid; when on, listed SSR codes (the shipped
+ * list plus `ssrCodes`) and, per `freeText`, remarks are removed from what is forwarded.
+ */
+const SensitiveDataSchema = Type.Object({
+  filter: Type.Boolean({ default: false }),
+  ssrCodes: Type.Array(Type.String({ pattern: '^[A-Z0-9]{4}$', errorMessage: 'must be a four-character SSR code in upper case' }),
+    { default: [], maxItems: 500 }),
+  freeText: Type.Union([Type.Literal('drop'), Type.Literal('keep')], { default: 'drop' })
+}, { additionalProperties: false, default: { filter: false } })
+
 export const AgreementSchema = Type.Object({
   code: Type.String({ pattern: '^[A-Z0-9]{2,3}$', errorMessage: 'must be an IATA (2) or ICAO (3) designator in upper case' }),
   name: Type.String({ minLength: 1 }),
@@ -149,6 +186,8 @@ export const AgreementSchema = Type.Object({
     govreqMinutes: Type.Number({ exclusiveMinimum: 0, default: 60 })
   }, { additionalProperties: false, default: {} }),
   outbound: OutboundSchema,
+  schedule: ScheduleSchema,
+  sensitiveData: SensitiveDataSchema,
   interactive: InteractiveSchema
 }, { additionalProperties: false })
 

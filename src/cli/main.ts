@@ -27,6 +27,8 @@ const LOAD: Record<CommandName, () => Promise<{ run: Command }>> = {
   quarantine: async () => await import('./commands/quarantine.js'),
   send: async () => await import('./commands/send.js'),
   probe: async () => await import('./commands/probe.js'),
+  flights: async () => await import('./commands/flights.js'),
+  scorecard: async () => await import('./commands/scorecard.js'),
   'piu-responder': async () => await import('./commands/piu-responder.js')
 }
 

@@ -283,6 +283,34 @@ export const SPECS = {
     examples: ['carrier-gateway piu-responder --rules examples/piu-rules.yaml --delay 200'],
     exits: '2 the rules file cannot be read or is not a rules file; 3 the PIU broker cannot be reached'
   },
+  flights: {
+    summary: 'flights with what was due, what came and its state (docs/flights.md)',
+    usage: ['flights [--carrier CODE] [--date YYYY-MM-DD] [--json] [--config FILE]'],
+    description: ['Reads the ledger; states are evaluated now against each carrier\'s agreement schedule.'],
+    options: {
+      ...CONFIG,
+      carrier: { type: 'string', value: 'CODE', defaultText: 'every carrier', text: 'only this carrier\'s flights' },
+      date: { type: 'string', value: 'YYYY-MM-DD', defaultText: 'today and tomorrow (UTC)', text: 'flights of this UTC date' },
+      ...JSON_OUT
+    },
+    examples: ['carrier-gateway flights --carrier XA --date 2026-12-24'],
+    exits: '2 a malformed CODE or date; 3 the ledger cannot be read'
+  },
+  scorecard: {
+    summary: "a carrier's scorecard for a period: pushes on time, series, acceptance, data quality",
+    usage: ['scorecard CODE --from DATE --to DATE [--json | --html OUT | --csv OUT] [--config FILE]'],
+    description: ['Counts and rates only, no passenger data. DATE is YYYY-MM-DD (UTC flight dates, inclusive).'],
+    options: {
+      ...CONFIG,
+      from: { type: 'string', value: 'DATE', required: true, text: 'first flight date' },
+      to: { type: 'string', value: 'DATE', required: true, text: 'last flight date' },
+      ...JSON_OUT,
+      html: { type: 'string', value: 'OUT', text: 'write the scorecard as one HTML page with charts to OUT' },
+      csv: { type: 'string', value: 'OUT', text: 'write the figures as CSV to OUT' }
+    },
+    examples: ['carrier-gateway scorecard XA --from 2026-12-01 --to 2026-12-31 --html xa-december.html'],
+    exits: '2 a malformed or reversed period, or no valid agreement for CODE; 3 the ledger cannot be read or OUT cannot be written'
+  },
   probe: {
     summary: "check a carrier's SFTP or AMQP connectivity",
     usage: ['probe CODE [--channel sftp|amqp] [--json] [--config FILE]'],

@@ -7,6 +7,7 @@ import type { Ledger, LedgerConfig } from './types.js'
 
 export * from './types.js'
 export * from './outbound.js'
+export * from './flights.js'
 
 /** Opens the configured store, creating its folder, tables and indexes if missing. */
 export async function createLedger (cfg: LedgerConfig): Promise<Ledger> {

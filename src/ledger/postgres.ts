@@ -14,6 +14,7 @@
 import pg from 'pg'
 import { GatewayError } from '../errors.js'
 import { PostgresOutbound, outboundPostgresSchema } from './outbound-postgres.js'
+import { PostgresFlights, flightsPostgresSchema } from './flights-postgres.js'
 import { CHANNELS, OUTCOMES, STATUSES, sqlList } from '../transmission/index.js'
 import {
   checkKey, COLUMNS, dedupeKeyOf, holdsDedupeKey, isoInstant, listLimit, noSuchRow, normalizePatch, normalizeRow, PENDING_OUTCOME,
@@ -116,6 +117,7 @@ interface Pending {
 
 class PostgresLedger implements Ledger {
   readonly outbound: PostgresOutbound
+  readonly flights: PostgresFlights
   private readonly pool: pg.Pool
   private readonly t: string
   private pending: Pending[] = []
@@ -127,6 +129,7 @@ class PostgresLedger implements Ledger {
     this.pool = pool
     this.t = table
     this.outbound = new PostgresOutbound(pool, schema)
+    this.flights = new PostgresFlights(pool, schema)
   }
 
   /**
@@ -323,6 +326,7 @@ class PostgresLedger implements Ledger {
     const cutoff = purgeCutoff(olderThanDays, now)
     this.check()
     try {
+      await this.flights.purgeRows(cutoff)
       return (await this.pool.query(`DELETE FROM ${this.t} WHERE received_at < $1`, [cutoff])).rowCount ?? 0
     } catch (err) {
       throw storeFailure(err, 'postgres purge')
@@ -371,6 +375,7 @@ export async function openPostgresLedger (cfg: { url: string, schema?: string, p
       await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`carrier-gateway-ledger:${schema}`])
       await client.query(schemaSql(table, schema))
       await client.query(outboundPostgresSchema(schema))
+      await client.query(flightsPostgresSchema(schema))
       await client.query('COMMIT')
     } catch (err) {
       await client.query('ROLLBACK').catch(() => {})

@@ -15,6 +15,7 @@ import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import { GatewayError } from '../errors.js'
 import { OUTBOUND_SQLITE_SCHEMA, SqliteOutbound } from './outbound-sqlite.js'
+import { FLIGHTS_SQLITE_SCHEMA, SqliteFlights } from './flights-sqlite.js'
 import { CHANNELS, OUTCOMES, STATUSES, sqlList } from '../transmission/index.js'
 import {
   checkKey, COLUMNS, holdsDedupeKey, isoInstant, listLimit, mergePatch, noSuchRow, normalizePatch, normalizeRow, PENDING_OUTCOME,
@@ -131,6 +132,7 @@ function prepareFile (path: string): void {
 
 class SqliteLedger implements Ledger {
   readonly outbound: SqliteOutbound
+  readonly flights: SqliteFlights
   private readonly db: Database.Database
   private queue: Op[] = []
   private scheduled = false
@@ -144,6 +146,7 @@ class SqliteLedger implements Ledger {
   constructor (db: Database.Database) {
     this.db = db
     this.outbound = new SqliteOutbound(db, () => this.closed)
+    this.flights = new SqliteFlights(db, () => this.closed, run => this.enqueue(run))
     this.upsert = db.prepare(UPSERT)
     this.byId = db.prepare('SELECT * FROM transmissions WHERE id = ?')
     this.holder = db.prepare(FIND_HOLDER)
@@ -281,7 +284,10 @@ class SqliteLedger implements Ledger {
 
   async purge (olderThanDays: number, now: Date = new Date()): Promise<number> {
     const cutoff = purgeCutoff(olderThanDays, now)
-    return await this.enqueue(() => this.db.prepare('DELETE FROM transmissions WHERE received_at < ?').run(cutoff).changes)
+    return await this.enqueue(() => {
+      this.flights.purgeRows(cutoff)
+      return this.db.prepare('DELETE FROM transmissions WHERE received_at < ?').run(cutoff).changes
+    })
   }
 
   size (): Promise<number> {
@@ -318,6 +324,7 @@ export async function openSqliteLedger (path: string, busyTimeoutMs = 5000): Pro
     db.transaction(() => {
       db?.exec(SCHEMA)
       db?.exec(OUTBOUND_SQLITE_SCHEMA)
+      db?.exec(FLIGHTS_SQLITE_SCHEMA)
       // A version-1 file has the table without the column (CREATE TABLE IF NOT EXISTS left it).
       if (version === 1) db?.exec('ALTER TABLE transmissions ADD COLUMN interactive TEXT')
       db?.pragma(`user_version = ${SCHEMA_VERSION}`)

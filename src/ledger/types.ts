@@ -11,6 +11,7 @@
 
 import { GatewayError } from '../errors.js'
 import type { OutboundStore } from './outbound.js'
+import type { FlightStore } from './flights.js'
 import {
   ACCEPTED_OUTCOMES, CHANNELS, OUTCOMES, STATUSES, newLedgerRow,
   type DedupeKey, type LedgerRow, type Outcome
@@ -59,6 +60,8 @@ export interface Ledger {
   close (): Promise<void>
   /** Messages from the PIU to carriers, in the same store (src/ledger/outbound.ts). */
   readonly outbound: OutboundStore
+  /** Flights and what was due for them, in the same store and purge (src/ledger/flights.ts). */
+  readonly flights: FlightStore
 }
 
 export type LedgerConfig =

@@ -96,10 +96,20 @@ export function createMetrics (options: { defaults?: boolean } = {}) {
       ['carrier', 'type']
     ),
     // ── the carrier listener's own TLS material (src/channels/https/tls-expiry.ts) ──────────
-    tlsExpiry: gauge(
-      'tls_expiry_timestamp_seconds',
-      'notAfter of each server certificate and the earliest client CA certificate, nextUpdate of the CRL (kind: server|client_ca|crl)',
-      ['kind', 'file']
+    serverCertificateExpiry: gauge(
+      'server_certificate_expiry_timestamp_seconds',
+      'notAfter of each server certificate of the HTTPS listener, by SHA-256 fingerprint prefix',
+      ['fingerprint']
+    ),
+    clientCaExpiry: gauge(
+      'client_ca_expiry_timestamp_seconds',
+      'notAfter of each certificate in https.clientCa, by SHA-256 fingerprint prefix',
+      ['fingerprint']
+    ),
+    crlNextUpdate: gauge(
+      'crl_next_update_timestamp_seconds',
+      'nextUpdate of each CRL in https.crl, by SHA-256 fingerprint prefix of the CRL (no series without a CRL)',
+      ['fingerprint']
     ),
     tlsFailures: counter('tls_handshake_failures_total', 'TLS handshake failures and certificate refusals by reason', ['reason']),
     rateLimited: counter('rate_limited_total', 'Requests refused with 429 by carrier', ['carrier']),
@@ -213,7 +223,25 @@ export function createMetrics (options: { defaults?: boolean } = {}) {
       'Messages to carriers queued, or held for an HTTPS fetch, for longer than outbound.stuckMinutes',
       ['carrier']
     ),
-    outboundUnanswered: gauge('outbound_govreq_unanswered', 'GOVREQs whose PNRGOV push is overdue', ['carrier'])
+    outboundUnanswered: gauge('outbound_govreq_unanswered', 'GOVREQs whose PNRGOV push is overdue', ['carrier']),
+    // ── flights: what was due and what came (docs/flights.md "Metrics") ──────────────────────────
+    flightPushes: counter(
+      'flight_pushes_total',
+      'Due pushes decided, by carrier, type (pnr|api-passengers|api-crew|api-final|govreq) and state (on_time|late|missing)',
+      ['carrier', 'type', 'state']
+    ),
+    flightSeries: counter('series_total', 'Multi-part series decided, by carrier and state (complete|incomplete)', ['carrier', 'state']),
+    flightOnTimeRate: gauge(
+      'flight_on_time_ratio',
+      'Share of the due pushes decided on time over the flights of the last 7 days, by carrier (absent without due pushes)',
+      ['carrier']
+    ),
+    // ── sensitive data: EU PNR Directive Art. 13(4) filter (docs/sensitive-data.md) ─────────────────
+    sensitiveFiltered: counter(
+      'sensitive_filtered_total',
+      'Elements the sensitive-data filter removed from PNRGOV handed off (forwarded, spooled or quarantined), by carrier',
+      ['carrier']
+    )
   }
   return m
 }

@@ -83,6 +83,11 @@ function fileSection (f: FileReport, n: number): string {
   parts.push(f.ack !== null
     ? `<h3>Acknowledgement the carrier would get (${esc(f.ack.kind)})</h3><pre>${esc(ackLines(f.ack.text).join('\n'))}</pre>`
     : `<h3>Acknowledgement</h3><p>${esc(f.ackNote ?? 'none')}</p>`)
+  if (f.sensitive !== null) {
+    // The count only: this file is mailed; positions and codes are on the officer's terminal (docs/sensitive-data.md).
+    const s = f.sensitive
+    parts.push(`<h3>Sensitive data removed before forwarding</h3><p>${s.removed} element(s), list ${esc(s.listVersion)}</p>`)
+  }
   if (f.interactive !== null) {
     parts.push(`<h3>Interactive answer in stage testing (test responder)</h3><pre>${esc(ackLines(f.interactive.cusres).join('\n'))}</pre>`)
   }

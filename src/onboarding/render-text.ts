@@ -6,6 +6,7 @@
 import type { AgreementParameters, ConformanceReport, FileReport, FixItem, ReportFinding } from './report.js'
 import { TRAVELLER_FIELDS, share, type QualityFigures } from './quality.js'
 import { groupFindings } from './explain.js'
+import { sensitiveLines } from '../messages/pnrgov/sensitive-report.js'
 
 export const OUTCOME_WORDS: Readonly<Record<string, string>> = {
   accepted: 'accepted',
@@ -71,6 +72,7 @@ function fileLines (f: FileReport, n: number): string[] {
     out.push(`  message ${m.reference}: ${m.type} ${m.version}, ${partText(m.part)}, ${OUTCOME_WORDS[m.outcome] ?? m.outcome}`)
   }
   out.push(...findingLines('errors', f.errors), ...findingLines('warnings', f.warnings))
+  if (f.sensitive !== null) out.push(...sensitiveLines(f.sensitive, '  '))
   if (f.ack !== null) {
     out.push(`  ack the carrier would get (${f.ack.kind}, ${f.ack.contentType}):`)
     out.push(...ackLines(f.ack.text).map(l => `    ${l}`))

@@ -22,6 +22,7 @@ import { addFigures, addMessage, emptyQuality, partSeries, type PartRecord, type
 import type { CheckOutcome, Finding, PublicFinding } from '../transmission/index.js'
 import { unhVersion } from '../validate/agreement.js'
 import { buildCusres, decideByRules, iapiRequestOf } from '../messages/index.js'
+import { sensitiveReport, type SensitiveReport } from '../messages/pnrgov/sensitive-report.js'
 
 /** A finding as the JSON ack shows it, with what the code means, what to do and where, in words. */
 export interface ReportFinding extends PublicFinding {
@@ -58,6 +59,11 @@ export interface FileReport {
   errors: ReportFinding[]
   warnings: ReportFinding[]
   quality: QualityFigures
+  /**
+   * With the agreement's sensitive-data filter on (PNRGOV): what the gateway would remove before
+   * forwarding, by message, segment position and listed code; never a remark's text (docs/sensitive-data.md).
+   */
+  sensitive: SensitiveReport | null
 }
 
 /** One line of "files that need fixing": the file, its outcome and the first thing to change. */
@@ -180,7 +186,8 @@ export function certifyFile (
     interactive: interactiveOf(a, ctx, now, newReference),
     errors: a.errors.map(reportFinding),
     warnings: a.warnings.map(reportFinding),
-    quality
+    quality,
+    sensitive: agreement.sensitiveData.filter ? sensitiveReport(a.interchange, agreement.sensitiveData) : null
   }
   // A refused transmission is rejected whatever the message checks said (no ack, HTTP 4xx).
   if (refusal !== null) report.outcome = 'rejected'

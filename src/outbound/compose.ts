@@ -16,6 +16,7 @@ import { readCusresMessage } from '../messages/index.js'
 import { val } from '../messages/segments.js'
 import { buildCusresUpdate, buildGovreq, localParts, type OutboundForm } from '../messages/outbound/index.js'
 import { validateOutboundForm } from '../validate/outbound.js'
+import type { FirstLeg } from '../messages/flight-identity.js'
 import type { OutboundKind } from '../ledger/index.js'
 
 export interface PiuMessage {
@@ -36,6 +37,8 @@ export interface Composed {
   transactionRef: string | null
   flight: string | null
   flightDate: string | null
+  /** The flight's first leg, for the flight view's expected push (GOVREQ); null when not known. */
+  leg: FirstLeg | null
   /** A redelivery of the same PIU message has the same key. */
   sourceKey: string
 }
@@ -131,6 +134,7 @@ function fromJson (
     transactionRef: built.transactionRef,
     flight: `${f.carrier}${f.number}`,
     flightDate: localParts(f.scheduledDeparture)?.date ?? null,
+    leg: { carrier: f.carrier, number: f.number, departure: f.departure, arrival: f.arrival, scheduledDeparture: f.scheduledDeparture },
     sourceKey
   }
 }
@@ -165,11 +169,12 @@ function fromEdifact (
       messageRef: m.reference,
       transactionRef: reading.transactionRef,
       flight,
-      flightDate: cusresDate(reading.flight.scheduledDeparture)
+      flightDate: cusresDate(reading.flight.scheduledDeparture),
+      leg: null
     }
   }
   const tvl = govreqFlight(ix)
-  return { ...base, messageRef: m.reference, transactionRef: null, flight: tvl.flight, flightDate: tvl.date }
+  return { ...base, messageRef: m.reference, transactionRef: null, flight: tvl.flight, flightDate: tvl.date, leg: tvl.leg }
 }
 
 /** DTM+189 `YYMMDDHHMM` (format 201) → `20YY-MM-DD`. */
@@ -179,14 +184,23 @@ function cusresDate (v: string | null): string | null {
 }
 
 /** The GOVREQ's level-0 TVL (`ddmmyy:hhmm+dep+arr+carrier+number`, PADIS day-first). */
-function govreqFlight (ix: Interchange): { flight: string | null, date: string | null } {
+function govreqFlight (ix: Interchange): { flight: string | null, date: string | null, leg: FirstLeg | null } {
   const tvl = ix.messages[0].segments.find(s => s.tag === 'TVL')
-  if (tvl === undefined) return { flight: null, date: null }
+  if (tvl === undefined) return { flight: null, date: null, leg: null }
   const d = /^(\d{2})(\d{2})(\d{2})$/.exec(val(tvl, 0) ?? '')
+  const t = /^(\d{2})(\d{2})$/.exec(val(tvl, 0, 1) ?? '')
   const carrier = val(tvl, 3)
   const number = val(tvl, 4)
+  const date = d === null ? null : `20${d[3]}-${d[2]}-${d[1]}`
   return {
     flight: carrier !== null && number !== null ? `${carrier}${number}` : null,
-    date: d === null ? null : `20${d[3]}-${d[2]}-${d[1]}`
+    date,
+    leg: {
+      carrier,
+      number,
+      departure: val(tvl, 1),
+      arrival: val(tvl, 2),
+      scheduledDeparture: date === null ? null : `${date}T${t === null ? '00:00' : `${t[1]}:${t[2]}`}`
+    }
   }
 }

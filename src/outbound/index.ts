@@ -25,6 +25,7 @@ import { compose, type Composed, type PiuMessage } from './compose.js'
 import { createPiuConsumer, type Handled, type PiuConsumer } from './consumer.js'
 import { createDelivery, deliveryChannelOf } from './delivery.js'
 import { createWaiters } from './waiters.js'
+import { flightIdentityOf } from '../messages/flight-identity.js'
 
 export interface OutboundDeps {
   config: GatewayConfig
@@ -137,9 +138,25 @@ export function createOutbound (deps: OutboundDeps): Outbound {
       return { kind: 'done' }
     }
     metrics.outboundReceived.inc({ carrier: c.carrier.code, kind: c.kind, origin })
+    if (c.kind === 'govreq') await expectPush(c, stored.row)
     logger.info({ outboundId: stored.row.id, carrier: c.carrier.code, kind: c.kind, channel, origin }, 'message to carrier queued')
     await deliver(stored.row)
     return { kind: 'done' }
+  }
+
+  /**
+   * The flight view shows whether the push a GOVREQ asks for came (docs/flights.md): its expected
+   * push, due with the answer. A flight the gateway cannot place (an unknown airport) is logged only.
+   */
+  async function expectPush (c: Omit<Composed, 'ok'>, row: OutboundRow): Promise<void> {
+    const id = c.leg === null ? null : flightIdentityOf(c.leg)
+    if (id === null || row.answerDueAt === null) {
+      logger.info({ outboundId: row.id, carrier: row.carrier }, 'GOVREQ flight not placed on the flight view')
+      return
+    }
+    await ledger.flights.expectPush({
+      carrier: c.carrier.code, number: id.number, date: id.date, reason: 'govreq', dueBy: row.answerDueAt, requestedAt: row.createdAt
+    }).catch(err => logger.warn({ outboundId: row.id, err }, 'expected push not recorded on the flight view'))
   }
 
   async function take (msg: PiuMessage): Promise<Handled> {
@@ -243,6 +260,7 @@ export function createOutbound (deps: OutboundDeps): Outbound {
         transactionRef: u.transactionRef,
         flight: u.flight,
         flightDate: u.flightDate,
+        leg: null,
         sourceKey: `late:${u.transmissionId}`
       }, 'late-decision')
       if (r.kind === 'refused') {

@@ -6,6 +6,9 @@
 import type { Agreement } from '../agreements/schema.js'
 import type { Assessment, AssessedMessage } from './assess.js'
 import type { ChannelName } from '../transmission/index.js'
+import type { SensitiveSummary } from './check.js'
+import { airportTimeToUtc } from '../messages/flight-time.js'
+import { IDEMPOTENCY_HEADER, idempotencyKey } from '../forward/idempotency.js'
 
 export interface HeaderFacts {
   channel: ChannelName
@@ -15,15 +18,21 @@ export interface HeaderFacts {
   correction: boolean
   receivedAt: Date
   forwarded: readonly AssessedMessage[]
+  /** Set when the agreement filters sensitive data: `x-sensitive-filtered` and `x-sensitive-list` (docs/sensitive-data.md). */
+  sensitive?: SensitiveSummary
 }
 
 /**
  * Minutes from receipt to scheduled departure. The message gives local time at the airport
- * without a zone; it is read as UTC, so the figure is exact for UTC airports and otherwise off by
- * the airport's offset (docs/channels.md "What the PIU receives").
+ * without a zone: with the departure airport it is turned into UTC through the airport's time zone
+ * (null when the zone is unknown, docs/flights.md "Time zones"); without one it is read as UTC.
  */
-export function minutesBeforeDeparture (scheduled: string | null, receivedAt: Date): number | null {
+export function minutesBeforeDeparture (scheduled: string | null, receivedAt: Date, airport?: string | null): number | null {
   if (scheduled === null) return null
+  if (airport !== undefined) {
+    const at = airportTimeToUtc(airport, scheduled)
+    return at === null ? null : Math.round((at.getTime() - receivedAt.getTime()) / 60000)
+  }
   const t = Date.parse(scheduled.length === 10 ? `${scheduled}T00:00Z` : `${scheduled}Z`)
   return Number.isNaN(t) ? null : Math.round((t - receivedAt.getTime()) / 60000)
 }
@@ -39,7 +48,12 @@ export function forwardHeaders (a: Assessment, f: HeaderFacts): Record<string, s
     'x-test': String(f.test),
     'x-validation': a.warnings.length > 0 || f.forwarded.length < a.messages.length ? 'warnings' : 'ok',
     'x-content-sha256': f.sha256,
-    'x-message-count': String(f.forwarded.length)
+    'x-message-count': String(f.forwarded.length),
+    // Same interchange, same key, whichever transmission carries it (src/forward/idempotency.ts).
+    [IDEMPOTENCY_HEADER]: idempotencyKey(
+      { carrier: f.carrier.code, sender: unb.sender, reference: unb.reference, preparedAt: `${unb.date}:${unb.time}` },
+      f.sha256
+    )
   }
   if (first !== undefined) {
     h['x-message-type'] = first.type
@@ -54,13 +68,19 @@ export function forwardHeaders (a: Assessment, f: HeaderFacts): Record<string, s
       if (flight.arrival !== null) h['x-arrival'] = flight.arrival
       if (flight.scheduledDeparture !== null) h['x-scheduled-departure'] = flight.scheduledDeparture
       h['x-document'] = first.facts.document
-      const minutes = minutesBeforeDeparture(flight.scheduledDeparture, f.receivedAt)
+      const minutes = minutesBeforeDeparture(flight.scheduledDeparture, f.receivedAt, flight.departure)
       if (minutes !== null) h['x-minutes-before-departure'] = String(minutes)
     }
   }
   if (f.correction) h['x-correction'] = 'true'
   if (a.interchange.repaired) h['x-repaired'] = 'true'
+  if (f.sensitive !== undefined) Object.assign(h, sensitiveHeaders(f.sensitive))
   return h
+}
+
+/** The count of elements the filter removed and the code list it used; never what they were. */
+export function sensitiveHeaders (s: SensitiveSummary): Record<string, string> {
+  return { 'x-sensitive-filtered': String(s.removed), 'x-sensitive-list': s.listVersion }
 }
 
 /** `paxlst.XA`, `test.paxlst.XA`, `quarantine.paxlst.XA`. */

@@ -32,6 +32,7 @@ import { checkTransmission } from './check.js'
 import { envelopeFieldsOf } from './row.js'
 import type { Assessment } from './assess.js'
 import { forwardHeaders } from './headers.js'
+import { linkTransmission } from './steps/flight.js'
 import { buildReply } from './reply.js'
 import type { ExcludedAgreement } from './types.js'
 
@@ -414,6 +415,15 @@ export function createInteractivePipeline (deps: InteractiveDeps): InteractivePi
         // The carrier's agent is waiting: the answer goes out, the operator learns of the gap.
         metrics.ledgerErrors.inc()
         logger.error({ transmissionId: id, err }, 'interactive request answered but not recorded in the ledger')
+      }
+      if (a !== null && r.carrier !== null && r.refusal === null) {
+        const outcome = ledgerOutcomeOf(r)
+        // BGM 266 (flight close) is the close-out; a check-in request (745) is an iAPI transmission.
+        const kind = a.messages[0]?.facts?.document === 'flight-status' ? 'close-out' as const : 'iapi' as const
+        if (outcome !== 'retry') {
+          const linked = { id, carrier: r.carrier.code, receivedAt: input.receivedAt, outcome, errorCodes: [], messages: a.messages, kind }
+          await linkTransmission(linked, { flights: ledger.flights, metrics, logger })
+        }
       }
       logger.info({
         transmissionId: id,

@@ -59,7 +59,9 @@ export function observeTransmission (
       for (const [field, n] of Object.entries(missingFields(q))) if (n > 0) metrics.travellersMissing.inc({ carrier, type: t, field }, n)
     }
     const first = a.messages.find(m => m.facts !== null)
-    const minutes = first?.facts != null ? minutesBeforeDeparture(first.facts.flight.scheduledDeparture, input.receivedAt) : null
+    // The true UTC difference, through the departure airport's time zone (docs/flights.md).
+    const f = first?.facts?.flight
+    const minutes = f != null ? minutesBeforeDeparture(f.scheduledDeparture, input.receivedAt, f.departure) : null
     if (minutes !== null && first !== undefined) metrics.timeliness.observe({ carrier, type: typeLabel(first.type) }, minutes)
   }
 

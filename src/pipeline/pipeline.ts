@@ -21,6 +21,7 @@ import { handOff } from './steps/hand-off.js'
 import { acknowledge } from './steps/acknowledge.js'
 import { record } from './steps/record.js'
 import { answer } from './steps/answer.js'
+import { linkFlights } from './steps/flight.js'
 import { resultOf } from './steps/result.js'
 import { assessmentOf, type InFlight } from './steps/state.js'
 
@@ -39,6 +40,7 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
   const admission = createAdmission(config, metrics)
   const dedupeStep = { ledger, config, startedAt: Date.now(), logger }
   const answerStep = { ledger, metrics, logger }
+  const flightStep = { flights: ledger.flights, metrics, logger }
   const ackStep = { senderId: config.identity.senderId, newReference: createAckReferences() }
 
   /**
@@ -68,7 +70,8 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
         await dedupe(t, dedupeStep)
         await handOff(t, deps)
         acknowledge(t, ackStep)
-        await record(t, ledger)
+        // Written together: on SQLite the row and its flight links share one group commit.
+        await Promise.all([record(t, ledger), linkFlights(t, flightStep)])
         await answer(t, answerStep)
         r = resultOf(t)
       } catch (err) {

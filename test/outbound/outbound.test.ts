@@ -156,6 +156,9 @@ t.test('HTTPS: each carrier fetches only its own messages, confirms them, and it
   t.equal(xbMessages[0].kind, 'govreq')
   t.match(xbMessages[0].body, /UNH\+[A-F0-9]+\+GOVREQ:13:1:IA'MSG\+:22'ORG\+GOVPIU'TVL\+241226:1620\+ICN\+CAN\+XB\+339'/)
   t.notMatch(xbMessages[0].body, /ad hoc/i, 'the reason is not sent')
+  // ICN is UTC+9: 16:20 local on the 24th is 07:20 UTC the same day.
+  const flight = await b.gateway.ledger.flights.get({ carrier: 'XB', number: '339', date: '2026-12-24' })
+  t.same(flight?.expected.map(e => e.reason), ['govreq'], 'the flight view expects the push the GOVREQ asks for')
 
   // A message stays pending until confirmed; another carrier's id is a 404.
   t.equal((await fetchMessages(b)).length, 1, 'fetched again while unconfirmed')

@@ -11,6 +11,7 @@ import { configFileFrom, configFrom, DEFAULT_CONFIG_FILE, loadConfig, problemTex
 import { loadAgreementDir } from '../../agreements/store.js'
 import type { Agreement } from '../../agreements/schema.js'
 import { humanReport, inspectBytes, permissiveAgreement, type InspectReport } from '../report.js'
+import { sensitiveLines, sensitiveReport, type SensitiveReport } from '../../messages/pnrgov/sensitive-report.js'
 import { parse } from '../args.js'
 import { SPECS } from '../spec.js'
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, errnoOf, print, type CliIo } from '../io.js'
@@ -47,7 +48,8 @@ export async function run (args: string[], io: CliIo): Promise<number> {
     agreement = agreementFor(values.carrier, config, io)
     if (agreement === null) return EXIT_USAGE
   }
-  const reports: InspectReport[] = []
+  /** With the agreement's sensitive-data filter on: what it would remove, by position and code (docs/sensitive-data.md). */
+  const reports: Array<InspectReport & { sensitive?: SensitiveReport }> = []
   let unreadable = 0
   for (const path of positionals) {
     let bytes: Buffer
@@ -58,11 +60,15 @@ export async function run (args: string[], io: CliIo): Promise<number> {
       unreadable++
       continue
     }
-    reports.push(inspectBytes(path, bytes, agreement ?? permissiveAgreement(bytes), config).report)
+    const { report, assessment } = inspectBytes(path, bytes, agreement ?? permissiveAgreement(bytes), config)
+    const sensitive = agreement?.sensitiveData.filter === true ? sensitiveReport(assessment.interchange, agreement.sensitiveData) : null
+    reports.push(sensitive === null ? report : { ...report, sensitive })
   }
   if (reports.length > 0) {
+    const human = (r: typeof reports[number]): string =>
+      [humanReport(r), ...(r.sensitive !== undefined ? sensitiveLines(r.sensitive, '  ') : [])].join('\n')
     if (values.json) print(io.stdout, JSON.stringify(positionals.length === 1 ? reports[0] : reports, null, 2))
-    else print(io.stdout, reports.map(humanReport).join('\n\n'))
+    else print(io.stdout, reports.map(human).join('\n\n'))
   }
   return unreadable > 0 ? EXIT_USAGE : reports.some(r => r.outcome === 'rejected') ? EXIT_FAILED : EXIT_OK
 }

@@ -9,8 +9,9 @@ import type { Forwarder } from '../../forward/forwarder.js'
 import type { Metrics } from '../../metrics/index.js'
 import { isGatewayError } from '../../errors.js'
 import { toPublicFinding } from '../../acknowledge/index.js'
+import { sha256Hex } from '../../intake/transmission.js'
 import { bodyOf } from '../check.js'
-import { forwardHeaders, routingKey } from '../headers.js'
+import { forwardHeaders, routingKey, sensitiveHeaders } from '../headers.js'
 import { assessmentOf, isAcceptedSoFar, type InFlight } from './state.js'
 
 export interface HandOffStep {
@@ -34,7 +35,8 @@ export async function handOff (t: InFlight, deps: HandOffStep): Promise<void> {
     sha256: forward.sha256,
     correction: v.correction,
     receivedAt: t.input.receivedAt,
-    forwarded: messages
+    forwarded: messages,
+    sensitive: forward.sensitive
   })
   try {
     t.via = await deps.forwarder.handOff({
@@ -52,9 +54,13 @@ export async function handOff (t: InFlight, deps: HandOffStep): Promise<void> {
     return
   }
   deps.metrics.durableLatency.observe({ channel: t.input.channel }, (Date.now() - t.input.receivedAt.getTime()) / 1000)
+  if (forward.sensitive !== undefined) deps.metrics.sensitiveFiltered.inc({ carrier: carrier.code }, forward.sensitive.removed)
 }
 
-/** The body as received (the interchange, or the bytes when none was found) with its error report. */
+/**
+ * The body as received (the interchange, or the bytes when none was found) with its error report;
+ * with the sensitive-data filter on, the filtered copy, hashed as stored (docs/sensitive-data.md).
+ */
 async function quarantine (t: InFlight, deps: HandOffStep): Promise<void> {
   const a = assessmentOf(t)!
   const { input, verdict: v } = t
@@ -68,11 +74,14 @@ async function quarantine (t: InFlight, deps: HandOffStep): Promise<void> {
     errors: errors.map(toPublicFinding),
     warnings: a.warnings.map(toPublicFinding)
   })
+  const body = bodyOf(a, input.bytes)
+  const sensitive = t.checked!.forward.sensitive
   const headers: Record<string, string> = {
     'x-carrier': carrier.code,
     'x-channel': input.channel,
-    'x-content-sha256': t.checked!.sha256,
-    'x-validation': 'rejected'
+    'x-content-sha256': sensitive === undefined ? t.checked!.sha256 : sha256Hex(body),
+    'x-validation': 'rejected',
+    ...(sensitive === undefined ? {} : sensitiveHeaders(sensitive))
   }
   if (a.envelope !== null) {
     headers['x-sender'] = a.envelope.sender
@@ -84,10 +93,11 @@ async function quarantine (t: InFlight, deps: HandOffStep): Promise<void> {
     transmissionId: t.id,
     destination: 'quarantine',
     routingKey: routingKey('quarantine', type, carrier.code),
-    body: bodyOf(a, input.bytes),
+    body,
     headers,
     timestamp: input.receivedAt,
     report
   })
   deps.metrics.quarantined.inc({ carrier: carrier.code })
+  if (sensitive !== undefined) deps.metrics.sensitiveFiltered.inc({ carrier: carrier.code }, sensitive.removed)
 }
