@@ -29,6 +29,7 @@ const LOAD: Record<CommandName, () => Promise<{ run: Command }>> = {
   probe: async () => await import('./commands/probe.js'),
   flights: async () => await import('./commands/flights.js'),
   scorecard: async () => await import('./commands/scorecard.js'),
+  outbound: async () => await import('./commands/outbound.js'),
   'piu-responder': async () => await import('./commands/piu-responder.js')
 }
 

@@ -169,6 +169,36 @@ const QUARANTINE = {
   }
 } as const satisfies Record<string, CommandSpec>
 
+const OUTBOUND = {
+  list: {
+    summary: 'messages from the PIU to carriers, newest first, with their states',
+    usage: ['outbound list [--carrier CODE] [--state STATE] [--kind cusres|govreq] [--json] [--config FILE]'],
+    options: {
+      ...CONFIG,
+      carrier: { type: 'string', value: 'CODE', defaultText: 'every carrier', text: 'only this carrier\'s messages' },
+      state: { type: 'string', value: 'STATE', defaultText: 'every state', text: 'queued, delivered, fetched, answered or expired' },
+      kind: { type: 'string', value: 'KIND', defaultText: 'both', text: 'cusres or govreq' },
+      ...JSON_OUT
+    },
+    examples: ['carrier-gateway outbound list --state queued'],
+    exits: '2 a malformed filter; 3 the ledger cannot be read'
+  },
+  show: {
+    summary: 'one message to a carrier: references, times, attempts, last error (never the payload)',
+    usage: ['outbound show ID [--json] [--config FILE]'],
+    options: { ...CONFIG, ...JSON_OUT },
+    examples: ['carrier-gateway outbound show ob_5f0c…'],
+    exits: '1 no such message; 3 the ledger cannot be read'
+  },
+  resend: {
+    summary: 'deliver a message again whose payload is still held (queued, or unconfirmed over HTTPS)',
+    usage: ['outbound resend ID [--config FILE]'],
+    options: { ...CONFIG },
+    examples: ['carrier-gateway outbound resend ob_5f0c…'],
+    exits: '1 no such message, or its payload was purged (ask the PIU to send it again); 3 the ledger cannot be read'
+  }
+} as const satisfies Record<string, CommandSpec>
+
 export const SPECS = {
   start: {
     summary: 'run the gateway',
@@ -310,6 +340,14 @@ export const SPECS = {
     },
     examples: ['carrier-gateway scorecard XA --from 2026-12-01 --to 2026-12-31 --html xa-december.html'],
     exits: '2 a malformed or reversed period, or no valid agreement for CODE; 3 the ledger cannot be read or OUT cannot be written'
+  },
+  outbound: {
+    summary: 'list | show ID | resend ID: messages from the PIU to carriers (docs/outbound.md)',
+    usage: Object.values(OUTBOUND).map(s => s.usage[0]),
+    options: { ...CONFIG },
+    examples: ['carrier-gateway outbound list --carrier XA', 'carrier-gateway outbound resend --help'],
+    exits: SUB_EXITS,
+    subcommands: OUTBOUND
   },
   probe: {
     summary: "check a carrier's SFTP or AMQP connectivity",

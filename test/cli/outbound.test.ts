@@ -1,0 +1,90 @@
+// `carrier-gateway outbound list | show | resend` (docs/cli.md, docs/outbound.md "Operations") on a
+// real ledger file the way an operator runs it beside the gateway: metadata only, never a payload.
+import { randomUUID } from 'node:crypto'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import t from 'tap'
+import { stringify } from 'yaml'
+import { createLedger, type OutboundRow } from '../../src/ledger/index.js'
+import { testConfig, tmpDir } from '../helpers/gateway.js'
+import { runCli } from '../helpers/cli.js'
+
+/** A value only the payloads hold: it must never be printed. */
+const MARKER = 'QZPASSENGERMARKER'
+
+function row (over: Partial<OutboundRow>): OutboundRow {
+  const now = new Date()
+  return {
+    id: `ob_${randomUUID()}`,
+    carrier: 'XA',
+    kind: 'cusres',
+    origin: 'piu',
+    channel: 'https',
+    state: 'queued',
+    sourceKey: `id:${randomUUID()}`,
+    reference: 'A1B2C3D4E5F6A7',
+    messageRef: 'M1',
+    transactionRef: 'TN1',
+    flight: 'XA339',
+    flightDate: '2026-12-24',
+    contentType: 'application/edifact',
+    size: 100,
+    sha256: 'ab'.repeat(32),
+    createdAt: now.toISOString(),
+    deliveredAt: null,
+    fetchedAt: null,
+    answeredAt: null,
+    expiredAt: null,
+    expiresAt: new Date(now.getTime() + 3_600_000).toISOString(),
+    answerDueAt: null,
+    answeredBy: null,
+    attempts: 2,
+    nextAttemptAt: now.toISOString(),
+    lastError: 'GW_ERR_OUTBOUND_DELIVERY_FAILED',
+    duplicates: 0,
+    deliveredTo: null,
+    fetches: 0,
+    ...over
+  }
+}
+
+t.test('list, show and resend; a purged message cannot be resent; no payload is printed', async t => {
+  const dir = tmpDir(t)
+  const config = join(dir, 'gateway.yaml')
+  writeFileSync(config, stringify(testConfig(dir, join(dir, 'carriers'))))
+  const ledger = await createLedger({ kind: 'sqlite', path: join(dir, 'ledger.db') })
+  const queued = row({})
+  const delivered = row({ carrier: 'XB', kind: 'govreq', channel: 'amqp', answerDueAt: new Date(Date.now() - 60_000).toISOString() })
+  for (const r of [queued, delivered]) await ledger.outbound.add(r, Buffer.from(`UNA... ${MARKER}`))
+  await ledger.outbound.lease(delivered.id, new Date(), new Date(Date.now() + 1000))
+  await ledger.outbound.delivered(delivered.id, new Date(), 'xb.piu.in', true)
+  await ledger.close()
+  const cli = async (...args: string[]): ReturnType<typeof runCli> => await runCli(['outbound', ...args, '--config', config])
+
+  const all = await cli('list')
+  t.equal(all.code, 0, all.stderr)
+  t.match(all.stdout, new RegExp(`^${queued.id} +XA +cusres +https +queued `, 'm'))
+  t.match(all.stdout, new RegExp(`^${delivered.id} +XB +govreq +amqp +delivered \\(overdue\\) `, 'm'), 'an unanswered GOVREQ is marked')
+  const json = (await cli('list', '--carrier', 'XB', '--json')).json()
+  t.same(json.messages.map((m: OutboundRow) => m.id), [delivered.id])
+  t.equal(json.messages[0].overdue, true)
+  t.same((await cli('list', '--state', 'queued', '--json')).json().messages.map((m: OutboundRow) => m.id), [queued.id])
+
+  const show = await cli('show', queued.id)
+  t.equal(show.code, 0)
+  t.match(show.stdout, /^last error +GW_ERR_OUTBOUND_DELIVERY_FAILED \(the carrier's side did not take the message; it is retried\)$/m)
+
+  const resent = await cli('resend', queued.id)
+  t.equal(resent.code, 0, resent.stderr)
+  t.match(resent.stdout, /queued again/)
+  const purged = await cli('resend', delivered.id)
+  t.equal(purged.code, 1)
+  t.match(purged.stderr, /payload purged; ask the PIU to send it again/)
+  const missing = await cli('show', `ob_${randomUUID()}`)
+  t.equal(missing.code, 1)
+  t.match(missing.stderr, /no message/)
+
+  t.equal((await cli('list', '--state', 'lost')).code, 2, 'a malformed filter is a usage error')
+  t.equal((await cli('show', 'nonsense')).code, 2)
+  for (const r of [all, show, resent, purged]) t.notOk(r.stdout.includes(MARKER) || r.stderr.includes(MARKER), 'no payload printed')
+})
