@@ -184,7 +184,7 @@ export async function createGateway (opts: GatewayOptions): Promise<Gateway> {
       logger: logger.child({ component: 'admin' }),
       readiness,
       extend: async app => {
-        await registerStatusPage(app, { agreements, ledger, metrics })
+        await registerStatusPage(app, { agreements, ledger, metrics, outboundStuckMinutes: config.outbound.stuckMinutes })
         await registerFlightRoutes(app, { agreements, ledger, now: opts.now })
       }
     })

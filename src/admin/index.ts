@@ -10,7 +10,7 @@ import type { Logger } from 'pino'
 import type { GatewayConfig } from '../config/index.js'
 import { resolveSecret } from '../config/index.js'
 import type { AgreementStore } from '../agreements/store.js'
-import type { Ledger } from '../ledger/index.js'
+import { OUTBOUND_KINDS, OUTBOUND_STATES, type Ledger, type OutboundKind, type OutboundState } from '../ledger/index.js'
 import type { Metrics } from '../metrics/index.js'
 import { sendProblem } from '../http/problem.js'
 import { carrierOverview } from './carriers.js'
@@ -136,6 +136,24 @@ export function createAdmin (deps: AdminDeps): AdminServer {
     const q = req.query as { carrier?: string, ref?: string, outcome?: 'accepted', since?: string, limit?: number }
     const rows = await ledger.list({ carrier: q.carrier, reference: q.ref, outcome: q.outcome, since: q.since, limit: q.limit })
     return { transmissions: rows }
+  })
+  // Messages from the PIU to carriers (docs/outbound.md "Tracking"): metadata only, never a payload.
+  app.get('/admin/outbound', {
+    schema: {
+      querystring: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          carrier: { type: 'string', pattern: '^[A-Z0-9]{2,3}$' },
+          state: { enum: [...OUTBOUND_STATES] },
+          kind: { enum: [...OUTBOUND_KINDS] },
+          limit: { type: 'integer', minimum: 1, maximum: 10000 }
+        }
+      }
+    }
+  }, async req => {
+    const q = req.query as { carrier?: string, state?: OutboundState, kind?: OutboundKind, limit?: number }
+    return { messages: await ledger.outbound.list(q) }
   })
   const extended = deps.extend?.(app) ?? Promise.resolve()
 

@@ -4,6 +4,7 @@
  */
 import type { GatewayInstance } from './instance.js'
 import type { FlightBoard } from '../flights/index.js'
+import type { OutboundBoard } from './status-outbound.js'
 
 export const REFRESH_SECONDS = 30
 /** Certificates closer than this to expiry are flagged (the alert in monitoring/ uses the same). */
@@ -106,4 +107,6 @@ export interface GatewayStatus {
   recentFailures: RecentFailure[]
   /** Today's and tomorrow's flights per carrier (docs/flights.md "The flight board"). */
   flights?: FlightBoard
+  /** Messages from the PIU to carriers per carrier (docs/outbound.md "Operations"). */
+  outbound?: OutboundBoard
 }

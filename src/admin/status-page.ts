@@ -22,6 +22,7 @@ import {
 } from './status-model.js'
 import { explainCode } from '../onboarding/explain.js'
 import { buildFlightBoard } from '../flights/index.js'
+import { buildOutboundBoard } from './status-outbound.js'
 
 const RECENT_FAILURES = 10
 /** Rows read to split the last 24 h into test and production; beyond it the split says "at least". */
@@ -36,6 +37,8 @@ export interface StatusDeps {
    * @default the time registerStatusPage ran
    */
   startedAt?: number
+  /** `outbound.stuckMinutes` of the gateway config. @default 30 */
+  outboundStuckMinutes?: number
 }
 
 type LabelValues = Array<{ labels: Record<string, string | number | undefined>, value: number }>
@@ -206,7 +209,8 @@ export async function buildStatus (deps: StatusDeps, now = Date.now()): Promise<
     },
     carriers,
     recentFailures: failures.map(r => recentFailure(r, isTest)),
-    flights: await buildFlightBoard(ledger.flights, deps.agreements.current(), new Date(now))
+    flights: await buildFlightBoard(ledger.flights, deps.agreements.current(), new Date(now)),
+    outbound: await buildOutboundBoard(ledger.outbound, new Date(now), deps.outboundStuckMinutes ?? 30)
   }
 }
 

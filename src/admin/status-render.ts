@@ -10,6 +10,7 @@ import {
   type CarrierState, type CarrierStatus, type GatewayStatus, type RecentFailure, type TrafficSummary
 } from './status-model.js'
 import { renderFlightBoard } from './flights.js'
+import { renderOutboundBoard } from './status-outbound.js'
 
 /** Agreement names and references are carrier-supplied text: always escaped. */
 const esc = escapeHtml
@@ -206,6 +207,7 @@ ${carriers}
 </tbody></table>
 ${STATES_NOTE}
 ${renderFlightBoard(s.flights)}
+${renderOutboundBoard(s.outbound)}
 <h2>Recent failures</h2>
 ${failuresTable(s.recentFailures)}
 </body></html>

@@ -311,3 +311,20 @@ t.test('SFTP: held while the server is down, then written to fromPiuDir by tempo
   t.equal(readCusres(parseInterchange(Buffer.from(text, 'latin1')))?.document, '132')
   t.equal(row.deliveredTo, files[0])
 })
+
+t.test('operators see the outbox on GET /admin/outbound and on the status page, without a payload', async t => {
+  const p = await gatewayWithOutbound(t, [interactiveXa(), xb()])
+  p.publish('cusres.XA', JSON.stringify(cusresForm()))
+  p.publish('govreq.XB', JSON.stringify(govreqForm()))
+  await until(async () => (await p.b.gateway.ledger.outbound.list({ state: 'delivered' })).length === 2, 'both held')
+  const port = p.b.gateway.adminPort()!
+  const res = await fetch(`http://127.0.0.1:${port}/admin/outbound?carrier=XB`)
+  t.equal(res.status, 200)
+  const body = await res.json() as { messages: Array<{ carrier: string, kind: string, state: string }> }
+  t.same(body.messages.map(m => [m.carrier, m.kind, m.state]), [['XB', 'govreq', 'delivered']], 'only the carrier asked for')
+  t.equal((await fetch(`http://127.0.0.1:${port}/admin/outbound?state=lost`)).status, 400, 'a bad filter is refused')
+  const page = await (await fetch(`http://127.0.0.1:${port}/admin`)).text()
+  t.match(page, /<h2 id="messages-to-carriers">Messages to carriers<\/h2>/)
+  t.match(page, /<tr data-carrier="XA"><td>XA<\/td><td class="n" data-field="queued">0<\/td><td class="n" data-field="delivered">1<\/td>/)
+  for (const v of [...LOCATORS, ...TEXTS]) t.notOk(page.includes(v) || JSON.stringify(body).includes(v), 'no passenger value shown')
+})
