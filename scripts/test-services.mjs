@@ -16,6 +16,8 @@
 //   chromium   /usr/bin/chromium installed; optional: a failure is reported, never fatal
 //   docker-compose  `docker-compose version` runs (test/container/ runs `docker-compose config`, which
 //              needs no Docker engine); optional like chromium
+//   promtool   `promtool --version` runs (test/metrics/alert-rules.test.ts checks and unit-tests the
+//              alert rules); from Debian's `prometheus` package, whose server is kept stopped; optional
 //
 // TEST_SERVICES_SKIP=chromium,postgres skips services; TEST_SERVICES_TIMEOUT (seconds, default
 // 60) bounds each readiness wait.
@@ -355,6 +357,24 @@ async function dockerCompose () {
   return 'installed (/usr/bin/docker-compose)'
 }
 
+/**
+ * promtool comes with Debian's `prometheus` package, which also ships the Prometheus server: the tests
+ * only need the tool, so a server the install started (systemd or sysv init) is stopped and disabled
+ * again. Its default port, 9090, is the gateway's admin port (README "Quick start").
+ */
+async function promtool () {
+  if (run('promtool', ['--version']).ok) return 'present (promtool on PATH)'
+  aptInstall(['prometheus'])
+  if (!run('promtool', ['--version']).ok) throw new ServiceError('prometheus installed but `promtool --version` fails')
+  if (run('systemctl', ['is-active', '--quiet', 'prometheus']).ok) {
+    run('systemctl', ['stop', 'prometheus'])
+    run('systemctl', ['disable', 'prometheus'])
+  } else if (run('pidof', ['prometheus']).ok && existsSync('/etc/init.d/prometheus')) {
+    run('/etc/init.d/prometheus', ['stop'])
+  }
+  return 'installed (promtool from the prometheus package; its server left stopped)'
+}
+
 // ---------------------------------------------------------------- main
 
 const services = [
@@ -362,7 +382,8 @@ const services = [
   { name: 'postgres', required: true, fn: postgres },
   { name: 'sshd', required: true, fn: sshd },
   { name: 'chromium', required: false, fn: chromium },
-  { name: 'docker-compose', required: false, fn: dockerCompose }
+  { name: 'docker-compose', required: false, fn: dockerCompose },
+  { name: 'promtool', required: false, fn: promtool }
 ]
 
 let failed = 0

@@ -45,6 +45,8 @@ const Ca = Type.Object({
 
 const AmqpTarget = Type.Object({
   url: Type.Union([SecretRef], { default: 'env:PIU_AMQP_URL' }),
+  /** The nodes of a RabbitMQ cluster, each a secret reference; when not empty the forward target uses these instead of `url`. */
+  urls: Type.Array(SecretRef, { default: [] }),
   exchange: Type.String({ minLength: 1, default: 'piu' }),
   queue: Type.String({ minLength: 1, default: 'piu.inbound' }),
   testQueue: Type.String({ minLength: 1, default: 'piu.test' }),
@@ -132,6 +134,11 @@ const Limits = Type.Object({
   maxParts: Type.Integer({ minimum: 1, maximum: 99, default: 99 }),
   /** Transmissions processed at once across all channels; beyond it HTTPS answers 503. */
   maxConcurrent: Type.Integer({ minimum: 1, default: 256 }),
+  /**
+   * Gateway instances behind the load balancer: each allows a carrier requestsPerMinute / this
+   * (at least 1), so N instances together allow the agreed rate (docs/scaling.md "Rate limits").
+   */
+  rateLimitInstances: Type.Integer({ minimum: 1, default: 1 }),
   /** HTTPS answers 503 while the event loop lags more than this (0: off). */
   maxEventLoopDelayMs: Type.Integer({ minimum: 0, default: 1000 }),
   /** HTTPS answers 503 while the V8 heap in use is above this many bytes (0: off). */

@@ -2,7 +2,8 @@
  * The AMQP target: RabbitMQ with publisher confirms (docs/channels.md "What the PIU receives",
  * docs/operations.md "The PIU broker connection").
  * - One connection, `noDelay` (Nagle would hold small frames back 40 ms), heartbeats so a dead
- *   peer is noticed in seconds, and a connect deadline so a silent broker never hangs a start.
+ *   peer is noticed in seconds, and a connect deadline so a silent broker never hangs a start. With
+ *   a list of cluster nodes (`urls`), to any live one, failing over to the next when it is lost.
  * - A ConfirmChannel with a bounded window of unconfirmed publishes: many in flight at once,
  *   never one confirm at a time, never an unbounded buffer.
  * - The topology (topic exchange, quorum queues and their bindings) is declared on every
@@ -22,9 +23,16 @@ import type { Logger } from 'pino'
 import type { Metrics } from '../metrics/index.js'
 import { GatewayError } from '../errors.js'
 import type { ForwardItem, ForwardTarget } from './types.js'
+import { messageIdOf, publishedHeaders } from './idempotency.js'
 
 export interface AmqpTargetOptions {
   url: string
+  /**
+   * The nodes of a broker cluster (`forward.amqp.urls`, resolved); when given, `url` is not used. A
+   * connection goes to the first that answers, starting from the one last connected; a lost
+   * connection is re-made to the next node (docs/operations.md "The PIU broker connection").
+   */
+  urls?: readonly string[]
   exchange: string
   queue: string
   testQueue: string
@@ -102,6 +110,8 @@ export function createAmqpTarget (o: AmqpTargetOptions, metrics: Metrics, logger
     conn = null
     blocked = false
     returned.clear()
+    // The node that dropped us is likely the one in trouble: the next attempt starts with the next.
+    current = (current + 1) % nodes.length
     setState()
     for (const fail of [...pending]) fail(unavailable(why))
     if (!closing) scheduleReconnect()
@@ -125,8 +135,32 @@ export function createAmqpTarget (o: AmqpTargetOptions, metrics: Metrics, logger
     reconnectTimer.unref()
   }
 
-  async function connectOnce (): Promise<void> {
-    const c = await connect(withHeartbeat(o.url, o.heartbeatSeconds), { noDelay: true, timeout: o.connectTimeoutMs })
+  const nodes = o.urls !== undefined && o.urls.length > 0 ? o.urls : [o.url]
+  /** The node to try first: the one last connected, moved on when its connection is lost. */
+  let current = 0
+  /** `host:port` only: the URL holds the credentials, which are never logged. */
+  const nodeName = (i: number): string => { try { return new URL(nodes[i]).host } catch { return `node ${i}` } }
+
+  /** Each node once, from `current`: the first that opens (and takes the topology) is kept. */
+  async function connectAny (): Promise<void> {
+    let last: unknown
+    for (let k = 0; k < nodes.length; k++) {
+      if (closing) return
+      const i = (current + k) % nodes.length
+      try {
+        await connectOnce(nodes[i])
+        current = i
+        return
+      } catch (err) {
+        last = err
+        if (nodes.length > 1) logger.warn({ err, node: nodeName(i) }, 'PIU broker node unreachable; trying the next')
+      }
+    }
+    if (last !== undefined) throw last
+  }
+
+  async function connectOnce (url: string): Promise<void> {
+    const c = await connect(withHeartbeat(url, o.heartbeatSeconds), { noDelay: true, timeout: o.connectTimeoutMs })
     c.on('error', err => logger.warn({ err }, 'PIU broker connection error'))
     c.on('close', () => { if (conn === c) { logger.warn('PIU broker connection closed'); dropped('broker connection closed') } })
     c.on('blocked', reason => {
@@ -162,12 +196,12 @@ export function createAmqpTarget (o: AmqpTargetOptions, metrics: Metrics, logger
     blocked = false
     attempt = 0
     setState()
-    logger.info({ exchange: o.exchange }, 'PIU broker connected; topology declared')
+    logger.info({ exchange: o.exchange, node: new URL(url).host }, 'PIU broker connected; topology declared')
   }
 
   async function open (): Promise<void> {
     if (closing || ch !== null) return
-    opening ??= connectOnce().catch(err => {
+    opening ??= connectAny().catch(err => {
       logger.warn({ err, attempt }, 'PIU broker unreachable; retrying')
       setState()
       scheduleReconnect()
@@ -204,6 +238,7 @@ export function createAmqpTarget (o: AmqpTargetOptions, metrics: Metrics, logger
     },
     available: () => ch !== null && !blocked,
     async publish (item: ForwardItem) {
+      const messageId = messageIdOf(item)
       const until = Date.now() + o.confirmTimeoutMs
       await slot(until)
       const started = process.hrtime.bigint()
@@ -231,14 +266,14 @@ export function createAmqpTarget (o: AmqpTargetOptions, metrics: Metrics, logger
             channel.publish(o.exchange, item.routingKey, item.body, {
               persistent: true,
               mandatory: true,
-              messageId: item.transmissionId,
+              messageId,
               contentType: 'application/edifact',
               timestamp: Math.floor(item.timestamp.getTime() / 1000),
               appId: 'carrier-gateway',
-              headers: item.report !== undefined ? { ...item.headers, 'x-error-report': item.report } : item.headers
+              headers: item.report !== undefined ? { ...publishedHeaders(item), 'x-error-report': item.report } : publishedHeaders(item)
             }, (err: unknown) => {
               if (err != null) { finish(unavailable('broker refused the publish (nack)')); return }
-              if (returned.delete(item.transmissionId)) {
+              if (returned.delete(messageId)) {
                 // Confirmed but routed nowhere: not delivered. Re-make the connection so the
                 // topology is declared again, and let the forwarder spool this one.
                 finish(unavailable('broker could not route the publish (topology missing)'))

@@ -8,6 +8,7 @@
 import { mkdir, open, rename, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { ForwardItem, ForwardTarget } from './types.js'
+import { messageIdOf, publishedHeaders } from './idempotency.js'
 import type { Destination } from '../transmission/index.js'
 
 export async function writeFileDurably (path: string, data: Buffer | string): Promise<void> {
@@ -37,12 +38,12 @@ export interface DirectoryTargetOptions {
 
 function properties (item: ForwardItem): Record<string, unknown> {
   return {
-    messageId: item.transmissionId,
+    messageId: messageIdOf(item),
     routingKey: item.routingKey,
     contentType: 'application/edifact',
     timestamp: item.timestamp.toISOString(),
     appId: 'carrier-gateway',
-    headers: item.headers,
+    headers: publishedHeaders(item),
     ...(item.report !== undefined ? { report: JSON.parse(item.report) as unknown } : {})
   }
 }

@@ -1,8 +1,9 @@
 /**
  * Durable hand-off: the target when it is available, else the spool (docs/architecture.md
  * "Invariants", 1). The relay drains the spool to the target in arrival order, a bounded batch at a
- * time, deleting each file only after its publish is confirmed (at-least-once; messageId =
- * transmission id lets the PIU drop a duplicate publish after a crash between confirm and delete).
+ * time, deleting each file only after its publish is confirmed (at-least-once; the messageId is the
+ * spooled idempotency key, src/forward/idempotency.ts, so the PIU drops a duplicate publish after a
+ * crash between confirm and delete).
  * It runs at start (a crash leaves files to drain) and then on a timer whenever the target is
  * available.
  *

@@ -122,7 +122,7 @@ t.test('AMQP quarantine: list and show peek, release publishes to the test queue
   t.teardown(async () => { await c.close() })
   const ch = await c.createChannel()
   const got = await ch.get(names.testQueue, { noAck: true })
-  t.ok(got !== false && got.properties.messageId === id, 'in the test queue')
+  t.ok(got !== false && got.properties.headers?.['x-transmission-id'] === id, 'in the test queue')
   t.match((await cli(['quarantine', 'list', '--config', config], env)).stdout, /quarantine is empty/)
   const noBroker = await cli(['quarantine', 'list', '--config', config], { CG_CLI_QUARANTINE_AMQP_URL: 'amqp://guest:guest@127.0.0.1:1' })
   t.equal(noBroker.code, 3)

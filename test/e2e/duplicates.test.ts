@@ -31,7 +31,7 @@ t.test('an identical resend gets the first ack byte for byte and is not forwarde
 
   const got = await piu.drain(piu.names.queue)
   t.equal(got.length, 1, 'the queue holds exactly one copy')
-  t.equal(got[0].properties.messageId, first.headers['x-transmission-id'])
+  t.equal(got[0].properties.headers?.['x-transmission-id'], first.headers['x-transmission-id'])
   const row = await gateway.ledger.get(String(again.headers['x-transmission-id']))
   t.match(row, { outcome: 'duplicate', duplicateOf: first.headers['x-transmission-id'] })
 })
@@ -48,7 +48,7 @@ t.test('same reference, different content: rejected with CONTRL 26 by default, q
 
   const got = await piu.drain(piu.names.queue)
   t.equal(got.length, 1, 'only the first copy was forwarded')
-  t.equal(got[0].properties.messageId, first.headers['x-transmission-id'])
+  t.equal(got[0].properties.headers?.['x-transmission-id'], first.headers['x-transmission-id'])
   const q = await piu.drain(piu.names.quarantineQueue)
   t.equal(q.length, 1, 'the changed resend is held in quarantine for an officer')
   t.equal(q[0].properties.messageId, changed.headers['x-transmission-id'])
@@ -68,7 +68,7 @@ t.test('with changedResend: forward, the changed resend is forwarded as a correc
   t.equal(changed.headers['x-outcome'], 'accepted')
   const got = await piu.drain(piu.names.queue)
   t.equal(got.length, 2, 'both versions forwarded')
-  t.same(got.map(m => m.properties.messageId), [first.headers['x-transmission-id'], changed.headers['x-transmission-id']])
+  t.same(got.map(m => m.properties.headers?.['x-transmission-id']), [first, changed].map(r => r.headers['x-transmission-id']))
   t.notOk('x-correction' in (got[0].properties.headers ?? {}))
   t.equal(got[1].properties.headers?.['x-correction'], 'true', 'marked as a correction')
   t.ok(got[1].content.toString('latin1').includes('ALEXANDRA'), 'the corrected content')
@@ -104,5 +104,5 @@ t.test('a resend after a retry outcome (broker unreachable, spool full) is proce
   t.match(resend.body, /UCI\+XA0000000217\+XAAPI\+GOVPIU\+7'/)
   const got = await piu.drain(piu.names.queue)
   t.equal(got.length, 1, 'exactly one copy')
-  t.equal(got[0].properties.messageId, resend.headers['x-transmission-id'])
+  t.equal(got[0].properties.headers?.['x-transmission-id'], resend.headers['x-transmission-id'])
 })

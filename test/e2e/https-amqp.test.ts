@@ -41,7 +41,7 @@ t.test('the example PAXLST is published persistent with its properties and heade
   t.equal(m.content.toString('latin1'), body.toString('latin1'), 'body bytes as received, UNA to UNZ')
   t.equal(m.fields.routingKey, 'paxlst.XA')
   t.equal(m.fields.exchange, piu.names.exchange)
-  t.equal(m.properties.messageId, id, 'messageId = transmission id')
+  t.equal(m.properties.headers?.['x-transmission-id'], id, 'x-transmission-id = transmission id (messageId: the idempotency key)')
   t.equal(m.properties.contentType, 'application/edifact')
   t.equal(m.properties.appId, 'carrier-gateway')
   t.equal(m.properties.deliveryMode, 2, 'persistent')
@@ -75,7 +75,7 @@ t.test('a D15B list from another carrier (fixture, UNG/UNE, one line) reaches th
   const body = interchangeOf(SAMPLE)
   t.ok(m.content.equals(body), 'body bytes as received')
   t.equal(m.fields.routingKey, 'paxlst.ZZ')
-  t.equal(m.properties.messageId, res.json().transmissionId)
+  t.equal(m.properties.headers?.['x-transmission-id'], res.json().transmissionId)
   t.match(headersOf(m), {
     'x-carrier': 'ZZ',
     'x-channel': 'https',
@@ -103,7 +103,7 @@ t.test('test traffic goes to the test queue, never to production', async t => {
   t.equal(got.length, 1)
   t.equal(got[0].fields.routingKey, 'test.paxlst.XA')
   t.equal(headersOf(got[0])['x-test'], 'true')
-  t.equal(got[0].properties.messageId, res.headers['x-transmission-id'])
+  t.equal(got[0].properties.headers?.['x-transmission-id'], res.headers['x-transmission-id'])
   t.same(await piu.drain(piu.names.queue), [], 'production queue untouched')
 })
 

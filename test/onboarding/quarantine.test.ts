@@ -199,7 +199,7 @@ t.test('AMQP quarantine queue: peek keeps messages, release publishes and acks, 
   t.ok(got !== false, 'released into the test queue')
   if (got !== false) {
     t.same(got.content, REJECTED)
-    t.equal(got.properties.messageId, a)
+    t.equal(got.properties.headers?.['x-transmission-id'], a)
     t.equal(got.properties.headers?.['x-released-by'], 'alice')
   }
   t.same((await store.list()).map(x => x.id), [b], 'acked out of quarantine')

@@ -51,9 +51,9 @@ t.test('broker down at start: acked from the spool, drained once it is back, one
   t.equal(delivered.length, N, 'exactly N messages in the queue')
   t.equal(result.lost, 0, 'zero lost')
   t.equal(result.duplicates, 0, 'no duplicate publish in a clean drain')
-  t.same(new Set(delivered.map(m => m.properties.messageId)), new Set(ids), 'messageId = transmission id of each')
+  t.same(new Set(delivered.map(m => m.properties.headers?.['x-transmission-id'])), new Set(ids), 'x-transmission-id of each')
   // Drained in arrival order: transmission ids sort by receipt.
-  const order = delivered.map(m => String(m.properties.messageId))
+  const order = delivered.map(m => String(m.properties.headers?.['x-transmission-id']))
   t.same(order, [...order].sort(), 'relayed in arrival order')
   await until(
     async () => (await Promise.all(ids.map(async id => (await gateway.ledger.get(id))?.status))).every(s => s === 'acknowledged'),

@@ -67,7 +67,7 @@ t.test('SIGTERM: in-flight transmissions finish (spooled, acked), no new work, e
   await until(async () => await s.piu.count(s.piu.names.queue) >= 6, 'relayed by the next process')
   const delivered = await s.piu.drain(s.piu.names.queue)
   const ids = new Set([...record.attempts.values()].map(a => a[0].id))
-  t.same(new Set(delivered.map(m => m.properties.messageId)), ids, 'each acked one delivered under its id')
+  t.same(new Set(delivered.map(m => m.properties.headers?.['x-transmission-id'])), ids, 'each acked one delivered under its id')
   t.equal(items.length, 6)
 })
 

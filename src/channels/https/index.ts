@@ -43,6 +43,15 @@ const RETRY_AFTER_SECONDS = 30
 const EXPIRY_WARNING_DAYS = 30
 
 /**
+ * This instance's share of a carrier's agreed requests per minute: the limit is counted per instance
+ * (in memory), so with `limits.rateLimitInstances` = N each allows a floor of 1/N, and N instances
+ * together never allow more than agreed (docs/scaling.md "Rate limits" says why not a shared counter).
+ */
+export function perInstanceRate (requestsPerMinute: number, instances: number): number {
+  return Math.max(1, Math.floor(requestsPerMinute / instances))
+}
+
+/**
  * How often Node looks for connections past `headersTimeout`/`requestTimeout`. Node's default
  * (30 s) would let a slowloris client hold a socket up to 30 s beyond the configured deadline.
  */
@@ -194,7 +203,10 @@ export function createHttpsChannel (deps: ChannelDeps & { ledger: Ledger }): Htt
       // After identity, so the key is the carrier the certificate proved, never an address.
       hook: 'preParsing',
       keyGenerator: carrierKey,
-      max: (req: FastifyRequest) => Math.min(...candidatesOf(req).map(c => c.limits.requestsPerMinute), Number.MAX_SAFE_INTEGER),
+      max: (req: FastifyRequest) => perInstanceRate(
+        Math.min(...candidatesOf(req).map(c => c.limits.requestsPerMinute), Number.MAX_SAFE_INTEGER),
+        config.limits.rateLimitInstances
+      ),
       timeWindow: 60_000,
       errorResponseBuilder: (req, ctx) => {
         metrics.rateLimited.inc({ carrier: carrierKey(req) })

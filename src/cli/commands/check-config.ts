@@ -18,6 +18,7 @@ import {
 } from '../../config/index.js'
 import { loadAgreementDir } from '../../agreements/store.js'
 import type { Agreement } from '../../agreements/schema.js'
+import { tlsMaterialExpiries, type TlsMaterialKind } from '../../channels/https/tls-expiry.js'
 import { parse } from '../args.js'
 import { SPECS } from '../spec.js'
 import { EXIT_FAILED, EXIT_OK, UsageError, print, type CliIo } from '../io.js'
@@ -64,9 +65,56 @@ export function referenceProblems (config: GatewayConfig, file: string, env: Nod
     if (h.crl !== null) need('/https/crl', h.crl)
   }
   if (config.admin.enabled && config.admin.token !== null) secret('/admin/token', config.admin.token)
-  if (config.forward.target === 'amqp') secret('/forward/amqp/url', config.forward.amqp.url)
+  if (config.forward.target === 'amqp') {
+    // With a node list the forward target uses it; the interactive API and the quarantine commands still use `url`.
+    config.forward.amqp.urls.forEach((ref, i) => secret(`/forward/amqp/urls/${i}`, ref))
+    secret('/forward/amqp/url', config.forward.amqp.url)
+  }
   if (config.ledger.kind === 'postgres') secret('/ledger/url', config.ledger.url)
   return out
+}
+
+/** Warned about this long ahead: a CA's reissue or a carrier's pinning of a new chain takes weeks. */
+export const TLS_EXPIRY_WARNING_DAYS = 30
+
+const WHAT: Record<TlsMaterialKind, { ends: string, effect: string }> = {
+  server: { ends: 'expires', effect: 'carriers refuse the gateway\'s certificate' },
+  client_ca: { ends: 'expires', effect: 'every carrier certificate fails verification (401)' },
+  crl: { ends: 'has its nextUpdate', effect: 'the CRL is no longer valid and every carrier gets 401 until a fresh one is installed' }
+}
+
+/**
+ * The carrier listener's server certificates, client CA and CRL against `now` (docs/security.md
+ * "Certificate lifecycle"): expired (or a CRL past nextUpdate) is a problem, since every carrier's
+ * HTTPS access then fails; within TLS_EXPIRY_WARNING_DAYS a warning. Unreadable files are
+ * referenceProblems' to report.
+ */
+export function tlsExpiryFindings (
+  config: GatewayConfig,
+  file: string,
+  now = Date.now()
+): { problems: ConfigProblem[], warnings: ConfigProblem[] } {
+  const problems: ConfigProblem[] = []
+  const warnings: ConfigProblem[] = []
+  if (!config.https.enabled) return { problems, warnings }
+  for (const e of tlsMaterialExpiries(config.https)) {
+    if (!readable(e.file)) continue
+    const what = WHAT[e.kind]
+    const names = `names ${e.file}, which`
+    if (e.unreadable) {
+      problems.push({ file, path: e.path, message: `${names} holds no ${e.kind === 'crl' ? 'CRL' : 'certificate'} that can be read` })
+      continue
+    }
+    if (e.at === null) continue // a CRL without nextUpdate does not run out
+    const days = (e.at.getTime() - now) / 86_400_000
+    const when = e.at.toISOString()
+    if (days <= 0) {
+      problems.push({ file, path: e.path, message: `${names} ${what.ends} ${when} (passed): ${what.effect}` })
+    } else if (days < TLS_EXPIRY_WARNING_DAYS) {
+      warnings.push({ file, path: e.path, message: `${names} ${what.ends} ${when} (in ${Math.floor(days)} days): then ${what.effect}` })
+    }
+  }
+  return { problems, warnings }
 }
 
 /** Secrets a carrier's channels need (resolved when the channel connects; checked here ahead of it). */
@@ -105,7 +153,13 @@ export async function run (args: string[], io: CliIo): Promise<number> {
     config = v.config
     problems.push(...v.problems)
   }
-  if (config !== null) problems.push(...referenceProblems(config, file, io.env))
+  const warnings: ConfigProblem[] = []
+  if (config !== null) {
+    problems.push(...referenceProblems(config, file, io.env))
+    const tls = tlsExpiryFindings(config, file)
+    problems.push(...tls.problems)
+    warnings.push(...tls.warnings)
+  }
   const dir = config?.carriers ?? (read.problems.length === 0 ? carriersDirOf(read.data) : null)
   let carriers = 0
   if (dir !== null) {
@@ -114,6 +168,7 @@ export async function run (args: string[], io: CliIo): Promise<number> {
     problems.push(...loaded.problems)
     for (const a of loaded.agreements) problems.push(...agreementSecretProblems(a, io.env))
   }
+  for (const w of warnings) print(io.stderr, `warning: ${problemText(w)}`)
   if (problems.length > 0) {
     for (const p of problems) print(io.stderr, problemText(p))
     print(io.stderr, `${problems.length} problem${problems.length === 1 ? '' : 's'} found`)
