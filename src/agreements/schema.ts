@@ -134,6 +134,18 @@ const SensitiveDataSchema = Type.Object({
   freeText: Type.Union([Type.Literal('drop'), Type.Literal('keep')], { default: 'drop' })
 }, { additionalProperties: false, default: { filter: false } })
 
+const Departure = Type.Union([Type.Literal('reject'), Type.Literal('warn'), Type.Literal('ignore')])
+
+/**
+ * How the reader treats what real traffic does beside ISO 9735 (docs/agreements.md "Syntax",
+ * docs/conformance.md): text between segments (ISO 9735-1 §5 allows none: code 33), and a line
+ * break that UNA declares as segment terminator (outside the level A repertoire: code 20).
+ */
+const SyntaxSchema = Type.Object({
+  outsideText: Type.Union([Departure], { default: 'reject' }),
+  lineBreakTerminator: Type.Union([Departure], { default: 'warn' })
+}, { additionalProperties: false, default: {} })
+
 export const AgreementSchema = Type.Object({
   code: Type.String({ pattern: '^[A-Z0-9]{2,3}$', errorMessage: 'must be an IATA (2) or ICAO (3) designator in upper case' }),
   name: Type.String({ minLength: 1 }),
@@ -188,6 +200,7 @@ export const AgreementSchema = Type.Object({
   outbound: OutboundSchema,
   schedule: ScheduleSchema,
   sensitiveData: SensitiveDataSchema,
+  syntax: SyntaxSchema,
   interactive: InteractiveSchema
 }, { additionalProperties: false })
 

@@ -153,6 +153,15 @@ function checkTrailer (
   else if (ref !== reference) at(ids[1], 2)
 }
 
+/**
+ * UNG positions that are mandatory beside 0048 (element 5): under syntax versions 1–3 every one up
+ * to S008 (0038, S006, S007, S004, 0051, S008; ISO 9735:1988 and its 1990 amendment), under
+ * version 4 none (ISO 9735-2:2002 made them conditional).
+ */
+function mandatoryUngElements (syntaxVersion: string): number[] {
+  return /^[1-3]$/.test(syntaxVersion) ? [1, 2, 3, 4, 6, 7] : []
+}
+
 interface OpenGroup { facts: GroupFacts, count: number, mixedReported: boolean, start: number }
 
 /** Walk the segments of one interchange (UNB first) and build its envelope. */
@@ -272,6 +281,11 @@ export function readEnvelope (segments: Segment[], complete: boolean): EnvelopeR
       }
       if (facts.reference === '') {
         errors.push(finding('GW_ERR_EDIFACT_MISSING', { level: 'group', segment: seg.index, tag: 'UNG', element: 5 }))
+      }
+      for (const element of mandatoryUngElements(result.unb.syntaxVersion)) {
+        if (val(seg, element - 1) !== '') continue
+        const where = { level: 'group' as const, group: facts.reference || null, segment: seg.index, tag: 'UNG', element }
+        errors.push(finding('GW_ERR_EDIFACT_MISSING', where))
       }
       groups.push(facts)
       group = { facts, count: 0, mixedReported: false, start: seg.index }

@@ -6,7 +6,9 @@
 import type { Interchange, Segment, Separators } from './types.js'
 import { DEFAULT_MAX_SEGMENTS, DEFAULT_MAX_VALUE_LENGTH, because, scanSegments } from './tokenizer.js'
 import { finding } from '../transmission/index.js'
-import { readServiceAdvice } from './una.js'
+import { readServiceAdvice, type LineBreakTerminator } from './una.js'
+import type { OutsideText } from './tokenizer.js'
+import type { EnvelopeResult } from './envelope.js'
 import { classifyLeading, classifyTrailing, findStart, mapUnfolded, trimEnd, unfold, unterminatedEnd } from './transport.js'
 import { readEnvelope } from './envelope.js'
 import { checkCharset } from './charset.js'
@@ -28,6 +30,46 @@ export interface ParseOptions {
   maxSegments?: number
   /** Values longer than this are truncated and reported (GW_ERR_EDIFACT_TOO_LONG). @default 512 */
   maxValueLength?: number
+  /** The agreement's choices where real traffic departs from ISO 9735 (docs/conformance.md). */
+  syntax?: SyntaxPolicy
+}
+
+/** What to do with a departure: reject it (an error), accept it with a warning, or accept it silently. */
+export type Departure = 'reject' | 'warn' | 'ignore'
+
+/** docs/agreements.md `syntax`; the defaults are the ones below. */
+export interface SyntaxPolicy {
+  /** Text between segments that is no segment (ISO 9735 code 33). @default 'reject' */
+  outsideText?: Departure
+  /** A line break declared by UNA as segment terminator (code 20). @default 'warn' */
+  lineBreakTerminator?: Departure
+}
+
+/** The line-break choice in the words of the service-advice reader. */
+function lineBreakChoice (d: Departure | undefined): LineBreakTerminator {
+  return d === 'ignore' ? 'accept' : d ?? 'warn'
+}
+
+const isLineBreak = (ch: string): boolean => ch === '\n' || ch === '\r'
+
+/**
+ * Findings for text outside segments, placed by the segment that follows it: before UNG, UNZ or a
+ * bare message's UNH it is outside any group (interchange level), before a grouped UNH or a UNE it
+ * is in the group, and between two segments of a message it is in that message.
+ */
+function outsideFindings (runs: OutsideText[], segments: Segment[], env: EnvelopeResult, first: number): Finding[] {
+  const text = because('GW_ERR_EDIFACT_OUTSIDE_MESSAGE', 'outsideText')
+  return runs.map((run) => {
+    const next = segments[run.before - first]
+    const place = env.locate(run.before)
+    const tag = next?.tag ?? null
+    if (place.level === 'message' && tag !== 'UNH') {
+      const where = { level: 'message' as const, message: place.message, group: place.group, segment: place.segment, text }
+      return finding('GW_ERR_EDIFACT_OUTSIDE_MESSAGE', where)
+    }
+    const group = tag === 'UNG' || tag === 'UNZ' ? null : place.group
+    return finding('GW_ERR_EDIFACT_OUTSIDE_MESSAGE', { level: group === null ? 'interchange' : 'group', group, segment: run.before, text })
+  })
 }
 
 function empty (): Interchange {
@@ -61,9 +103,14 @@ function read (bytes: Buffer, options: ParseOptions): Interchange {
   }
   const stripped: Stripped[] = classifyLeading(raw.slice(0, start))
   const region = raw.slice(start)
-  const typeB = options.typeB === true
+  const adviceOptions = { unaRepair: options.unaRepair === true, lineBreakTerminator: lineBreakChoice(options.syntax?.lineBreakTerminator) }
+  // A UNA that declares a line break as terminator (and UNB ends in it) is read before any
+  // unfolding: there, line breaks are the terminators, and Type B folding cannot be told from them.
+  const asSent = region.startsWith('UNA') ? readServiceAdvice(region, 0, adviceOptions) : null
+  const lineTerminated = asSent !== null && isLineBreak(asSent.separators.segment)
+  const typeB = options.typeB === true && !lineTerminated
   const text = typeB ? unfold(region) : region
-  const advice = readServiceAdvice(text, 0, { unaRepair: options.unaRepair === true })
+  const advice = typeB || asSent === null ? readServiceAdvice(text, 0, adviceOptions) : asSent
   if (advice === null) {
     result.stripped = stripped
     result.errors.push(finding('GW_ERR_EDIFACT_NO_INTERCHANGE', { level: 'interchange' }))
@@ -112,6 +159,8 @@ function read (bytes: Buffer, options: ParseOptions): Interchange {
     })
   }
   const charset = env.unb === null ? [] : checkCharset(env.unb.syntaxId, segments, separators, env.locate)
+  const outsideMode = options.syntax?.outsideText ?? 'reject'
+  const outside = outsideMode === 'ignore' ? [] : outsideFindings(tok.outside, segments, env, segments[0]?.index ?? 1)
 
   result.body = !typeB && !advice.repaired
     ? bytes.subarray(start, start + end)
@@ -123,8 +172,8 @@ function read (bytes: Buffer, options: ParseOptions): Interchange {
   result.groups = env.groups
   result.messages = env.messages
   result.segmentCount = segments.length
-  result.errors = [...advice.errors, ...tok.errors, ...env.errors, ...charset]
-  result.warnings = [...warnings, ...env.warnings]
+  result.errors = [...advice.errors, ...tok.errors, ...env.errors, ...charset, ...(outsideMode === 'reject' ? outside : [])]
+  result.warnings = [...warnings, ...env.warnings, ...(outsideMode === 'warn' ? outside : [])]
   return result
 }
 

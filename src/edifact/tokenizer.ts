@@ -42,7 +42,12 @@ export interface TokenizeResult {
   terminated: boolean
   /** True when maxSegments stopped the scan. */
   truncated: boolean
+  /** Runs of text that were no segment, each skipped before the segment it preceded (its index). */
+  outside: OutsideText[]
 }
+
+/** Text between segments that is not one (comments, notes): where and how long, never its content. */
+export interface OutsideText { before: number, offset: number, bytes: number }
 
 export const DEFAULT_MAX_SEGMENTS = 200000
 export const DEFAULT_MAX_VALUE_LENGTH = 512
@@ -59,6 +64,8 @@ export const REASONS = Object.freeze({
   invalidChar: 'a service character is a letter, digit, control or duplicate',
   elementMismatch: 'the data element separator disagrees with the one following UNB',
   defaultsMismatch: 'the separator following UNB is not the default of the syntax identifier',
+  lineBreakTerminator: 'the segment terminator is a line break, a control character outside the syntax level',
+  outsideText: 'text outside any segment',
   version: 'syntax version not supported',
   macro: 'unexpanded harness macro',
   internal: 'the engine could not read the interchange'
@@ -134,7 +141,30 @@ export function scanSegments (
   const segments: Segment[] = []
   const errors: Finding[] = []
   const warnings: Finding[] = []
+  const outside: OutsideText[] = []
   const n = text.length
+  const isUpper = (c: number): boolean => c >= 0x41 && c <= 0x5a
+  const isUpperAlnum = (c: number): boolean => isUpper(c) || (c >= 0x30 && c <= 0x39)
+  // Blank or ASCII punctuation: what may precede a tag in running text (bytes ≥ 0x80 may be letters).
+  const isBoundary = (c: number): boolean => c < 0x80 && !isUpperAlnum(c) && !(c >= 0x61 && c <= 0x7a)
+  // A segment starts with its tag: an upper-case letter, two more letters or digits, then a separator.
+  const tagAt = (j: number): boolean => j + 2 < n && isUpper(data[j]) && isUpperAlnum(data[j + 1]) && isUpperAlnum(data[j + 2]) &&
+    (j + 3 === n || data[j + 3] === E || data[j + 3] === C || data[j + 3] === S)
+  /**
+   * Where the segment really starts when the text at `from` is no tag: the first tag after a blank
+   * or punctuation before the next terminator (`/* note *\/ UNH+1+…`). ISO 9735-1 §5 allows nothing but segments
+   * in an interchange, so such text is reported (docs/conformance.md "Text outside segments")
+   * rather than read as part of the next segment, which would lose that segment's tag.
+   */
+  const skipText = (from: number): number => {
+    if (tagAt(from)) return from
+    for (let j = from + 1; j < n && data[j] !== S; j++) {
+      if (data[j] === R) { j++; continue }
+      // After a blank or punctuation: Type B unfolding may have removed the line break (`*\/UNG+…`).
+      if (isBoundary(data[j - 1]) && tagAt(j)) return j
+    }
+    return from
+  }
   let i = start
   let terminated = true
   let truncated = false
@@ -167,6 +197,11 @@ export function scanSegments (
       while (i < n && blank(data[i])) i++
       if (i >= n) break
       index = firstIndex + segments.length
+      const tagStart = skipText(i)
+      if (tagStart > i) {
+        outside.push({ before: index, offset: base + i, bytes: tagStart - i })
+        i = tagStart
+      }
       if (segments.length >= maxSegments) {
         errors.push(finding('GW_ERR_EDIFACT_TOO_MANY_SEGMENTS', { level: 'interchange', segment: index }))
         truncated = true
@@ -256,7 +291,7 @@ export function scanSegments (
       if (opts.stopAfterUnz === true && tag === 'UNZ') break
     }
   }
-  return { segments, errors, warnings, end: i, terminated, truncated }
+  return { segments, errors, warnings, end: i, terminated, truncated, outside }
 }
 
 /**

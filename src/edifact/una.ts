@@ -82,6 +82,42 @@ export function inferTerminator (text: string, unb: number, element: string): st
   return null
 }
 
+function isLineBreak (ch: string | undefined): boolean {
+  return ch === '\n' || ch === '\r'
+}
+
+/** An envelope tag (UNG/UNH/UNZ) and its element separator at `i`, not the tail of a longer word. */
+function envelopeTagAt (text: string, i: number, element: string): boolean {
+  if (text.charCodeAt(i) !== 0x55 || text.charCodeAt(i + 1) !== 0x4e || text[i + 3] !== element) return false
+  const t = text.charCodeAt(i + 2)
+  return (t === 0x47 || t === 0x48 || t === 0x5a) && !isAlnum(text.charCodeAt(i - 1))
+}
+
+/**
+ * Whether UNB ends with the declared terminator: its first unreleased occurrence after the UNB tag
+ * comes before the next envelope tag (ISO 9735-1 §7: a segment runs to its terminator). Text after
+ * the terminator (comments, line breaks) is no evidence against the advice. A line break declared
+ * as terminator agrees when the first line break ends UNB: the next line starts the next envelope
+ * segment, and UNB does not end in another service-like character (`…'` then LF means the line
+ * break is only layout). Null when nothing closely follows UNB: no evidence either way.
+ */
+export function unbEndsWith (text: string, unb: number, element: string, release: string | null, terminator: string): boolean | null {
+  const limit = Math.min(text.length, unb + 600)
+  for (let i = unb + 3; i < limit; i++) {
+    const ch = text[i]
+    if (ch === release) { i++; continue }
+    if (ch === terminator) {
+      if (!isLineBreak(terminator)) return true
+      let j = i
+      while (j < text.length && isBlank(text.charCodeAt(j))) j++
+      const before = text[i - 1]
+      return envelopeTagAt(text, j, element) && !(before !== element && usable(before))
+    }
+    if (envelopeTagAt(text, i, element)) return false
+  }
+  return null
+}
+
 /** Find the UNB that must follow a UNA: right after its six characters (and blanks), or near it. */
 function findUnb (text: string, una: number): { at: number, direct: boolean } | null {
   let i = una + 9
@@ -95,18 +131,23 @@ interface Check { reason: keyof typeof REASONS, position: number | null }
 
 function checkAdvice (raw: string, text: string, unb: { at: number, direct: boolean }): Check | null {
   if (raw.length < 6) return { reason: 'tooShort', position: raw.length + 1 }
-  // Positions 4 (release) and 5 (repetition) may be a space: "not used" (ISO 9735-1 §7.1).
+  // Positions 4 (release) and 5 (repetition) may be a space: "not used" (ISO 9735-1 §7.1). A line
+  // break as terminator (position 6) is checked against UNB below (docs/conformance.md "LF as terminator").
   for (let p = 0; p < 6; p++) {
     const ch = raw[p]
     if ((p === 3 || p === 4) && ch === ' ') continue
+    if (p === 5 && isLineBreak(ch)) continue
     if (p === 2 ? ch !== '.' && ch !== ',' : !usable(ch)) return { reason: 'invalidChar', position: p + 1 }
   }
   const delimiters = [raw[0], raw[1], raw[3], raw[4], raw[5]].filter((ch) => ch !== ' ')
   if (new Set(delimiters).size !== delimiters.length) return { reason: 'invalidChar', position: null }
   if (!unb.direct) return { reason: 'tooShort', position: 6 }
   if (text[unb.at + 3] !== raw[1]) return { reason: 'elementMismatch', position: 2 }
-  const term = inferTerminator(text, unb.at, raw[1])
-  if (term !== null && term !== raw[5]) return { reason: 'terminatorMismatch', position: 6 }
+  const ends = unbEndsWith(text, unb.at, raw[1], raw[3] === ' ' ? null : raw[3], raw[5])
+  // A line break must prove itself: only an advice whose UNB really ends in it declares one.
+  if (ends === false || (ends === null && isLineBreak(raw[5]))) {
+    return { reason: isLineBreak(raw[5]) ? 'tooShort' : 'terminatorMismatch', position: 6 }
+  }
   return null
 }
 
@@ -139,7 +180,10 @@ export function adviceString (s: Separators): string {
   return 'UNA' + s.component + s.element + s.decimal + (s.release ?? ' ') + (s.repetition ?? ' ') + s.segment
 }
 
-function fromUna (text: string, start: number, repair: boolean): ServiceAdvice | null {
+/** What an agreement decides about a line break declared as segment terminator (docs/agreements.md `syntax`). */
+export type LineBreakTerminator = 'accept' | 'warn' | 'reject'
+
+function fromUna (text: string, start: number, repair: boolean, lineBreak: LineBreakTerminator): ServiceAdvice | null {
   // A few stray bytes may sit between UNA and UNB in a broken advice; never read past UNB.
   const unb = findUnb(text, start)
   if (unb === null) return null
@@ -154,7 +198,17 @@ function fromUna (text: string, start: number, repair: boolean): ServiceAdvice |
       repetition: raw[4] === ' ' ? null : raw[4],
       segment: raw[5]
     }
-    return { separators, unbStart: unb.at, una: text.slice(start, start + 9), repaired: false, errors: [], warnings: [] }
+    const una = text.slice(start, start + 9)
+    const advice: ServiceAdvice = { separators, unbStart: unb.at, una, repaired: false, errors: [], warnings: [] }
+    // Consistent and unambiguous, but a control character is outside the level A repertoire
+    // (ISO 9735-1 Annex A): the agreement decides whether it is said, or rejects it as code 20.
+    if (isLineBreak(separators.segment) && lineBreak !== 'accept') {
+      const text = because('GW_ERR_EDIFACT_UNA_MALFORMED', 'lineBreakTerminator')
+      const f = finding('GW_ERR_EDIFACT_UNA_MALFORMED', { level: 'interchange', tag: 'UNA', element: 6, text })
+      if (lineBreak === 'warn') advice.warnings.push(f)
+      else advice.errors.push(f)
+    }
+    return advice
   }
   const separators = repairAdvice(text.slice(start + 3, unb.at), text, unb.at)
   const f = finding('GW_ERR_EDIFACT_UNA_MALFORMED', {
@@ -204,7 +258,9 @@ function fromDefaults (text: string, unbAt: number): ServiceAdvice {
  * Read the service string advice at `start` (which points at "UNA" or "UNB"). Returns null when no
  * UNB follows a UNA: there is then no interchange to identify.
  */
-export function readServiceAdvice (text: string, start: number, opts: { unaRepair?: boolean } = {}): ServiceAdvice | null {
-  if (text.startsWith('UNA', start)) return fromUna(text, start, opts.unaRepair === true)
+export function readServiceAdvice (
+  text: string, start: number, opts: { unaRepair?: boolean, lineBreakTerminator?: LineBreakTerminator } = {}
+): ServiceAdvice | null {
+  if (text.startsWith('UNA', start)) return fromUna(text, start, opts.unaRepair === true, opts.lineBreakTerminator ?? 'warn')
   return fromDefaults(text, start)
 }

@@ -43,6 +43,15 @@ const MAX_PROBLEMS_HEADER = 2000
 /** A store that cannot commit now: the message goes back to the queue after this pause. */
 const RETRY_PAUSE_MS = 1000
 
+/** How long each step of a stop waits for the broker. */
+const STOP_STEP_MS = 2000
+
+async function bounded (p: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  await Promise.race([p.catch(() => {}), new Promise(resolve => { timer = setTimeout(resolve, ms) })])
+  clearTimeout(timer)
+}
+
 export function createPiuConsumer (o: PiuConsumerOptions, handle: (m: PiuMessage) => Promise<Handled>): PiuConsumer {
   let ch: ConfirmChannel | null = null
   let tag: string | null = null
@@ -118,9 +127,11 @@ export function createPiuConsumer (o: PiuConsumerOptions, handle: (m: PiuMessage
     async stop () {
       stopping = true
       const c = ch
-      if (c !== null && tag !== null) await c.cancel(tag).catch(() => {})
-      await Promise.race([Promise.allSettled([...inHand]), new Promise(resolve => setTimeout(resolve, 10_000))])
-      await conn.close()
+      // A stalled broker answers neither the cancel nor the close: the shutdown must not wait for
+      // it (unacknowledged messages go back to the queue when the connection drops).
+      if (c !== null && tag !== null) await bounded(c.cancel(tag), STOP_STEP_MS)
+      await bounded(Promise.allSettled([...inHand]), 10_000)
+      await bounded(conn.close(), STOP_STEP_MS)
     },
     connected: () => ch !== null
   }

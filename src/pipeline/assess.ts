@@ -96,6 +96,7 @@ export function assessTransmission (
   const ix = parseInterchange(bytes, {
     typeB: first?.typeB ?? false,
     unaRepair: first?.unaRepair ?? false,
+    syntax: first?.syntax,
     maxSegments: ctx.limits.maxSegments,
     maxValueLength: ctx.limits.maxValueLength
   })

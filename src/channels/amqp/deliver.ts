@@ -87,7 +87,11 @@ export function createAmqpDelivery (): AmqpDelivery {
     async close () {
       const all = [...connections.values()]
       connections.clear()
-      await Promise.all(all.map(c => c.then(conn => conn.close()).catch(() => {})))
+      // Bounded: a stalled carrier broker never answers the close, and shutdown must not wait for it.
+      await Promise.race([
+        Promise.all(all.map(c => c.then(conn => conn.close()).catch(() => {}))),
+        new Promise(resolve => setTimeout(resolve, 2000).unref())
+      ])
     }
   }
 }
