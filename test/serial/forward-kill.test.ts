@@ -75,8 +75,9 @@ t.test('killed mid-load and restarted: acked ⊆ delivered, the carriers resend 
     concurrency: 12,
     // A carrier resends what was not acked (the kill dropped its connection, or the restarted
     // gateway answered 503 while the killed process's claim was young) until it is; bounded so a
-    // stuck one shows as unacked, not as a hang.
-    attempts: 100,
+    // stuck one shows as unacked, not as a hang. The bound covers a restart of the child (about
+    // 5 s under tap's TypeScript loader on this 2-core machine) with room to spare.
+    attempts: 300,
     retryDelayMs: 50,
     onAnswer: n => {
       if (n !== Math.floor(N / 3) || child === null) return
