@@ -6,6 +6,7 @@
  * (docs/architecture.md "Invariants", 4). Both ledger stores implement it on their own connection,
  * in tables beside `transmissions`, purged with them (`ledger.retentionDays`).
  */
+import type { TravellerFigures } from '../messages/quality.js'
 import type { FlightLeg, TransmissionKind } from '../messages/flight-identity.js'
 import { TRANSMISSION_KINDS } from '../messages/flight-identity.js'
 import { OUTCOMES, type Outcome } from '../transmission/index.js'
@@ -32,14 +33,7 @@ export interface FlightKey {
 }
 
 /** Counts of travellers carrying each API field, computed at check time (src/messages/quality.ts). */
-export interface FieldCounts {
-  travellers: number
-  documentNumber: number
-  documentExpiry: number
-  birthDate: number
-  nationality: number
-  gender: number
-}
+export type FieldCounts = TravellerFigures
 
 export interface FlightTransmission {
   transmissionId: string

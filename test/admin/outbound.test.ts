@@ -2,54 +2,20 @@
 // GET /admin/outbound on the admin listener and the status page's "Messages to carriers" section,
 // read from a real gateway's ledger, the section checked in Debian's Chromium (as
 // test/admin/status-page.test.ts does). Metadata and counts only: a payload is never shown.
-import { randomBytes, randomUUID } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import t, { type Test } from 'tap'
 import { chromium, type Browser } from 'playwright-core'
 import { buildGateway, exampleAgreement } from '../helpers/gateway.js'
 import type { OutboundRow } from '../../src/ledger/index.js'
+import { outboundRow } from '../helpers/outbound.js'
 import type { Gateway } from '../../src/app.js'
 
 /** A value only the payloads hold (where the passenger data is): it must never be shown. */
 const MARKER = 'QZOUTBOUNDPASSENGER'
 const HOUR = 3_600_000
 
-function row (over: Partial<OutboundRow>): OutboundRow {
-  const now = Date.now()
-  return {
-    id: `ob_${randomUUID()}`,
-    carrier: 'XA',
-    kind: 'cusres',
-    origin: 'piu',
-    channel: 'https',
-    state: 'queued',
-    sourceKey: `id:${randomUUID()}`,
-    reference: 'REF0001',
-    messageRef: 'M1',
-    transactionRef: 'TN1',
-    flight: 'XA339',
-    flightDate: '2026-12-24',
-    contentType: 'application/edifact',
-    size: 120,
-    sha256: 'cd'.repeat(32),
-    createdAt: new Date(now).toISOString(),
-    deliveredAt: null,
-    fetchedAt: null,
-    answeredAt: null,
-    expiredAt: null,
-    expiresAt: new Date(now + 24 * HOUR).toISOString(),
-    answerDueAt: null,
-    answeredBy: null,
-    attempts: 0,
-    // Not due: the gateway's sweep leaves these rows as they are during the test.
-    nextAttemptAt: new Date(now + 24 * HOUR).toISOString(),
-    lastError: null,
-    duplicates: 0,
-    deliveredTo: null,
-    fetches: 0,
-    ...over
-  }
-}
+const row = (over: Partial<OutboundRow>): OutboundRow => outboundRow(over)
 
 interface Outbox { gateway: Gateway, admin: string, authorization: string, ids: Record<string, string> }
 

@@ -7,54 +7,21 @@ import t from 'tap'
 import pg from 'pg'
 import { stringify } from 'yaml'
 import { createLedger, type OutboundRow } from '../../src/ledger/index.js'
+import { outboundRow } from '../helpers/outbound.js'
 import { pgUrl, testConfig, tmpDir } from '../helpers/gateway.js'
 import { runCli } from '../helpers/cli.js'
 
 /** A value only the payloads hold: it must never be printed. */
 const MARKER = 'QZPASSENGERMARKER'
 
-function row (over: Partial<OutboundRow>): OutboundRow {
-  const now = new Date()
-  return {
-    id: `ob_${randomUUID()}`,
-    carrier: 'XA',
-    kind: 'cusres',
-    origin: 'piu',
-    channel: 'https',
-    state: 'queued',
-    sourceKey: `id:${randomUUID()}`,
-    reference: 'A1B2C3D4E5F6A7',
-    messageRef: 'M1',
-    transactionRef: 'TN1',
-    flight: 'XA339',
-    flightDate: '2026-12-24',
-    contentType: 'application/edifact',
-    size: 100,
-    sha256: 'ab'.repeat(32),
-    createdAt: now.toISOString(),
-    deliveredAt: null,
-    fetchedAt: null,
-    answeredAt: null,
-    expiredAt: null,
-    expiresAt: new Date(now.getTime() + 3_600_000).toISOString(),
-    answerDueAt: null,
-    answeredBy: null,
-    attempts: 2,
-    nextAttemptAt: now.toISOString(),
-    lastError: 'GW_ERR_OUTBOUND_DELIVERY_FAILED',
-    duplicates: 0,
-    deliveredTo: null,
-    fetches: 0,
-    ...over
-  }
-}
+const row = (over: Partial<OutboundRow>): OutboundRow => outboundRow(over)
 
 t.test('list, show and resend; a purged message cannot be resent; no payload is printed', async t => {
   const dir = tmpDir(t)
   const config = join(dir, 'gateway.yaml')
   writeFileSync(config, stringify(testConfig(dir, join(dir, 'carriers'))))
   const ledger = await createLedger({ kind: 'sqlite', path: join(dir, 'ledger.db') })
-  const queued = row({})
+  const queued = row({ attempts: 2, lastError: 'GW_ERR_OUTBOUND_DELIVERY_FAILED' })
   const delivered = row({ carrier: 'XB', kind: 'govreq', channel: 'amqp', answerDueAt: new Date(Date.now() - 60_000).toISOString() })
   for (const r of [queued, delivered]) await ledger.outbound.add(r, Buffer.from(`UNA... ${MARKER}`))
   await ledger.outbound.lease(delivered.id, new Date(), new Date(Date.now() + 1000))
