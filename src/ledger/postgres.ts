@@ -71,7 +71,14 @@ CREATE TABLE IF NOT EXISTS ${t} (
   interactive     text,
   original        boolean NOT NULL DEFAULT false
 );
-ALTER TABLE ${t} ADD COLUMN IF NOT EXISTS interactive text;
+-- A ledger from before interactive API lacks the column. ALTER TABLE takes an ACCESS EXCLUSIVE
+-- lock even when the column exists, so it only runs when the column is missing.
+DO $$ BEGIN
+  IF NOT EXISTS (SELECT 1 FROM information_schema.columns
+                 WHERE table_schema = '${s.replaceAll('"', '')}' AND table_name = 'transmissions' AND column_name = 'interactive') THEN
+    ALTER TABLE ${t} ADD COLUMN interactive text;
+  END IF;
+END $$;
 CREATE UNIQUE INDEX IF NOT EXISTS ${DEDUPE_INDEX} ON ${t} (carrier, sender, reference, prepared_at) WHERE original;
 CREATE INDEX IF NOT EXISTS transmissions_received ON ${t} (received_at);
 CREATE INDEX IF NOT EXISTS transmissions_carrier_received ON ${t} (carrier, received_at);
@@ -353,6 +360,43 @@ function quoteIdent (name: string): string {
   return `"${name}"`
 }
 
+/**
+ * SQLSTATEs a migration meets when another instance is already working on the same tables: a
+ * deadlock with its transactions (40P01), a lock not granted in time (55P03), a serialization
+ * failure (40001). The migration is idempotent, so it is simply run again.
+ */
+const MIGRATION_RETRY_CODES = new Set(['40P01', '55P03', '40001'])
+const MIGRATION_ATTEMPTS = 5
+
+/**
+ * Creates what is missing, in one transaction under an advisory lock: instances starting together
+ * would race on CREATE ... IF NOT EXISTS, so one migrates at a time.
+ */
+async function migrate (pool: pg.Pool, table: string, schema: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const client = await pool.connect()
+    try {
+      await client.query('BEGIN')
+      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`carrier-gateway-ledger:${schema}`])
+      // ALTER TABLE … IF NOT EXISTS still queues for its table lock behind a running instance's
+      // writes: fail fast and run again rather than hold every later writer behind it.
+      await client.query("SET LOCAL lock_timeout = '5s'")
+      await client.query(schemaSql(table, schema))
+      await client.query(outboundPostgresSchema(schema))
+      await client.query(flightsPostgresSchema(schema))
+      await client.query('COMMIT')
+      return
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {})
+      const code = (err as { code?: string }).code
+      if (code === undefined || !MIGRATION_RETRY_CODES.has(code) || attempt >= MIGRATION_ATTEMPTS) throw err
+    } finally {
+      client.release()
+    }
+    await new Promise(resolve => setTimeout(resolve, 100 * attempt))
+  }
+}
+
 /** Connects to the shared ledger, creating schema, table and indexes if missing. */
 export async function openPostgresLedger (cfg: { url: string, schema?: string, poolSize?: number }): Promise<Ledger> {
   const schema = quoteIdent(cfg.schema ?? 'public')
@@ -368,21 +412,7 @@ export async function openPostgresLedger (cfg: { url: string, schema?: string, p
   // An idle connection dropped by the server is discarded by the pool; the next query reconnects.
   pool.on('error', () => {})
   try {
-    const client = await pool.connect()
-    try {
-      // Instances starting together would race on CREATE ... IF NOT EXISTS; one migrates at a time.
-      await client.query('BEGIN')
-      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`carrier-gateway-ledger:${schema}`])
-      await client.query(schemaSql(table, schema))
-      await client.query(outboundPostgresSchema(schema))
-      await client.query(flightsPostgresSchema(schema))
-      await client.query('COMMIT')
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => {})
-      throw err
-    } finally {
-      client.release()
-    }
+    await migrate(pool, table, schema)
   } catch (err) {
     await pool.end().catch(() => {})
     throw storeFailure(err, 'postgres open')

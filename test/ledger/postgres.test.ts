@@ -149,3 +149,20 @@ t.test('server-side failures reject with GW_ERR_LEDGER_UNAVAILABLE, and the pool
   await admin(c => c.query(`ALTER TABLE "${schema}".moved RENAME TO transmissions`))
   t.same(await ledger.get('kept'), row('kept'))
 })
+
+t.test('a ledger from before interactive API gains its column when opened', async t => {
+  const schema = `ledger_mig_${process.pid}_${randomBytes(4).toString('hex')}`
+  const c = new pg.Client(PG_URL)
+  await c.connect()
+  t.teardown(async () => {
+    await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)
+    await c.end()
+  })
+  await (await createLedger({ kind: 'postgres', url: PG_URL, schema })).close()
+  await c.query(`ALTER TABLE "${schema}".transmissions DROP COLUMN interactive`)
+  const column = 'SELECT 1 FROM information_schema.columns ' +
+    "WHERE table_schema = $1 AND table_name = 'transmissions' AND column_name = 'interactive'"
+  t.equal((await c.query(column, [schema])).rowCount, 0)
+  await (await createLedger({ kind: 'postgres', url: PG_URL, schema })).close()
+  t.equal((await c.query(column, [schema])).rowCount, 1, 'the column is added')
+})
