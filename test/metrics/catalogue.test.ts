@@ -113,7 +113,11 @@ t.test('labels stay bounded when unknown certificates, unknown senders, unknown 
   const allowed: Record<string, (v: string) => boolean> = {
     carrier: v => v === 'XA' || v === 'unknown',
     channel: v => ['https', 'sftp', 'amqp'].includes(v),
-    type: v => MESSAGE_TYPES.has(v) || v === 'unknown' || v === 'other',
+    // message types, and the flight view's due push types (docs/flights.md)
+    type: v => MESSAGE_TYPES.has(v) || v === 'unknown' || v === 'other' ||
+      ['pnr', 'api-passengers', 'api-crew', 'api-final', 'govreq'].includes(v),
+    state: v => ['on_time', 'late', 'missing', 'complete', 'incomplete'].includes(v) ||
+      ['queued', 'delivered', 'fetched', 'answered', 'expired'].includes(v),
     outcome: v => ['accepted', 'accepted_with_warnings', 'duplicate', 'rejected', 'retry'].includes(v),
     code: v => /^\d{1,3}$/.test(v),
     severity: v => v === 'error' || v === 'warning',
