@@ -6,6 +6,7 @@
  */
 import { connect } from 'amqplib'
 import { randomBytes } from 'node:crypto'
+import { cpuMsSince } from './stats.js'
 
 export const amqpUrl = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672'
 
@@ -34,8 +35,22 @@ async function removeTopology (url: string, name: string): Promise<void> {
   } catch { /* best effort: a broker that is down keeps them until the next cleanup */ }
 }
 
-/** Confirmed publishes per second over `durationMs` (after `warmupMs`). */
-export async function benchPublish (o: PublishOptions): Promise<{ rate: number, confirmed: number, seconds: number }> {
+export interface PublishResult {
+  /** Confirmed publishes per second over the measured window. */
+  rate: number
+  /** Confirmed in the measured window. */
+  confirmed: number
+  seconds: number
+  /**
+   * CPU of this (the publishing) process per confirmed message, client side only: process.cpuUsage
+   * from the first publish to the last confirm, warm-up included, over every message confirmed in
+   * that time. The topology set-up is left out; the broker's own CPU is not in it.
+   */
+  cpuMsPerMessage: number | null
+}
+
+/** Confirmed publishes per second over `durationMs` (after `warmupMs`), and the publisher's CPU per message. */
+export async function benchPublish (o: PublishOptions): Promise<PublishResult> {
   const conn = await connect(o.url ?? amqpUrl, { noDelay: true })
   // A dropped connection rejects the pending confirms; without a listener it would crash the run.
   conn.on('error', () => {})
@@ -48,8 +63,10 @@ export async function benchPublish (o: PublishOptions): Promise<{ rate: number, 
     const window = o.window ?? 500
     let inFlight = 0
     let confirmed = 0
+    let confirmedAll = 0
     let failed: Error | null = null
     let wake: (() => void) | null = null
+    const cpu0 = process.cpuUsage()
     const t0 = performance.now()
     const from = t0 + (o.warmupMs ?? 0)
     const to = from + o.durationMs
@@ -63,7 +80,10 @@ export async function benchPublish (o: PublishOptions): Promise<{ rate: number, 
         inFlight--
         const now = performance.now()
         if (err !== null && err !== undefined) failed = err as Error
-        else if (now >= from && now <= to) confirmed++
+        else {
+          confirmedAll++
+          if (now >= from && now <= to) confirmed++
+        }
         const w = wake
         wake = null
         w?.()
@@ -71,10 +91,11 @@ export async function benchPublish (o: PublishOptions): Promise<{ rate: number, 
       if (!ok) await new Promise<void>(resolve => ch.once('drain', () => resolve()))
     }
     await ch.waitForConfirms().catch(() => {})
+    const cpuMs = cpuMsSince(cpu0)
     if (failed !== null) throw failed
     await ch.close()
     const seconds = o.durationMs / 1000
-    return { rate: confirmed / seconds, confirmed, seconds }
+    return { rate: confirmed / seconds, confirmed, seconds, cpuMsPerMessage: confirmedAll > 0 ? cpuMs / confirmedAll : null }
   } finally {
     await conn.close().catch(() => {})
     await removeTopology(o.url ?? amqpUrl, name)

@@ -2,14 +2,21 @@
  * The measurements of parts 2–5, one function per phase; bench/e2e.ts runs them in order against
  * the ceilings and the gateway child. Each records its figures in the shared result.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { BenchGateway } from './gateway-setup.js'
 import { IDENTITIES, type LoadResult, type LoadSpec } from './load.js'
-import { startChild, type LoadClient } from './procs.js'
+import { cpuSecondsOf, startChild, type LoadClient } from './procs.js'
 import { figureOf } from './stats.js'
+import { paxlstOfSize } from './generate.js'
+import { fullParseCpuIsolated } from './parse.js'
+import { benchLedgerCost } from './ledger-cost.js'
 import type { E2eOptions, E2eResult, Outcomes } from './e2e.js'
 
 export interface Ctx {
-  o: Required<Omit<E2eOptions, 'log'>>
+  /** The options with their defaults; `rate` stays null unless given (then half of saturation is used). */
+  o: Required<Omit<E2eOptions, 'log' | 'rate'>> & { rate: number | null }
   fails: Record<string, number>
   result: E2eResult
   log: (line: string) => void
@@ -77,14 +84,20 @@ export async function handshakeRuns (
   return { rates, resumed, total }
 }
 
-/** Bare Fastify mTLS server: throughput at saturation and new connections, same client. */
+/**
+ * Bare Fastify mTLS server: throughput at saturation and new connections, same client; and its CPU
+ * per request over the saturation runs (the sum of parts' HTTPS part): CPU seconds of its process
+ * over each whole run, warm-up included, divided by every request answered in it.
+ */
 export async function ceilingHttps (ctx: Ctx, load: LoadClient): Promise<void> {
   const { o, result, log } = ctx
   log('ceiling: bare Fastify mTLS server')
   const bare = startChild('bare-https')
   try {
     const { https: port } = await bare.next<{ https: number }>('ready', 60_000)
+    const cpu: number[] = []
     result.ceilingHttps = figureOf(await repeat(o.runs, async () => {
+      const cpu0 = cpuSecondsOf(bare.pid)
       const [r] = await load.run({
         port,
         mode: 'closed',
@@ -94,15 +107,40 @@ export async function ceilingHttps (ctx: Ctx, load: LoadClient): Promise<void> {
         body: paxlstBody(ctx),
         refPrefix: refPrefix()
       })
+      const cpu1 = cpuSecondsOf(bare.pid)
+      if (cpu0 !== null && cpu1 !== null && r.answered > 0) cpu.push((cpu1 - cpu0) * 1000 / r.answered)
       record(ctx, r, 'bare https')
       return r.rps
     }), 'req/s')
+    if (cpu.length > 0) result.parts.https = figureOf(cpu, 'ms CPU')
     log('ceiling: bare server new connections')
     result.handshakes.bareFull = figureOf((await handshakeRuns(ctx, load, port, false, 'bare handshakes')).rates, 'conn/s')
     result.handshakes.bareResumed = figureOf((await handshakeRuns(ctx, load, port, true, 'bare resumed')).rates, 'conn/s')
   } finally {
     await bare.stop()
   }
+}
+
+/**
+ * A fresh gateway's first transmissions pay for its lazy set-up (JIT, the first validation of each
+ * schema, TLS session caches): on a busy machine the first few took over a second each, so that a
+ * short first saturation run measured nothing. A few rounds of the saturation load, not measured.
+ */
+export async function warmUp (ctx: Ctx, g: BenchGateway, load: LoadClient): Promise<void> {
+  const { o, log } = ctx
+  log('gateway: warm-up (not measured)')
+  const [r] = await load.run({
+    port: g.httpsPort,
+    mode: 'closed',
+    concurrency: o.concurrency,
+    requests: o.concurrency * 4,
+    durationMs: 60_000,
+    body: paxlstBody(ctx),
+    refPrefix: refPrefix()
+  })
+  record(ctx, r, 'gateway warm-up', false)
+  await g.settle()
+  await g.purge()
 }
 
 /** Gateway throughput with `concurrency` requests in flight, its CPU use and peak RSS. */
@@ -140,17 +178,29 @@ export async function saturation (ctx: Ctx, g: BenchGateway, load: LoadClient): 
   result.memory.saturationPeakMb = (g.memory()?.peakKb ?? NaN) / MB
 }
 
+/**
+ * The fixed offered load: the `rate` option when given, else half of the saturation median just
+ * measured (rounded, at least 1/s), so that the latency is the gateway's with headroom on this machine.
+ */
+export function offeredRate (ctx: Ctx): NonNullable<E2eResult['offeredRate']> {
+  if (ctx.o.rate !== null) return { perSecond: ctx.o.rate, basis: 'option' }
+  const sat = ctx.result.saturation?.median
+  if (sat === undefined || !(sat > 0)) throw new Error('no saturation figure to take half of (pass a rate)')
+  return { perSecond: Math.max(1, Math.round(sat / 2)), basis: 'half of saturation' }
+}
+
 /** Latency at a fixed offered load (open loop), and what the gateway achieved of it. */
 export async function fixedRate (ctx: Ctx, g: BenchGateway, load: LoadClient): Promise<void> {
   const { o, result, log } = ctx
-  log(`gateway: fixed offered load ${o.rate}/s`)
+  const offered = result.offeredRate = offeredRate(ctx)
+  log(`gateway: fixed offered load ${offered.perSecond}/s (${offered.basis === 'option' ? 'as given' : 'half of saturation'})`)
   g.resetPeak()
   const fixed: LoadResult[] = []
   for (let i = 0; i < o.runs; i++) {
     const [r] = await load.run({
       port: g.httpsPort,
       mode: 'open',
-      rate: o.rate,
+      rate: offered.perSecond,
       durationMs: o.durationMs,
       warmupMs: o.warmupMs,
       body: paxlstBody(ctx),
@@ -183,6 +233,41 @@ export async function handshakes (ctx: Ctx, g: BenchGateway, load: LoadClient): 
   h.resumedShare = resumed.total > 0 ? resumed.resumed / resumed.total : null
 }
 
+/**
+ * Sum of parts: CPU per body of parse + map + validate of the saturation runs' body (bench/parse.ts
+ * `fullParse`), in a fresh process so that nothing this process ran before is paid for in it.
+ */
+export async function parsePart (ctx: Ctx): Promise<void> {
+  const { o, result, log } = ctx
+  log('sum of parts: parse + map + validate CPU per body')
+  const dir = mkdtempSync(join(tmpdir(), 'cg-bench-parts-'))
+  try {
+    const file = join(dir, 'body.edi')
+    writeFileSync(file, paxlstOfSize(o.bodyBytes))
+    const ms = await fullParseCpuIsolated(file, { runs: o.runs, runMs: o.partRunMs, warmupMs: Math.min(300, o.partRunMs) })
+    result.parts.parse = figureOf(ms, 'ms CPU')
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+/** Sum of parts: the ledger's writes for one accepted transmission, SQLite and PostgreSQL (bench/ledger-cost.ts). */
+export async function ledgerPart (ctx: Ctx): Promise<void> {
+  const { o, result, log } = ctx
+  log(`sum of parts: ledger writes, ${o.ledgerTransmissions} transmissions per store, ${o.ledgerConcurrency} in flight`)
+  const cost = await benchLedgerCost({
+    body: paxlstOfSize(o.bodyBytes),
+    transmissions: o.ledgerTransmissions,
+    runs: o.runs,
+    concurrency: o.ledgerConcurrency,
+    warmup: Math.min(100, Math.ceil(o.ledgerTransmissions / 10)),
+    pgUrl: o.pgUrl
+  })
+  result.parts.sqlite = cost.sqlite.figure
+  result.parts.postgres = cost.postgres.figure
+  result.parts.postgresNote = cost.postgres.note
+}
+
 const bigIds = [IDENTITIES[1]]
 const smallIds = [IDENTITIES[0], IDENTITIES[2]]
 
@@ -204,6 +289,8 @@ export async function bigMemory (ctx: Ctx, g: BenchGateway, bigLoad: LoadClient)
       refPrefix: refPrefix()
     })
     record(ctx, r, 'gateway large interchange')
+    // The body as sent (the generator's PNRGOV comes within a PNR of the size asked for).
+    if (r.ok > 0) result.memory.bigBodyBytes = r.bytes / r.ok
     await g.settle()
     return (g.memory()?.peakKb ?? NaN) / MB
   })

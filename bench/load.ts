@@ -80,6 +80,11 @@ export interface LoadResult {
   seconds: number
   /** Successful answers received within the measured window, per second. */
   rps: number
+  /**
+   * Every successful answer of the run, warm-up and stragglers included: what a server's CPU over
+   * the whole run is divided by (bench/e2e-phases.ts, the bare ceiling's CPU per request).
+   */
+  answered: number
   latencyMs: { p50: number, p90: number, p99: number, max: number, mean: number }
   /** `connect` mode: how many connections resumed a TLS session. */
   resumed: number
@@ -184,6 +189,7 @@ export async function runLoad (spec: LoadSpec): Promise<LoadResult> {
   let failed = 0
   let abandoned = 0
   let completed = 0
+  let answered = 0
   let resumed = 0
   let bytes = 0
   let inFlight = 0
@@ -213,6 +219,7 @@ export async function runLoad (spec: LoadSpec): Promise<LoadResult> {
     inFlight--
     const end = performance.now()
     const good = (out.status >= 200 && out.status < 300) || (body === null && out.status > 0)
+    if (good) answered++
     if (good && end >= measureFrom && end <= measureTo) completed++
     // Counted: every request whose (scheduled) start falls in the measured window, however long
     // it took, so that slow answers show in the latency instead of vanishing from it.
@@ -273,6 +280,7 @@ export async function runLoad (spec: LoadSpec): Promise<LoadResult> {
     statuses,
     seconds,
     rps: (spec.requests !== undefined ? ok : completed) / seconds,
+    answered,
     latencyMs: {
       p50: percentile(latencies, 50),
       p90: percentile(latencies, 90),

@@ -62,9 +62,7 @@ async function main (): Promise<void> {
   const e2eOpts: E2eOptions = quick ? { runs: 2, durationMs: 3000, warmupMs: 1000, handshakeMs: 1500 } : {}
   await section('e2e', async () => {
     const e2e = await benchEndToEnd({ ...e2eOpts, log })
-    rows.push(
-      ...e2eRows(e2e, { rate: e2eOpts.rate ?? 500, bodyKb: (e2eOpts.bodyBytes ?? 30000) / 1000, bigMb: (e2eOpts.bigBytes ?? 20e6) / 1e6 })
-    )
+    rows.push(...e2eRows(e2e, { bodyKb: (e2eOpts.bodyBytes ?? 30000) / 1000, bigMb: (e2eOpts.bigBytes ?? 20e6) / 1e6 }))
     notes.push(...e2e.notes)
     for (const [k, v] of Object.entries(e2e.failures)) notes.push(`${k}: ${v} request(s) failed (see data.e2e.raw in the JSON)`)
     const spooled = Object.entries(e2e.gatewayCounters)

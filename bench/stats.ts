@@ -77,11 +77,10 @@ export interface ThroughputOptions {
   runMs?: number
 }
 
-/**
- * Throughput of a synchronous function in units of `work` per second: `work` is what one call
- * processes (bytes, messages). Returns the per-run rates.
- */
-export function throughput (fn: () => unknown, work: number, opts: ThroughputOptions = {}): number[] {
+type RunFigure = (calls: number, wallMs: number, cpuMs: number) => number
+
+/** Timed runs of a synchronous function after a warm-up: each run's figure from its calls, wall ms and CPU ms. */
+function timedRuns (fn: () => unknown, opts: ThroughputOptions, figure: RunFigure): number[] {
   const warmupMs = opts.warmupMs ?? 300
   const runs = opts.runs ?? 5
   const runMs = opts.runMs ?? 400
@@ -89,9 +88,10 @@ export function throughput (fn: () => unknown, work: number, opts: ThroughputOpt
   collectGarbage()
   const until = performance.now() + warmupMs
   do sink = fn(); while (performance.now() < until)
-  const rates: number[] = []
+  const out: number[] = []
   for (let r = 0; r < runs; r++) {
     let n = 0
+    const c0 = process.cpuUsage()
     const t0 = performance.now()
     let t1 = t0
     do {
@@ -99,10 +99,34 @@ export function throughput (fn: () => unknown, work: number, opts: ThroughputOpt
       n++
       t1 = performance.now()
     } while (t1 - t0 < runMs)
-    rates.push((n * work) / ((t1 - t0) / 1000))
+    out.push(figure(n, t1 - t0, cpuMsSince(c0)))
   }
   keep(sink)
-  return rates
+  return out
+}
+
+/**
+ * Throughput of a synchronous function in units of `work` per second: `work` is what one call
+ * processes (bytes, messages). Returns the per-run rates.
+ */
+export function throughput (fn: () => unknown, work: number, opts: ThroughputOptions = {}): number[] {
+  return timedRuns(fn, opts, (calls, wallMs) => (calls * work) / (wallMs / 1000))
+}
+
+/**
+ * CPU milliseconds per call of a synchronous function, one value per run: process.cpuUsage (user +
+ * system, every thread of this process, the garbage collector's included) over the run, divided
+ * by the calls made in it. CPU rather than wall time, so that the figure adds up with the other
+ * parts of a transmission (bench/e2e.ts "sum of parts") and other processes on the machine do not inflate it.
+ */
+export function cpuPerCall (fn: () => unknown, opts: ThroughputOptions = {}): number[] {
+  return timedRuns(fn, opts, (calls, _wallMs, cpuMs) => cpuMs / calls)
+}
+
+/** CPU milliseconds (user + system) this process has used since `from`, a `process.cpuUsage()` reading. */
+export function cpuMsSince (from: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(from)
+  return (d.user + d.system) / 1000
 }
 
 let kept: unknown = null
@@ -116,6 +140,17 @@ export function ratio (a: Figure | null, b: Figure | null): Figure | null {
   if (a === null || b === null || !(b.median > 0)) return null
   // The ratio of medians; min/max pair the extremes (worst: min/max, best: max/min).
   return { median: a.median / b.median, min: a.min / b.max, max: a.max / b.min, runs: Math.min(a.runs, b.runs), unit: '×' }
+}
+
+/**
+ * Figures measured apart added up (the sum of parts): medians, minima and maxima each summed, so the
+ * spread is the widest the parts allow. Null when a part is missing: a partial sum would mislead.
+ */
+export function sumFigures (parts: ReadonlyArray<Figure | null>, unit: string): Figure | null {
+  if (parts.length === 0 || parts.some(p => p === null)) return null
+  const fs = parts as Figure[]
+  const total = (k: 'median' | 'min' | 'max'): number => fs.reduce((n, f) => n + f[k], 0)
+  return { median: total('median'), min: total('min'), max: total('max'), runs: Math.min(...fs.map(f => f.runs)), unit }
 }
 
 function fmt (n: number): string {

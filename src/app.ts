@@ -14,7 +14,7 @@ import { createAmqpTarget } from './forward/amqp.js'
 import { createSpool } from './forward/spool.js'
 import { createForwarder, type Forwarder } from './forward/forwarder.js'
 import type { ForwardTarget } from './forward/types.js'
-import { createChecker, createInteractivePipeline, createPipeline } from './pipeline/index.js'
+import { checkThreadsOf, createChecker, createInteractivePipeline, createPipeline } from './pipeline/index.js'
 import { createIapiClient, type IapiClient } from './forward/iapi.js'
 import type { Pipeline } from './pipeline/types.js'
 import type { Channel, ChannelDeps } from './channels/channel.js'
@@ -146,8 +146,9 @@ export async function createGateway (opts: GatewayOptions): Promise<Gateway> {
     }
   })
   const checker = createChecker({
-    threads: config.limits.checkWorkers,
+    threads: checkThreadsOf(config.limits.checkWorkers),
     minBytes: config.limits.checkWorkerMinBytes,
+    largeBytes: config.limits.checkLargeBytes,
     logger: logger.child({ component: 'checker' }),
     onWaiting: n => metrics.checkWaiting.set(n)
   })

@@ -169,6 +169,7 @@ export const ERRORS = Object.freeze({
 
   // ── internal: broken invariants ───────────────────────────────────────────────────────────────
   GW_ERR_INTERNAL_NOT_A_WORKER: own('internal', 'the checking worker was started outside a worker thread'),
+  GW_ERR_INTERNAL_WORKER_AGREEMENT: own('internal', 'the checking worker was given an agreement number it was never sent'),
 
   // ── admin ─────────────────────────────────────────────────────────────────────────────────────
   GW_ERR_ADMIN_UNAUTHORIZED: def(401, null, 'rejected', 'a valid admin bearer token is required')

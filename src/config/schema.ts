@@ -145,10 +145,15 @@ const Limits = Type.Object({
   maxHeapUsedBytes: Type.Integer({ minimum: 0, default: 0 }),
   /** HTTPS answers 503 while the resident set is above this many bytes (0: off). */
   maxRssBytes: Type.Integer({ minimum: 0, default: 0 }),
-  /** Worker threads that check large transmissions off the event loop (0: all on the event loop). */
-  checkWorkers: Type.Integer({ minimum: 0, maximum: 64, default: 1 }),
-  /** Transmissions of at least this many bytes are checked by a worker thread. */
-  checkWorkerMinBytes: Type.Integer({ minimum: 0, default: 1048576 })
+  /**
+   * Worker threads that check transmissions off the event loop; `auto`: one per core
+   * (os.availableParallelism); 0: all on the event loop (docs/configuration.md "Limits").
+   */
+  checkWorkers: Type.Union([Type.Literal('auto'), Type.Integer({ minimum: 0, maximum: 64 })], { default: 'auto' }),
+  /** Transmissions of at least this many bytes are checked by a worker thread (0: all of them). */
+  checkWorkerMinBytes: Type.Integer({ minimum: 0, default: 0 }),
+  /** Transmissions of at least this many bytes are large: they may hold every checking worker but one. */
+  checkLargeBytes: Type.Integer({ minimum: 1, default: 1048576 })
 }, { additionalProperties: false, default: {} })
 
 export const GatewayConfigSchema = Type.Object({

@@ -1,7 +1,8 @@
 /**
  * The flight ledger on the SQLite store (src/ledger/flights.ts has the contract), on the ledger's
- * own connection: each call is one `BEGIN IMMEDIATE` transaction, committed (synchronous = FULL,
- * WAL) when its promise resolves. Instants are canonical ISO 8601 text, so they sort as time.
+ * own connection: each call is one `BEGIN IMMEDIATE` transaction, committed and on disk (WAL,
+ * fsynced: ./wal-sync.ts) when its promise resolves. Instants are canonical ISO 8601 text, so they
+ * sort as time. Statements are prepared once per text: links are written with every transmission.
  */
 import type Database from 'better-sqlite3'
 import { sqliteTransaction } from './transaction.js'
@@ -78,20 +79,33 @@ const FLIGHT_KEY = 'carrier = ? AND number = ? AND date = ?'
 export class SqliteFlights implements FlightStore {
   private readonly db: Database.Database
   private readonly isClosed: () => boolean
+  private readonly durable: () => Promise<void>
   private readonly groupCommit: (<T>(run: () => T) => Promise<T>) | null
+  private readonly statements = new Map<string, Database.Statement>()
 
   /**
-   * `groupCommit`: the ledger's own write queue. Links are written with every transmission, so they
-   * join the ledger's group commit (one fsync for the row and its links) instead of one of their own.
+   * `durable`: resolves once what was committed is on disk (the ledger's WAL fsync). `groupCommit`:
+   * the ledger's own write queue. Links are written with every transmission, so they join the
+   * ledger's group commit (one fsync for the row and its links) instead of one of their own.
    */
-  constructor (db: Database.Database, isClosed: () => boolean, groupCommit?: <T>(run: () => T) => Promise<T>) {
+  constructor (
+    db: Database.Database, isClosed: () => boolean, durable: () => Promise<void>, groupCommit?: <T>(run: () => T) => Promise<T>
+  ) {
     this.db = db
     this.isClosed = isClosed
+    this.durable = durable
     this.groupCommit = groupCommit ?? null
   }
 
   private run<T> (fn: () => T): Promise<T> {
-    return sqliteTransaction(this.db, this.isClosed(), 'sqlite flights', fn)
+    return sqliteTransaction(this.db, this.isClosed(), 'sqlite flights', fn, this.durable)
+  }
+
+  /** The prepared statement for `sql` (the texts are a fixed, small set: their WHERE clauses vary only by filter). */
+  private sql (text: string): Database.Statement {
+    let st = this.statements.get(text)
+    if (st === undefined) this.statements.set(text, st = this.db.prepare(text))
+    return st
   }
 
   async link (links: readonly FlightLink[]): Promise<void> {
@@ -99,16 +113,16 @@ export class SqliteFlights implements FlightStore {
     if (checked.length === 0) return
     const write = (): void => {
       for (const l of checked) {
-        const f = this.db.prepare(`SELECT legs FROM flights WHERE ${FLIGHT_KEY}`).get(l.carrier, l.number, l.date) as Row | undefined
+        const f = this.sql(`SELECT legs FROM flights WHERE ${FLIGHT_KEY}`).get(l.carrier, l.number, l.date) as Row | undefined
         const legs = mergedLegs(f === undefined ? null : JSON.parse(String(f.legs)), l.legs)
         const departureAt = legs[0]?.scheduledDeparture ?? l.departureAt
-        this.db.prepare(`INSERT INTO flights (${FLIGHT_COLUMNS})
+        this.sql(`INSERT INTO flights (${FLIGHT_COLUMNS})
           VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)
           ON CONFLICT (carrier, number, date) DO UPDATE SET departure_at = excluded.departure_at, legs = excluded.legs,
             unknown_airports = excluded.unknown_airports, last_seen_at = MAX(flights.last_seen_at, excluded.last_seen_at), closed = 0`)
           .run(l.carrier, l.number, l.date, departureAt, JSON.stringify(legs), JSON.stringify(l.unknownAirports), l.receivedAt,
             l.receivedAt)
-        this.db.prepare(UPSERT_LINK).run(...linkValues(l))
+        this.sql(UPSERT_LINK).run(...linkValues(l))
       }
     }
     if (this.groupCommit !== null) await this.groupCommit(write)
@@ -119,11 +133,11 @@ export class SqliteFlights implements FlightStore {
     const p = checkExpected(push, new Date())
     await this.run(() => {
       // The flight exists from the request on, so the view lists it even before any traffic.
-      this.db.prepare(`INSERT INTO flights (${FLIGHT_COLUMNS})
+      this.sql(`INSERT INTO flights (${FLIGHT_COLUMNS})
         VALUES (?, ?, ?, NULL, '[]', '[]', ?, ?, 0)
         ON CONFLICT (carrier, number, date) DO UPDATE SET closed = 0, last_seen_at = MAX(flights.last_seen_at, excluded.last_seen_at)`)
         .run(p.carrier, p.number, p.date, p.requestedAt, p.requestedAt)
-      this.db.prepare(`INSERT INTO flight_expected (carrier, number, date, reason, due_by, requested_at) VALUES (?, ?, ?, ?, ?, ?)
+      this.sql(`INSERT INTO flight_expected (carrier, number, date, reason, due_by, requested_at) VALUES (?, ?, ?, ?, ?, ?)
         ON CONFLICT DO NOTHING`).run(p.carrier, p.number, p.date, p.reason, p.dueBy, p.requestedAt)
     })
   }
@@ -133,11 +147,11 @@ export class SqliteFlights implements FlightStore {
     const checked = states.map(checkSettled)
     await this.run(() => {
       for (const s of checked) {
-        this.db.prepare(`INSERT INTO flight_states (carrier, number, date, item, state, decided_at) VALUES (?, ?, ?, ?, ?, ?)
+        this.sql(`INSERT INTO flight_states (carrier, number, date, item, state, decided_at) VALUES (?, ?, ?, ?, ?, ?)
           ON CONFLICT (carrier, number, date, item) DO UPDATE SET state = excluded.state, decided_at = excluded.decided_at`)
           .run(k.carrier, k.number, k.date, s.item, s.state, s.decidedAt)
       }
-      this.db.prepare(`UPDATE flights SET closed = ? WHERE ${FLIGHT_KEY}`).run(closed ? 1 : 0, k.carrier, k.number, k.date)
+      this.sql(`UPDATE flights SET closed = ? WHERE ${FLIGHT_KEY}`).run(closed ? 1 : 0, k.carrier, k.number, k.date)
     })
   }
 
@@ -146,9 +160,9 @@ export class SqliteFlights implements FlightStore {
     const keys = flights.map(f => [f.carrier, f.number, f.date])
     const where = keys.map(() => '(carrier = ? AND number = ? AND date = ?)').join(' OR ')
     const args = keys.flat()
-    const links = this.db.prepare(`SELECT * FROM flight_transmissions WHERE ${where}`).all(...args) as Row[]
-    const expected = this.db.prepare(`SELECT * FROM flight_expected WHERE ${where} ORDER BY due_by`).all(...args) as Row[]
-    const settled = this.db.prepare(`SELECT * FROM flight_states WHERE ${where} ORDER BY item`).all(...args) as Row[]
+    const links = this.sql(`SELECT * FROM flight_transmissions WHERE ${where}`).all(...args) as Row[]
+    const expected = this.sql(`SELECT * FROM flight_expected WHERE ${where} ORDER BY due_by`).all(...args) as Row[]
+    const settled = this.sql(`SELECT * FROM flight_states WHERE ${where} ORDER BY item`).all(...args) as Row[]
     return assemble(flights, links, expected, settled)
   }
 
@@ -162,7 +176,7 @@ export class SqliteFlights implements FlightStore {
   get (key: FlightKey): Promise<StoredFlight | null> {
     const k = checkFlightKey(key)
     return this.run(() => {
-      const f = this.db.prepare(`SELECT * FROM flights WHERE ${FLIGHT_KEY}`).all(k.carrier, k.number, k.date) as Row[]
+      const f = this.sql(`SELECT * FROM flights WHERE ${FLIGHT_KEY}`).all(k.carrier, k.number, k.date) as Row[]
       return this.withChildren(f)[0] ?? null
     })
   }
@@ -177,21 +191,21 @@ export class SqliteFlights implements FlightStore {
     if (to !== undefined) { where.push('date <= ?'); args.push(to) }
     const sql = `SELECT * FROM flights ${where.length > 0 ? 'WHERE ' + where.join(' AND ') : ''}
       ORDER BY date, departure_at, carrier, number LIMIT ?`
-    return this.run(() => this.chunked(this.db.prepare(sql).all(...args, flightLimit(q.limit)) as Row[]))
+    return this.run(() => this.chunked(this.sql(sql).all(...args, flightLimit(q.limit)) as Row[]))
   }
 
   open (fromDate: string): Promise<StoredFlight[]> {
     const from = checkDate(fromDate, 'fromDate') as string
-    return this.run(() => this.chunked(this.db.prepare('SELECT * FROM flights WHERE closed = 0 AND date >= ? ORDER BY date')
+    return this.run(() => this.chunked(this.sql('SELECT * FROM flights WHERE closed = 0 AND date >= ? ORDER BY date')
       .all(from) as Row[]))
   }
 
   /** Runs inside the ledger's purge transaction: what the retention removes from `transmissions`, gone here too. */
   purgeRows (cutoff: string): void {
-    this.db.prepare('DELETE FROM flight_transmissions WHERE received_at < ?').run(cutoff)
-    this.db.prepare('DELETE FROM flight_expected WHERE requested_at < ?').run(cutoff)
-    this.db.prepare(`DELETE FROM flight_states WHERE EXISTS (SELECT 1 FROM flights f WHERE f.carrier = flight_states.carrier
+    this.sql('DELETE FROM flight_transmissions WHERE received_at < ?').run(cutoff)
+    this.sql('DELETE FROM flight_expected WHERE requested_at < ?').run(cutoff)
+    this.sql(`DELETE FROM flight_states WHERE EXISTS (SELECT 1 FROM flights f WHERE f.carrier = flight_states.carrier
       AND f.number = flight_states.number AND f.date = flight_states.date AND f.last_seen_at < ?)`).run(cutoff)
-    this.db.prepare('DELETE FROM flights WHERE last_seen_at < ?').run(cutoff)
+    this.sql('DELETE FROM flights WHERE last_seen_at < ?').run(cutoff)
   }
 }

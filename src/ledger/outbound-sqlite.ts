@@ -1,7 +1,7 @@
 /**
  * The outbox on the SQLite ledger (src/ledger/outbound.ts has the contract). better-sqlite3 runs
  * each call synchronously in its own transaction on the ledger's connection, so a write is committed
- * (synchronous = FULL, WAL) when its promise resolves.
+ * and on disk (WAL, fsynced: ./wal-sync.ts) when its promise resolves.
  */
 import Database from 'better-sqlite3'
 import { sqliteTransaction } from './transaction.js'
@@ -45,14 +45,17 @@ const INSERT = `INSERT INTO outbound_messages (${OUTBOUND_COLUMNS.map(c => c.col
 export class SqliteOutbound implements OutboundStore {
   private readonly db: Database.Database
   private readonly isClosed: () => boolean
+  private readonly durable: () => Promise<void>
 
-  constructor (db: Database.Database, isClosed: () => boolean) {
+  /** `durable`: resolves once what was committed is on disk (the ledger's WAL fsync). */
+  constructor (db: Database.Database, isClosed: () => boolean, durable: () => Promise<void>) {
     this.db = db
     this.isClosed = isClosed
+    this.durable = durable
   }
 
   private run<T> (fn: () => T): Promise<T> {
-    return sqliteTransaction(this.db, this.isClosed(), 'sqlite outbound', fn)
+    return sqliteTransaction(this.db, this.isClosed(), 'sqlite outbound', fn, this.durable)
   }
 
   private one (id: string): OutboundRow | null {

@@ -1,14 +1,16 @@
 /**
  * The embedded ledger store: one SQLite file (default `var/ledger.db`) through better-sqlite3.
  *
- * Durability: WAL with `synchronous = FULL`, so every commit fsyncs the WAL before a `record`
- * resolves. `NORMAL` would survive a process crash but may lose the last commits on power loss,
- * and a lost original row lets a resend through as new: forwarded twice (invariant 2).
+ * Durability: WAL, and every write's promise settles only after the WAL is fsynced (./wal-sync.ts:
+ * FULL's durability, with the fsync on libuv's thread pool instead of the event loop). Without it a
+ * power loss could drop the last commits, and a lost original row lets a resend through as new:
+ * forwarded twice (invariant 2).
  *
  * Throughput: writes are group-committed. Every write issued during one turn of the event loop is
- * queued and run in a single `BEGIN IMMEDIATE` transaction on the next `setImmediate`, so one
- * fsync covers the whole batch; each promise settles only after that commit. A write that refuses
- * on its own account (update of an unknown id) rejects alone; a store failure rejects the batch.
+ * queued and run in a single `BEGIN IMMEDIATE` transaction on the next `setImmediate`, and one
+ * fsync covers that batch and any committed while the previous fsync ran; each promise settles
+ * only after it. A write that refuses on its own account (update of an unknown id) rejects alone;
+ * a store failure rejects the batch.
  */
 import { chmodSync, closeSync, fsyncSync, mkdirSync, openSync } from 'node:fs'
 import { dirname } from 'node:path'
@@ -16,6 +18,7 @@ import Database from 'better-sqlite3'
 import { GatewayError } from '../errors.js'
 import { OUTBOUND_SQLITE_SCHEMA, SqliteOutbound } from './outbound-sqlite.js'
 import { FLIGHTS_SQLITE_SCHEMA, SqliteFlights } from './flights-sqlite.js'
+import { WalSync } from './wal-sync.js'
 import { CHANNELS, OUTCOMES, STATUSES, sqlList } from '../transmission/index.js'
 import {
   checkKey, COLUMNS, holdsDedupeKey, isoInstant, listLimit, mergePatch, noSuchRow, normalizePatch, normalizeRow, PENDING_OUTCOME,
@@ -143,10 +146,14 @@ class SqliteLedger implements Ledger {
   private readonly listStatements = new Map<string, Database.Statement>()
   private readonly batch: Database.Transaction<(ops: Op[]) => Array<{ ok: boolean, value: unknown }>>
 
-  constructor (db: Database.Database) {
+  private readonly wal: WalSync
+
+  constructor (db: Database.Database, wal: WalSync) {
     this.db = db
-    this.outbound = new SqliteOutbound(db, () => this.closed)
-    this.flights = new SqliteFlights(db, () => this.closed, run => this.enqueue(run))
+    this.wal = wal
+    const durable = (): Promise<void> => wal.durable()
+    this.outbound = new SqliteOutbound(db, () => this.closed, durable)
+    this.flights = new SqliteFlights(db, () => this.closed, durable, run => this.enqueue(run))
     this.upsert = db.prepare(UPSERT)
     this.byId = db.prepare('SELECT * FROM transmissions WHERE id = ?')
     this.holder = db.prepare(FIND_HOLDER)
@@ -192,7 +199,12 @@ class SqliteLedger implements Ledger {
       for (const op of ops) op.reject(storeFailure(err, 'sqlite write'))
       return
     }
-    results.forEach((r, i) => r.ok ? ops[i].resolve(r.value) : ops[i].reject(r.value))
+    const failed = storeFailure(new Error('sqlite fsync failed'), 'sqlite write')
+    this.wal.durable().then(
+      () => results.forEach((r, i) => r.ok ? ops[i].resolve(r.value) : ops[i].reject(r.value)),
+      // Committed but not known to be on disk: nothing may be acknowledged on it.
+      () => { for (const op of ops) op.reject(failed) }
+    )
   }
 
   private read<T> (fn: () => T): Promise<T> {
@@ -299,6 +311,7 @@ class SqliteLedger implements Ledger {
     while (this.queue.length > 0) this.flush()
     this.closed = true
     try {
+      await this.wal.close()
       this.db.close()
     } catch (err) {
       throw storeFailure(err, 'sqlite close')
@@ -316,6 +329,7 @@ export async function openSqliteLedger (path: string, busyTimeoutMs = 5000): Pro
     db = new Database(path, { timeout: busyTimeoutMs })
     const mode = db.pragma('journal_mode = WAL', { simple: true })
     if (mode !== 'wal') throw new GatewayError('GW_ERR_LEDGER_WAL_REFUSED', path)
+    // The migration below commits with FULL; the writes after it are made durable by WalSync.
     db.pragma('synchronous = FULL')
     const version = db.pragma('user_version', { simple: true }) as number
     if (version > SCHEMA_VERSION) {
@@ -329,7 +343,8 @@ export async function openSqliteLedger (path: string, busyTimeoutMs = 5000): Pro
       if (version === 1) db?.exec('ALTER TABLE transmissions ADD COLUMN interactive TEXT')
       db?.pragma(`user_version = ${SCHEMA_VERSION}`)
     }).immediate()
-    return new SqliteLedger(db)
+    db.pragma('synchronous = NORMAL')
+    return new SqliteLedger(db, new WalSync(path))
   } catch (err) {
     db?.close()
     throw storeFailure(err, 'sqlite open')

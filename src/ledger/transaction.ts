@@ -7,14 +7,26 @@ import type Database from 'better-sqlite3'
 import type pg from 'pg'
 import { storeFailure } from './types.js'
 
-/** Runs `fn` in one IMMEDIATE transaction (committed with the ledger's `synchronous = FULL`). */
-export function sqliteTransaction<T> (db: Database.Database, closed: boolean, where: string, fn: () => T): Promise<T> {
-  if (closed) return Promise.reject(storeFailure(new Error('sqlite ledger closed'), where))
+/**
+ * Runs `fn` in one IMMEDIATE transaction; resolves once `durable` says the commit is on disk
+ * (the ledger's WAL fsync, ./wal-sync.ts).
+ */
+export async function sqliteTransaction<T> (
+  db: Database.Database, closed: boolean, where: string, fn: () => T, durable: () => Promise<void>
+): Promise<T> {
+  if (closed) throw storeFailure(new Error('sqlite ledger closed'), where)
+  let out: T
   try {
-    return Promise.resolve(db.transaction(fn).immediate())
+    out = db.transaction(fn).immediate()
   } catch (err) {
-    return Promise.reject(storeFailure(err, where))
+    throw storeFailure(err, where)
   }
+  try {
+    await durable()
+  } catch (err) {
+    throw storeFailure(err, where)
+  }
+  return out
 }
 
 /** Runs `fn` in one transaction on one pooled connection, rolled back on any failure. */

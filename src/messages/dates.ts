@@ -102,6 +102,13 @@ export function isoTime (t: string): string | null {
   return `${pad2(h)}:${pad2(m)}:${pad2(s)}`
 }
 
+/** True for an RFC 3339 full-date (`YYYY-MM-DD`) that exists on the calendar: JSON Schema's `date` format. */
+export function isCalendarDate (s: string): boolean {
+  if (s.length !== 10 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return false
+  if (!isDigits(s, 0, 4) || !isDigits(s, 5, 7) || !isDigits(s, 8, 10)) return false
+  return isValidDate(num(s, 0, 4), num(s, 5, 7), num(s, 8, 10))
+}
+
 /** Parses an ISO `YYYY-MM-DD…` prefix back into a civil date (for use as a reference). */
 export function civilOf (iso: string | null): CivilDate | null {
   if (iso === null || iso.length < 10 || !isDigits(iso, 0, 4) || !isDigits(iso, 5, 7) || !isDigits(iso, 8, 10)) return null

@@ -62,8 +62,27 @@ function formatterOf (zone: string): Intl.DateTimeFormat {
   return f
 }
 
+/**
+ * Offsets already read, by zone and minute: `formatToParts` costs more than the rest of a flight's
+ * identity, and a flight's scheduled times (whole minutes) repeat across its many transmissions.
+ * Offsets change only on whole minutes, so one minute has one offset.
+ */
+const offsets = new Map<string, number>()
+const OFFSETS_KEPT = 10_000
+const MINUTE_MS = 60_000
+
 /** The zone's offset from UTC at instant `ms`, in minutes (east positive). */
 function offsetMinutes (zone: string, ms: number): number {
+  const key = `${zone} ${Math.floor(ms / MINUTE_MS)}`
+  let minutes = offsets.get(key)
+  if (minutes === undefined) {
+    if (offsets.size >= OFFSETS_KEPT) offsets.clear()
+    offsets.set(key, minutes = readOffsetMinutes(zone, ms))
+  }
+  return minutes
+}
+
+function readOffsetMinutes (zone: string, ms: number): number {
   const parts: Record<string, number> = {}
   for (const p of formatterOf(zone).formatToParts(new Date(ms))) {
     if (p.type !== 'literal') parts[p.type] = Number(p.value)

@@ -7,7 +7,7 @@
 import type { Agreement } from '../agreements/schema.js'
 import type { ErrorId } from '../errors.js'
 import type { Interchange } from '../edifact/types.js'
-import type { MessageModel, Part } from '../messages/model.js'
+import type { Flight, MessageModel, Part } from '../messages/model.js'
 import type { FlightFacts } from '../messages/index.js'
 import type { Quality } from '../messages/quality.js'
 import { parseInterchange } from '../edifact/index.js'
@@ -43,6 +43,8 @@ export interface AssessedMessage {
 }
 
 export interface MessageFacts {
+  /** The model's flight (carrier, number, legs): the flight step identifies the flight by it (docs/flights.md "Flight identity"). */
+  modelFlight: Flight
   flight: FlightFacts
   /** `x-document`: the PAXLST document type or the PNRGOV push kind. */
   document: string
@@ -54,6 +56,7 @@ export interface MessageFacts {
 function factsOf (type: 'PAXLST' | 'PNRGOV', model: MessageModel): MessageFacts {
   const f = model.flight
   return {
+    modelFlight: f,
     flight: firstFlightFacts(model),
     document: documentKind(model),
     ledgerFlight: f.number !== null ? `${f.carrier ?? ''}${f.number}` : null,

@@ -1,46 +1,71 @@
 /**
- * Where the checking half runs. Parsing and validating is synchronous CPU work: about 70 ms per MB
- * on a 2-core machine, so a 20 MB interchange checked on the event loop would hold every other
- * carrier's transmission (HTTPS, SFTP, AMQP alike) for over a second. Transmissions of at least
- * `limits.checkWorkerMinBytes` are therefore checked by a small pool of worker threads, first come
- * first served; smaller ones stay on the event loop, where they cost less than a thread hop.
+ * Where the checking half runs. Parsing and validating is synchronous CPU work, over half of what a
+ * transmission costs the gateway (docs/benchmarks.md "Where the time goes"): on the event loop it
+ * would use one core of the machine, and a 20 MB interchange would hold every other carrier's
+ * transmission (HTTPS, SFTP, AMQP alike) for over a second. Transmissions of at least
+ * `limits.checkWorkerMinBytes` (by default all) are therefore checked by a pool of worker threads
+ * sized to the cores, first come first served, while the event loop serves TLS, HTTP, the ledger and
+ * the broker. Large ones (`limits.checkLargeBytes`) may hold at most all workers but one, so that a
+ * small transmission never waits behind a 20 MB push for a worker (docs/operations.md "Running the gateway").
  *
  * A worker that dies mid-job (out of memory, a defect) fails only that job, with a retry outcome
  * (nothing was acknowledged), and is replaced for the next one.
  */
 import { Worker } from 'node:worker_threads'
 import { extname } from 'node:path'
+import { availableParallelism } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import type { Logger } from 'pino'
 import { GatewayError } from '../errors.js'
 import { checkTransmission, type Checked, type CheckJob } from './check.js'
-import { fromWire, type WireJob, type WireReply } from './check-wire.js'
+import { fromWire, type WireAgreement, type WireJob, type WireReply } from './check-wire.js'
+import type { Agreement } from '../agreements/schema.js'
 
 export interface CheckerOptions {
   /** Worker threads for large transmissions; 0 checks everything on the event loop. */
   threads: number
   /** Transmissions of at least this many bytes go to a worker. */
   minBytes: number
+  /**
+   * Transmissions of at least this many bytes are large: with two workers or more, at most
+   * `threads - 1` large ones are checked at a time. @default Infinity
+   */
+  largeBytes?: number
   logger: Logger
   /** Told the number of transmissions waiting for a worker whenever it changes (a gauge). */
   onWaiting?: (waiting: number) => void
+  /**
+   * Agreements a worker keeps; past it, it is told to forget them (each reload leaves the old ones
+   * behind). @default 4096
+   */
+  agreementsKept?: number
   /** The worker module; tests substitute one that fails. @default ./check-worker */
   workerUrl?: URL
 }
 
 export interface Checker {
   check (job: CheckJob): Promise<Checked>
-  /** Large transmissions waiting for a free worker. */
+  /** Transmissions waiting for a free worker. */
   readonly waiting: number
   /** Stops the workers; jobs still waiting fail with a retry outcome. */
   close (): Promise<void>
 }
 
-interface Pending { job: CheckJob, resolve: (c: Checked) => void, reject: (e: Error) => void }
-interface Slot { worker: Worker, busy: (Pending & { id: number }) | null }
+interface Pending { job: CheckJob, large: boolean, resolve: (c: Checked) => void, reject: (e: Error) => void }
+interface Slot {
+  worker: Worker
+  busy: (Pending & { id: number }) | null
+  /** The agreements (by number) this worker was sent and keeps. */
+  knows: Set<number>
+}
 
 /** The worker module beside this one: `.ts` when running from source (tests), `.js` when built. */
 const WORKER_URL = new URL(`./check-worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url)
+
+/** `limits.checkWorkers` as a thread count: `auto` is one per core the process may use. */
+export function checkThreadsOf (setting: 'auto' | number): number {
+  return setting === 'auto' ? availableParallelism() : setting
+}
 
 function failed (why: string): GatewayError {
   return new GatewayError('GW_ERR_MESSAGE_CHECK_UNAVAILABLE', why)
@@ -51,6 +76,27 @@ export function createChecker (opts: CheckerOptions): Checker {
   const queue: Pending[] = []
   let nextId = 1
   let closed = false
+  const largeBytes = opts.largeBytes ?? Infinity
+  // One worker stays free of large jobs when there are two or more (see the module comment).
+  const largeCap = opts.threads >= 2 ? opts.threads - 1 : opts.threads
+  const busyLarge = (): number => slots.reduce((n, s) => n + (s.busy?.large === true ? 1 : 0), 0)
+
+  /** The oldest waiting job a free worker may take now: arrival order, large ones within their cap. */
+  function nextEligible (): number {
+    const largeAllowed = busyLarge() < largeCap
+    return queue.findIndex(p => !p.large || largeAllowed)
+  }
+
+  // Agreements are frozen and a reload makes new ones (agreements/store.ts): the object is its own version.
+  const agreementRefs = new WeakMap<Agreement, number>()
+  let nextRef = 1
+  function wireAgreement (slot: Slot, agreement: Agreement): WireAgreement {
+    let ref = agreementRefs.get(agreement)
+    if (ref === undefined) agreementRefs.set(agreement, ref = nextRef++)
+    if (slot.knows.has(ref)) return { ref }
+    slot.knows.add(ref)
+    return { ref, agreement }
+  }
 
   function settle (slot: Slot, reply: WireReply): void {
     const p = slot.busy
@@ -77,7 +123,7 @@ export function createChecker (opts: CheckerOptions): Checker {
 
   function spawn (): Slot {
     const worker = new Worker(opts.workerUrl ?? WORKER_URL)
-    const slot: Slot = { worker, busy: null }
+    const slot: Slot = { worker, busy: null, knows: new Set() }
     worker.on('message', (reply: WireReply) => settle(slot, reply))
     worker.on('error', err => retire(slot, err.name))
     worker.on('messageerror', () => retire(slot, 'unreadable reply'))
@@ -92,15 +138,20 @@ export function createChecker (opts: CheckerOptions): Checker {
   function dispatch (): void {
     if (closed) return
     while (queue.length > 0) {
+      const at = nextEligible()
+      if (at < 0) return
       const slot = slots.find(s => s.busy === null) ?? (slots.length < opts.threads ? spawn() : null)
       if (slot === null) return
-      const p = queue.shift()!
+      const [p] = queue.splice(at, 1)
       opts.onWaiting?.(queue.length)
       const id = nextId++
       slot.busy = { ...p, id }
       slot.worker.ref()
       const { bytes, candidates, excluded, ctx } = p.job
-      const message: WireJob = { id, bytes, candidates, excluded, ctx }
+      const forget = slot.knows.size + candidates.length > (opts.agreementsKept ?? 4096)
+      if (forget) slot.knows.clear()
+      const wired = candidates.map(a => wireAgreement(slot, a))
+      const message: WireJob = { id, bytes, candidates: wired, excluded, ctx, ...(forget ? { forget } : {}) }
       slot.worker.postMessage(message)
     }
   }
@@ -111,7 +162,7 @@ export function createChecker (opts: CheckerOptions): Checker {
       if (opts.threads === 0 || job.bytes.length < opts.minBytes) return checkTransmission(job)
       if (closed) throw failed('the gateway is shutting down')
       return await new Promise<Checked>((resolve, reject) => {
-        queue.push({ job, resolve, reject })
+        queue.push({ job, large: job.bytes.length >= largeBytes, resolve, reject })
         opts.onWaiting?.(queue.length)
         dispatch()
       })

@@ -9,12 +9,21 @@ import type { AssessContext, Assessment } from './assess.js'
 import type { Checked } from './check.js'
 import type { ExcludedAgreement } from './types.js'
 
+/**
+ * A candidate agreement by the number the pool gave it, with the agreement itself only the first
+ * time this worker sees it: cloning an agreement for every transmission cost the event loop more
+ * than the rest of the hand-over of a 30 kB body.
+ */
+export type WireAgreement = { ref: number } | { ref: number, agreement: Agreement }
+
 export interface WireJob {
   id: number
   bytes: Uint8Array
-  candidates: readonly Agreement[]
+  candidates: readonly WireAgreement[]
   excluded: readonly ExcludedAgreement[]
   ctx: AssessContext
+  /** The worker forgets the agreements it keeps before reading this job's (the pool bounds them). */
+  forget?: true
 }
 
 /** A slice of the input bytes, or bytes the worker made (a repaired or subset body). */

@@ -3,13 +3,14 @@
  * reopen and across `kill -9` of the writing process, and store failures mapped to the catalogue.
  */
 import { spawn } from 'node:child_process'
-import { chmodSync, existsSync, statSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import t, { type Test } from 'tap'
 import Database from 'better-sqlite3'
 import { isGatewayError } from '../../src/errors.js'
 import { createLedger, type LedgerRow } from '../../src/ledger/index.js'
+import { WalSync } from '../../src/ledger/wal-sync.js'
 
 function row (id: string, over: Partial<LedgerRow> = {}): LedgerRow {
   return {
@@ -201,4 +202,33 @@ t.test('a version-1 ledger file gains the interactive column and keeps its rows'
   const check = new Database(path, { readonly: true })
   t.equal(check.pragma('user_version', { simple: true }), 2)
   check.close()
+})
+
+t.test('a write is acknowledged only once its WAL is fsynced: a WAL that cannot be synced fails it', async t => {
+  const path = join(t.testdir(), 'ledger.db')
+  const ledger = await createLedger({ kind: 'sqlite', path })
+  t.teardown(async () => { await ledger.close().catch(() => {}) })
+  // The gateway opens the WAL for its fsyncs at the first write; a WAL unlinked before then (which
+  // SQLite's own descriptor does not notice) cannot be synced, so nothing written may resolve.
+  unlinkSync(`${path}-wal`)
+  const writes = await Promise.allSettled([ledger.record(row('W1')), ledger.record(row('W2'))])
+  t.match(writes[0], { status: 'rejected', reason: { id: 'GW_ERR_LEDGER_UNAVAILABLE' } })
+  t.match(writes[1], { status: 'rejected', reason: { id: 'GW_ERR_LEDGER_UNAVAILABLE' } }, 'the whole group commit')
+})
+
+t.test('WalSync: waiters share fsyncs, each resolves after one that began after it asked, close waits for them', async t => {
+  const dir = t.testdir({ 'x.db-wal': 'frames' })
+  const wal = new WalSync(join(dir, 'x.db'))
+  const order: string[] = []
+  const first = wal.durable().then(() => order.push('first'))
+  // Asked while the first fsync runs: served by the next one, never by the one already running.
+  const later = Array.from({ length: 20 }, (_, i) => wal.durable().then(() => order.push(`later${i}`)))
+  const closed = wal.close().then(() => order.push('closed'))
+  await Promise.all([first, ...later, closed])
+  t.equal(order[0], 'first')
+  t.equal(order.at(-1), 'closed', 'close waited for every fsync asked for')
+  t.equal(order.length, 22)
+  const missing = new WalSync(join(dir, 'nothing.db'))
+  await t.rejects(missing.durable(), { code: 'ENOENT' }, 'a WAL that is not there fails the waiter')
+  await missing.close()
 })

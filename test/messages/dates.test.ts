@@ -1,6 +1,8 @@
 import t from 'tap'
 import fc from 'fast-check'
-import { ddmmmyy, edifactDate, isoTime, padisDate, padisDateTime, resolveYear, type CivilDate } from '../../src/messages/dates.js'
+import {
+  ddmmmyy, edifactDate, isCalendarDate, isoTime, padisDate, padisDateTime, resolveYear, type CivilDate
+} from '../../src/messages/dates.js'
 
 const flight: CivilDate = { year: 2024, month: 6, day: 1 }
 
@@ -78,4 +80,10 @@ t.test('property: birth dates on or before the reference, expiry within its wind
       const d = resolveYear(yy, 6, 15, 'expiry', { year: ry, month: 1, day: 1 })
       return d !== null && d.year <= ry + 20 && d.year > ry - 80 && d.year % 100 === yy
     })))
+})
+
+t.test('isCalendarDate: the JSON Schema date format, calendar included', async t => {
+  for (const ok of ['2025-01-14', '2024-02-29', '2000-02-29', '0001-12-31']) t.ok(isCalendarDate(ok), ok)
+  for (const bad of ['2025-02-29', '1900-02-29', '2025-13-01', '2025-00-10', '2025-04-31', '2025-1-14', '2025/01/14',
+    '20250114', '2025-01-14T00:00', ' 2025-01-14', '2025-01-1x', '']) t.notOk(isCalendarDate(bad), JSON.stringify(bad))
 })

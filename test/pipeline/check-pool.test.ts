@@ -149,6 +149,50 @@ t.test('jobs beyond the thread count wait their turn and all complete', async t 
   t.equal(Math.max(...gauge), 5)
 })
 
+t.test('large transmissions may hold every worker but one: a small one never waits behind them', async t => {
+  const xa = (await agreementsOf(t, [exampleAgreement()])).get('XA')!
+  const big = (ref: string): Buffer => paxlst({ reference: ref, messages: 40 })
+  const small = paxlst({ reference: 'SMALL1' })
+  const checker = createChecker({ threads: 2, minBytes: 0, largeBytes: small.length + 1, logger: silent })
+  t.teardown(async () => { await checker.close() })
+  const first = checker.check(jobOf(big('BIG1'), xa))
+  const second = checker.check(jobOf(big('BIG2'), xa))
+  t.equal(checker.waiting, 1, 'the second large one waits although a worker is free')
+  const quick = checker.check(jobOf(small, xa))
+  t.equal(checker.waiting, 1, 'the small one takes the free worker at once')
+  const done = await Promise.all([first, second, quick])
+  t.same(done.map(c => c.assessment.interchange.unb?.reference), ['BIG1', 'BIG2', 'SMALL1'])
+  t.equal(checker.waiting, 0)
+
+  const one = createChecker({ threads: 1, minBytes: 0, largeBytes: small.length + 1, logger: silent })
+  t.teardown(async () => { await one.close() })
+  const jobs = [one.check(jobOf(big('BIG3'), xa)), one.check(jobOf(small, xa))]
+  t.equal(one.waiting, 1, 'with one worker, large ones still use it: arrival order')
+  t.equal((await Promise.all(jobs)).length, 2)
+})
+
+t.test('a worker is sent each agreement once, and a reloaded or forgotten one again', async t => {
+  const xb = { code: 'XB', senderIds: ['XBAPI'], channels: { https: { certificates: [fingerprintOf('xb-client')] } } }
+  const docs = [exampleAgreement(), exampleAgreement(xb)]
+  const first = await agreementsOf(t, docs)
+  const reloaded = await agreementsOf(t, docs)
+  const checker = createChecker({ threads: 1, minBytes: 0, agreementsKept: 1, logger: silent })
+  t.teardown(async () => { await checker.close() })
+  const jobs: Array<[string, Agreement]> = [
+    ['XAAPI', first.get('XA')!], ['XAAPI', first.get('XA')!], ['XBAPI', first.get('XB')!],
+    ['XAAPI', first.get('XA')!], ['XBAPI', reloaded.get('XB')!], ['XBAPI', reloaded.get('XB')!]
+  ]
+  for (const [i, [sender, agreement]] of jobs.entries()) {
+    const c = await checker.check(jobOf(paxlst({ sender, reference: `REF${i}` }), agreement))
+    t.equal(c.assessment.carrier, agreement, `job ${i}: the caller's own agreement object comes back`)
+    t.equal(c.assessment.outcome, 'accepted', `job ${i}: checked against it`)
+  }
+  // Both candidates of a provider, with a worker that may keep only one: told to forget, sent both.
+  const provider = [first.get('XA')!, first.get('XB')!]
+  const both = await checker.check({ ...jobOf(paxlst({ sender: 'XBAPI' }), provider[0]), candidates: provider })
+  t.equal(both.assessment.carrier?.code, 'XB')
+})
+
 t.test('a worker that fails or dies fails only its job, with a retry error, and is replaced', async t => {
   const xa = (await agreementsOf(t, [exampleAgreement()])).get('XA')!
   const lines: string[] = []

@@ -14,7 +14,7 @@ import { buildGateway, exampleAgreement, metricValue, tmpDir, type Built } from 
 import { parseInterchange } from '../../src/edifact/index.js'
 import { filterSensitive } from '../../src/messages/pnrgov/sensitive.js'
 import { SENSITIVE_LIST_VERSION } from '../../src/messages/pnrgov/sensitive-codes.js'
-import { checkTransmission, createChecker, type CheckJob } from '../../src/pipeline/index.js'
+import { checkThreadsOf, checkTransmission, createChecker, type CheckJob } from '../../src/pipeline/index.js'
 import { validateAgreement } from '../../src/agreements/store.js'
 import type { TransmissionResult } from '../../src/pipeline/types.js'
 
@@ -163,8 +163,9 @@ function large (bytes: number): Buffer {
 
 t.test('a body checked by a worker thread is filtered the same', async t => {
   const b = await buildGateway(t, { agreements: [exampleAgreement(FILTER)] })
-  const big = large(b.gateway.config.limits.checkWorkerMinBytes + 1000)
-  t.ok(big.length >= b.gateway.config.limits.checkWorkerMinBytes && b.gateway.config.limits.checkWorkers > 0, 'sized for a worker')
+  const { limits } = b.gateway.config
+  const big = large(limits.checkLargeBytes + 1000)
+  t.ok(big.length >= limits.checkWorkerMinBytes && checkThreadsOf(limits.checkWorkers) > 0, 'sized for a worker, in the large lane')
   t.same(parseInterchange(big).errors, [], 'the large interchange is itself clean')
   const r = await send(b, big)
   t.equal(r.outcome, 'accepted_with_warnings', 'EQN says 2 PNRs: a profile warning only')

@@ -41,10 +41,11 @@ function messageOutcome (t: LinkedTransmission, m: AssessedMessage): Outcome {
 export function flightLinksOf (t: LinkedTransmission): FlightLink[] {
   const links: FlightLink[] = []
   for (const m of t.messages) {
-    if (m.model === null || m.facts === null) continue
+    // The facts, not the model: a transmission checked by a worker thread comes back without models.
+    if (m.facts === null) continue
     // The flight belongs to the carrier whose agreement it came under: the schedule, the metrics
     // and the scorecard are that carrier's (a provider's agreement names the carrier it sends for).
-    const id = flightIdentityOf({ ...m.model.flight, carrier: t.carrier })
+    const id = flightIdentityOf({ ...m.facts.modelFlight, carrier: t.carrier })
     const kind = t.kind ?? transmissionKindOf(m.type, m.facts.document)
     if (id === null || kind === null) continue
     const q = m.facts.quality
