@@ -1,5 +1,5 @@
 /**
- * Where the checking half runs. Parsing and validating is synchronous CPU work, over half of what a
+ * Where the checking half runs. Parsing and validating is synchronous CPU work, the largest part of what a
  * transmission costs the gateway (docs/benchmarks.md "Where the time goes"): on the event loop it
  * would use one core of the machine, and a 20 MB interchange would hold every other carrier's
  * transmission (HTTPS, SFTP, AMQP alike) for over a second. Transmissions of at least
