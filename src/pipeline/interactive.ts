@@ -20,14 +20,10 @@ import { ERRORS, type ErrorId } from '../errors.js'
 import { newTransmissionId } from '../intake/transmission.js'
 import { createAckReferences } from '../acknowledge/index.js'
 import { validateDecision } from '../validate/decision.js'
-import {
-  buildCusres, buildCusresError, decideByRules, DECISION_TEXTS, iapiRequestOf, NO_ANSWER_IN_TIME, readCusres,
-  type IapiAnswer, type IapiDecisionCode, type IapiRequest
-} from '../messages/index.js'
+import { decideByRules, iapiRequestOf, type IapiAnswer, type IapiRequest } from '../messages/index.js'
 import {
   finding, newLedgerRow, type AckMessage, type ChannelName, type JsonAck, type Outcome
 } from '../transmission/index.js'
-import { parseInterchange } from '../edifact/index.js'
 import { checkTransmission } from './check.js'
 import { envelopeFieldsOf } from './row.js'
 import type { Assessment } from './assess.js'
@@ -35,6 +31,9 @@ import { forwardHeaders } from './headers.js'
 import { linkTransmission } from './steps/flight.js'
 import { buildReply } from './reply.js'
 import type { ExcludedAgreement } from './types.js'
+import { answerOf, checkedCusres, lateUpdateOf, type LateDecision } from './interactive-answer.js'
+
+export type { LateDecision } from './interactive-answer.js'
 
 /** Time kept back from the deadline to build and send the answer after the PIU's. */
 const ANSWER_MARGIN_MS = 50
@@ -96,31 +95,12 @@ interface Summary {
   totalMs?: number
 }
 
-interface Answer { cusres: string, answer: IapiAnswer | null, status: number }
-
 interface Decided {
   answer: IapiAnswer | null
   miss: Miss | null
   piuMs: number | null
   /** A ready-made CUSRES from the PIU, checked, sent to the carrier as it came. */
   passthrough?: string
-}
-
-const DECISIONS: ReadonlySet<string> = new Set(['0Z', '1Z', '2Z', '4Z'])
-
-/**
- * A CUSRES the PIU sent ready-made, when it answers this request: it reads clean, is an answer
- * (BGM 962) to the request's transaction, and decides every traveller exactly once, in order.
- */
-function checkedCusres (body: Buffer, req: IapiRequest): { text: string, answer: IapiAnswer } | null {
-  const ix = parseInterchange(body)
-  const reading = ix.errors.length === 0 ? readCusres(ix) : null
-  if (reading === null || reading.document !== '962' || reading.transactionRef !== req.transactionRef) return null
-  const passengers = reading.passengers
-  if (passengers.length !== req.travellers.length) return null
-  if (passengers.some((p, i) => p.position !== i + 1 || p.decision === null || !DECISIONS.has(p.decision))) return null
-  const decisions = passengers.map(p => ({ position: p.position, decision: p.decision as IapiDecisionCode, text: p.text }))
-  return { text: body.toString('latin1'), answer: { passengers: decisions } }
 }
 
 interface Handled { r: InteractiveResult, a: Assessment | null, summary: Summary | null }
@@ -134,21 +114,6 @@ export interface InteractiveDeps {
   iapi: IapiClient | null
   /** A PIU decision after the deadline, as the unsolicited CUSRES update to send (docs/interactive.md "Late decisions"). */
   onLateDecision?: (update: LateDecision) => void
-}
-
-/** A late decision turned into a CUSRES `BGM+132` that mirrors the request it answers. */
-export interface LateDecision {
-  transmissionId: string
-  carrier: Agreement
-  cusres: string
-  /** UNB 0020 of the update. */
-  reference: string
-  /** UNH 0062 and RFF+TN of the update, which the carrier's 312 repeats. */
-  messageRef: string
-  transactionRef: string
-  flight: string | null
-  /** Scheduled departure date as the request gives it (local, YYYY-MM-DD), or null. */
-  flightDate: string | null
 }
 
 export interface InteractivePipeline {
@@ -266,53 +231,15 @@ export function createInteractivePipeline (deps: InteractiveDeps): InteractivePi
     return { answer: { passengers: checked.decisions }, miss: null, piuMs: out.piuMs }
   }
 
-  /**
-   * A decision that came after the carrier was answered: checked as an answer in time would be,
-   * then sent as an unsolicited update (`BGM+132`) through the messages to carriers.
-   */
+  /** A decision after the carrier was answered: checked, then sent as an update (docs/interactive.md "Late decisions"). */
   function lateDecision (id: string, carrier: Agreement, req: IapiRequest, late: LateAnswer): void {
     if (deps.onLateDecision === undefined) return
-    const decided = late.contentType === 'application/edifact'
-      ? checkedCusres(late.body, req)?.answer ?? null
-      : (() => { const c = validateDecision(late.answer, req.travellers); return c.ok ? { passengers: c.decisions } : null })()
-    if (decided === null) {
+    const update = lateUpdateOf(carrier, req, late, { senderId: config.identity.senderId, reference: newReference(), now: new Date() })
+    if (update === null) {
       logger.error({ transmissionId: id, carrier: carrier.code }, 'late PIU decision is invalid; no update sent to the carrier')
       return
     }
-    const opts = {
-      senderId: config.identity.senderId, reference: newReference(), now: new Date(), version: carrier.interactive.cusres.version
-    }
-    const cusres = buildCusres(req, decided, { ...opts, document: '132' })
-    const when = /^(\d{2})(\d{2})(\d{2})/.exec(req.flight.departureTime[1] ?? '')
-    deps.onLateDecision({
-      transmissionId: id,
-      carrier,
-      cusres,
-      reference: opts.reference,
-      messageRef: req.message.reference,
-      transactionRef: req.transactionRef,
-      flight: req.flight.flightId === '' ? null : req.flight.flightId,
-      flightDate: when === null ? null : `20${when[1]}-${when[2]}-${when[3]}`
-    })
-  }
-
-  /** The CUSRES for the decisions, or the agreement's `onTimeout` answer. */
-  function answer (carrier: Agreement, req: IapiRequest, decided: IapiAnswer | null): Answer {
-    const opts = {
-      senderId: config.identity.senderId,
-      reference: newReference(),
-      now: new Date(),
-      version: carrier.interactive.cusres.version
-    }
-    if (decided !== null) return { cusres: buildCusres(req, decided, opts), answer: decided, status: 200 }
-    if (carrier.interactive.onTimeout === 'advisory') {
-      const advisory: IapiAnswer = {
-        passengers: req.travellers.map(tr => ({ position: tr.position, decision: '2Z', text: DECISION_TEXTS['2Z'] }))
-      }
-      return { cusres: buildCusres(req, advisory, opts), answer: advisory, status: 200 }
-    }
-    const error = buildCusresError(req, { ...opts, code: NO_ANSWER_IN_TIME.code, text: NO_ANSWER_IN_TIME.text })
-    return { cusres: error, answer: null, status: ERRORS.GW_ERR_IAPI_NO_DECISION.http }
+    deps.onLateDecision({ transmissionId: id, carrier, ...update })
   }
 
   async function record (id: string, input: InteractiveInput, a: Assessment | null, r: InteractiveResult, summary: Summary | null) {
@@ -359,7 +286,7 @@ export function createInteractivePipeline (deps: InteractiveDeps): InteractivePi
       const d = await decide(id, carrier, a, req, input)
       const built = d.passthrough !== undefined
         ? { cusres: d.passthrough, answer: d.answer, status: 200 }
-        : answer(carrier, req, d.answer)
+        : answerOf(carrier, req, d.answer, { senderId: config.identity.senderId, reference: newReference(), now: new Date() })
       const byPosition = new Map(req.travellers.map(tr => [tr.position, tr]))
       const passengers = (built.answer?.passengers ?? []).map(p => ({
         position: p.position,
