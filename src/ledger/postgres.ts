@@ -13,78 +13,21 @@
  */
 import pg from 'pg'
 import { GatewayError } from '../errors.js'
-import { PostgresOutbound, outboundPostgresSchema } from './outbound-postgres.js'
-import { PostgresFlights, flightsPostgresSchema } from './flights-postgres.js'
-import { CHANNELS, OUTCOMES, STATUSES, sqlList } from '../transmission/index.js'
+import { PostgresOutbound } from './outbound-postgres.js'
+import { PostgresFlights } from './flights-postgres.js'
+import { DEDUPE_INDEX, PG_TYPE, migrate, quoteIdent } from './postgres-schema.js'
 import {
   checkKey, COLUMNS, dedupeKeyOf, holdsDedupeKey, isoInstant, listLimit, noSuchRow, normalizePatch, normalizeRow, PENDING_OUTCOME,
   purgeCutoff, storeFailure,
-  type ColumnKind, type DedupeKey, type Ledger, type LedgerRow, type ListQuery
+  type DedupeKey, type Ledger, type LedgerRow, type ListQuery
 } from './types.js'
 
 /** Rows in one group-committed statement. */
 const MAX_BATCH = 1000
-const DEDUPE_INDEX = 'transmissions_dedupe'
-
-const PG_TYPE: Record<ColumnKind, string> = {
-  text: 'text', instant: 'timestamptz', list: 'text[]', codes: 'integer[]', flag: 'boolean', count: 'integer'
-}
 const COLUMN_OF = new Map<string, string>(COLUMNS.map(c => [c.field, c.column]))
 /** The column list of jsonb_to_record(set): JSON arrays become text[] / integer[], ISO strings timestamptz. */
 const RECORD_TYPE = [...COLUMNS.map(c => `${c.column} ${PG_TYPE[c.kind]}`), 'original boolean'].join(', ')
 const NAMES = [...COLUMNS.map(c => c.column), 'original']
-
-function schemaSql (t: string, s: string): string {
-  // COLLATE "C" on the sort keys: list and countsSince order bytewise, as SQLite does.
-  return `
-CREATE SCHEMA IF NOT EXISTS ${s};
-CREATE TABLE IF NOT EXISTS ${t} (
-  id              text COLLATE "C" PRIMARY KEY,
-  carrier         text COLLATE "C",
-  channel         text NOT NULL CHECK (channel IN (${sqlList(CHANNELS)})),
-  status          text NOT NULL CHECK (status IN (${sqlList(STATUSES)})),
-  outcome         text COLLATE "C" CHECK (outcome IN (${sqlList(OUTCOMES)})),
-  received_at     timestamptz NOT NULL,
-  forwarded_at    timestamptz,
-  acknowledged_at timestamptz,
-  sender          text,
-  recipient       text,
-  reference       text,
-  prepared_at     text,
-  message_refs    text[] NOT NULL,
-  parts           text[] NOT NULL,
-  message_type    text,
-  message_version text,
-  flight          text,
-  test            boolean NOT NULL,
-  destination     text,
-  sha256          text NOT NULL,
-  size            integer NOT NULL,
-  error_codes     integer[] NOT NULL,
-  ack_kind        text,
-  ack             text,
-  ack_sent_at     timestamptz,
-  correction      boolean NOT NULL,
-  duplicate_of    text,
-  released_at     timestamptz,
-  released_by     text,
-  interactive     text,
-  original        boolean NOT NULL DEFAULT false
-);
--- A ledger from before interactive API lacks the column. ALTER TABLE takes an ACCESS EXCLUSIVE
--- lock even when the column exists, so it only runs when the column is missing.
-DO $$ BEGIN
-  IF NOT EXISTS (SELECT 1 FROM information_schema.columns
-                 WHERE table_schema = '${s.replaceAll('"', '')}' AND table_name = 'transmissions' AND column_name = 'interactive') THEN
-    ALTER TABLE ${t} ADD COLUMN interactive text;
-  END IF;
-END $$;
-CREATE UNIQUE INDEX IF NOT EXISTS ${DEDUPE_INDEX} ON ${t} (carrier, sender, reference, prepared_at) WHERE original;
-CREATE INDEX IF NOT EXISTS transmissions_received ON ${t} (received_at);
-CREATE INDEX IF NOT EXISTS transmissions_carrier_received ON ${t} (carrier, received_at);
-CREATE INDEX IF NOT EXISTS transmissions_reference ON ${t} (reference);
-`
-}
 
 type PgRow = Record<string, unknown>
 
@@ -351,49 +294,6 @@ class PostgresLedger implements Ledger {
     this.drain()
     while (this.inFlight !== null) await this.inFlight
     await this.pool.end()
-  }
-}
-
-/** A schema name checked and quoted: it is interpolated into SQL. */
-function quoteIdent (name: string): string {
-  if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(name)) throw new TypeError('ledger: postgres schema must be a plain identifier')
-  return `"${name}"`
-}
-
-/**
- * SQLSTATEs a migration meets when another instance is already working on the same tables: a
- * deadlock with its transactions (40P01), a lock not granted in time (55P03), a serialization
- * failure (40001). The migration is idempotent, so it is simply run again.
- */
-const MIGRATION_RETRY_CODES = new Set(['40P01', '55P03', '40001'])
-const MIGRATION_ATTEMPTS = 5
-
-/**
- * Creates what is missing, in one transaction under an advisory lock: instances starting together
- * would race on CREATE ... IF NOT EXISTS, so one migrates at a time.
- */
-async function migrate (pool: pg.Pool, table: string, schema: string): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    const client = await pool.connect()
-    try {
-      await client.query('BEGIN')
-      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`carrier-gateway-ledger:${schema}`])
-      // ALTER TABLE … IF NOT EXISTS still queues for its table lock behind a running instance's
-      // writes: fail fast and run again rather than hold every later writer behind it.
-      await client.query("SET LOCAL lock_timeout = '5s'")
-      await client.query(schemaSql(table, schema))
-      await client.query(outboundPostgresSchema(schema))
-      await client.query(flightsPostgresSchema(schema))
-      await client.query('COMMIT')
-      return
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => {})
-      const code = (err as { code?: string }).code
-      if (code === undefined || !MIGRATION_RETRY_CODES.has(code) || attempt >= MIGRATION_ATTEMPTS) throw err
-    } finally {
-      client.release()
-    }
-    await new Promise(resolve => setTimeout(resolve, 100 * attempt))
   }
 }
 
