@@ -126,7 +126,27 @@ export function scaffoldAgreement (o: ScaffoldOptions): string {
       c('    maxRedeliveries: 5', 'then to <queue>.dlq with an x-reason header')
     )
   }
-  l.push(c('limits: { requestsPerMinute: 600 }', 'HTTPS requests per minute; maxMessageBytes optional'))
+  l.push(
+    c('limits: { requestsPerMinute: 600 }', 'HTTPS requests per minute; maxMessageBytes optional'),
+    c('syntax:', 'text real traffic carries beside ISO 9735 (docs/agreements.md "Syntax")'),
+    c('  outsideText: reject', 'text between segments: reject (CONTRL 33) | warn | ignore'),
+    c('  lineBreakTerminator: warn', 'a line break declared as segment terminator: reject | warn | ignore'),
+    c('expect:', 'the status page flags a carrier silent for longer (docs/metrics.md)'),
+    c('  govreqMinutes: 60', 'a GOVREQ\'s PNRGOV push is due within this'),
+    '# What must arrive for each flight, and when (docs/flights.md "Schedules"): nothing until listed.',
+    'schedule:',
+    c('  PNRGOV: { pushesAt: [], toleranceMinutes: 30 }', 'e.g. pushesAt: [-48h, -24h, -2h, 0h]'),
+    c('  PAXLST: { passengersBy: null, crewBy: null, finalAfterDeparture: null }', 'e.g. passengersBy: 0h, crewBy: -1h'),
+    c('sensitiveData:', 'EU PNR Directive Art. 13(4), PNRGOV only (docs/sensitive-data.md)'),
+    c('  filter: false', 'true: listed SSR codes and remarks are removed before forwarding'),
+    c('  ssrCodes: []', 'added to the shipped list, e.g. [XTRA]'),
+    c('  freeText: drop', 'drop | keep remarks when filtering'),
+    c('outbound: { channel: auto }', 'messages from the PIU: auto | amqp | sftp | https (docs/outbound.md)'),
+    c('interactive:', 'board / no-board answers (docs/interactive.md)'),
+    c('  enabled: false', 'true: iAPI requests are answered with a CUSRES'),
+    c('  deadlineMs: 2500', 'the carrier is answered within this, whatever the PIU does'),
+    c('  onTimeout: error', 'error | advisory (2Z for everyone) when the PIU has not decided in time')
+  )
   return l.join('\n') + '\n'
 }
 

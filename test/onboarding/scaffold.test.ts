@@ -47,6 +47,17 @@ t.test('every channel combination scaffolds a valid, commented agreement in stag
   ])
 })
 
+t.test('the scaffold names every optional block at its default, so an officer sees what can be agreed', async t => {
+  const doc = parse(scaffoldAgreement(base())) as Record<string, unknown>
+  const scaffolded = validateAgreement(doc, '/c/XA.yaml').agreement!
+  const blocks = ['syntax', 'expect', 'schedule', 'sensitiveData', 'outbound', 'interactive'] as const
+  for (const b of blocks) t.ok(b in doc, `${b} is in the file`)
+  const without = Object.fromEntries(Object.entries(doc).filter(([k]) => !(blocks as readonly string[]).includes(k)))
+  const bare = validateAgreement(without, '/c/XA.yaml')
+  t.same(bare.problems, [])
+  for (const b of blocks) t.same(scaffolded[b], bare.agreement![b], `${b}: the defaults, as if left out`)
+})
+
 t.test('names with YAML-special characters survive', async t => {
   const name = 'Air "Quote": #1 \\ line'
   const v = validateAgreement(parse(scaffoldAgreement(base({ name }))), '/c/XA.yaml')
