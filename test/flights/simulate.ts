@@ -10,7 +10,9 @@ import { configFrom } from '../../src/config/index.js'
 import { createGateway, type Gateway } from '../../src/app.js'
 import { createLogger } from '../../src/logger.js'
 import type { Agreement } from '../../src/agreements/schema.js'
-import { exampleAgreement, fingerprintOf, LogSink, testConfig, tmpDir, writeAgreements, type TeardownHost } from '../helpers/gateway.js'
+import {
+  exampleAgreement, fingerprintOf, LogSink, testConfig, tmpDir, WORKER_CHECKING, writeAgreements, type TeardownHost
+} from '../helpers/gateway.js'
 
 export const SURNAME = 'QUIXOTEVA'
 export const GIVEN = 'ZENOBIA'
@@ -144,8 +146,10 @@ export async function simGateway (t: TeardownHost, ledger: Record<string, unknow
   Promise<SimGateway> {
   const carriersDir = join(dir, 'carriers')
   writeAgreements(carriersDir, agreements())
+  // Checked by worker threads, as in production: the flight links come from the facts they send back.
   const doc = testConfig(dir, carriersDir, {
-    ledger: { ...(ledger ?? { kind: 'sqlite', path: join(dir, 'ledger.db') }), retentionDays: 3650 }
+    ledger: { ...(ledger ?? { kind: 'sqlite', path: join(dir, 'ledger.db') }), retentionDays: 3650 },
+    ...WORKER_CHECKING
   })
   // The same config as a file, for the CLI commands that read the ledger.
   writeFileSync(join(dir, 'gateway.yaml'), stringify(doc))

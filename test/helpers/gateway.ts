@@ -92,9 +92,16 @@ export function testConfig (dir: string, carriersDir: string, extra: Doc = {}): 
     ledger: { kind: 'sqlite', path: join(dir, 'ledger.db') },
     quarantine: { path: join(dir, 'quarantine') },
     carriers: carriersDir,
+    // Checking on the event loop: under the tests' TypeScript loader a checking worker takes ~7 s
+    // (and as much CPU) to start, against ~0.3 s compiled. The tests that exercise the pool
+    // (test/pipeline/check-pool.test.ts, the flight day, the sensitive-data filter) ask for it.
+    limits: { checkWorkers: 0 },
     log: { level: 'info' }
   }, extra)
 }
+
+/** The production default for checking (one worker thread per core), for the tests of that path. */
+export const WORKER_CHECKING = { limits: { checkWorkers: 'auto' } } as const
 
 export function writeAgreements (carriersDir: string, agreements: Doc[]): void {
   mkdirSync(carriersDir, { recursive: true })

@@ -4,7 +4,7 @@ import t from 'tap'
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { pino } from 'pino'
-import { buildGateway, exampleAgreement, fingerprintOf, type TeardownHost } from '../helpers/gateway.js'
+import { WORKER_CHECKING, buildGateway, exampleAgreement, fingerprintOf, type TeardownHost } from '../helpers/gateway.js'
 import { paxlst } from '../helpers/edi.js'
 import { allFixtures } from '../fixtures/index.js'
 import {
@@ -242,10 +242,13 @@ t.test('close fails waiting jobs with a retry error and refuses new ones', async
 })
 
 t.test('through the gateway: a transmission checked by a worker is forwarded with full headers', async t => {
-  const b = await buildGateway(t, { config: { limits: { checkWorkerMinBytes: 0 } } })
+  const b = await buildGateway(t, { config: WORKER_CHECKING })
+  t.equal(b.gateway.config.limits.checkWorkerMinBytes, 0, 'the default: every transmission goes to a worker')
   const xa = b.gateway.agreements.current().byCode('XA')!
   const r = await b.gateway.pipeline.process({ channel: 'https', bytes: paxlst(), candidates: [xa], receivedAt: new Date() })
   t.equal(r.outcome, 'accepted')
+  const flights = await b.gateway.ledger.flights.list({ carrier: 'XA' })
+  t.same(flights.map(f => `${f.carrier}${f.number} ${f.date}`), ['XA123 2025-01-14'], 'linked to its flight, from the worker\'s facts')
   t.match(r.ack?.body, /UCI\+REF0001\+XAAPI\+GOVPIU\+7/)
   const props = JSON.parse(readFileSync(join(b.dir, 'outbox', `${r.transmissionId}.json`), 'utf8')) as { headers: Record<string, string> }
   t.equal(props.headers['x-flight'], 'XA123')

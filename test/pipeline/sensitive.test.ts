@@ -10,7 +10,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { createHash } from 'node:crypto'
 import { join } from 'node:path'
 import { pino } from 'pino'
-import { buildGateway, exampleAgreement, metricValue, tmpDir, type Built } from '../helpers/gateway.js'
+import { WORKER_CHECKING, buildGateway, exampleAgreement, metricValue, tmpDir, type Built } from '../helpers/gateway.js'
 import { parseInterchange } from '../../src/edifact/index.js'
 import { filterSensitive } from '../../src/messages/pnrgov/sensitive.js'
 import { SENSITIVE_LIST_VERSION } from '../../src/messages/pnrgov/sensitive-codes.js'
@@ -162,7 +162,7 @@ function large (bytes: number): Buffer {
 }
 
 t.test('a body checked by a worker thread is filtered the same', async t => {
-  const b = await buildGateway(t, { agreements: [exampleAgreement(FILTER)] })
+  const b = await buildGateway(t, { agreements: [exampleAgreement(FILTER)], config: WORKER_CHECKING })
   const { limits } = b.gateway.config
   const big = large(limits.checkLargeBytes + 1000)
   t.ok(big.length >= limits.checkWorkerMinBytes && checkThreadsOf(limits.checkWorkers) > 0, 'sized for a worker, in the large lane')
