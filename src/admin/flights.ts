@@ -8,6 +8,7 @@ import type { AgreementStore } from '../agreements/store.js'
 import type { Ledger } from '../ledger/index.js'
 import { sendProblem } from '../http/problem.js'
 import { escapeHtml as esc } from '../http/html.js'
+import { CARRIER_CODE, ISO_DATE, LIST_LIMIT, strictQuery } from './schemas.js'
 import { STATE_FILTERS, flightNumberOf, getFlight, listFlights, type FlightBoard, type StateFilter } from '../flights/index.js'
 
 export interface FlightRouteDeps {
@@ -17,23 +18,13 @@ export interface FlightRouteDeps {
   now?: () => Date
 }
 
-const DATE = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' }
-
 export async function registerFlightRoutes (app: FastifyInstance, deps: FlightRouteDeps): Promise<void> {
   const now = deps.now ?? (() => new Date())
   app.get('/admin/flights', {
     schema: {
-      querystring: {
-        type: 'object',
-        additionalProperties: false,
-        properties: {
-          carrier: { type: 'string', pattern: '^[A-Z0-9]{2,3}$' },
-          from: DATE,
-          to: DATE,
-          state: { enum: [...STATE_FILTERS] },
-          limit: { type: 'integer', minimum: 1, maximum: 10000 }
-        }
-      }
+      querystring: strictQuery({
+        carrier: CARRIER_CODE, from: ISO_DATE, to: ISO_DATE, state: { enum: [...STATE_FILTERS] }, limit: LIST_LIMIT
+      })
     }
   }, async req => {
     const q = req.query as { carrier?: string, from?: string, to?: string, state?: StateFilter, limit?: number }
@@ -44,9 +35,9 @@ export async function registerFlightRoutes (app: FastifyInstance, deps: FlightRo
       params: {
         type: 'object',
         properties: {
-          carrier: { type: 'string', pattern: '^[A-Z0-9]{2,3}$' },
+          carrier: CARRIER_CODE,
           flight: { type: 'string', pattern: '^[A-Z0-9]{1,11}$' },
-          date: DATE
+          date: ISO_DATE
         },
         required: ['carrier', 'flight', 'date']
       }

@@ -14,6 +14,7 @@ import { OUTBOUND_KINDS, OUTBOUND_STATES, type Ledger, type OutboundKind, type O
 import type { Metrics } from '../metrics/index.js'
 import { sendProblem } from '../http/problem.js'
 import { carrierOverview } from './carriers.js'
+import { CARRIER_CODE, LIST_LIMIT, strictQuery } from './schemas.js'
 
 export interface AdminDeps {
   config: GatewayConfig
@@ -120,17 +121,13 @@ export function createAdmin (deps: AdminDeps): AdminServer {
   })
   app.get('/admin/transmissions', {
     schema: {
-      querystring: {
-        type: 'object',
-        additionalProperties: false,
-        properties: {
-          carrier: { type: 'string', maxLength: 3 },
-          ref: { type: 'string', maxLength: 35 },
-          outcome: { enum: ['accepted', 'accepted_with_warnings', 'duplicate', 'rejected', 'retry'] },
-          since: { type: 'string', format: 'date-time' },
-          limit: { type: 'integer', minimum: 1, maximum: 10000 }
-        }
-      }
+      querystring: strictQuery({
+        carrier: { type: 'string', maxLength: 3 },
+        ref: { type: 'string', maxLength: 35 },
+        outcome: { enum: ['accepted', 'accepted_with_warnings', 'duplicate', 'rejected', 'retry'] },
+        since: { type: 'string', format: 'date-time' },
+        limit: LIST_LIMIT
+      })
     }
   }, async req => {
     const q = req.query as { carrier?: string, ref?: string, outcome?: 'accepted', since?: string, limit?: number }
@@ -140,16 +137,9 @@ export function createAdmin (deps: AdminDeps): AdminServer {
   // Messages from the PIU to carriers (docs/outbound.md "Tracking"): metadata only, never a payload.
   app.get('/admin/outbound', {
     schema: {
-      querystring: {
-        type: 'object',
-        additionalProperties: false,
-        properties: {
-          carrier: { type: 'string', pattern: '^[A-Z0-9]{2,3}$' },
-          state: { enum: [...OUTBOUND_STATES] },
-          kind: { enum: [...OUTBOUND_KINDS] },
-          limit: { type: 'integer', minimum: 1, maximum: 10000 }
-        }
-      }
+      querystring: strictQuery({
+        carrier: CARRIER_CODE, state: { enum: [...OUTBOUND_STATES] }, kind: { enum: [...OUTBOUND_KINDS] }, limit: LIST_LIMIT
+      })
     }
   }, async req => {
     const q = req.query as { carrier?: string, state?: OutboundState, kind?: OutboundKind, limit?: number }
