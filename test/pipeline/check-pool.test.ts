@@ -117,6 +117,22 @@ t.test('partial forwarding: the subset body is built in the worker and comes bac
   t.equal(remote.assessment.interchange.body.toString('latin1'), local.assessment.interchange.body.toString('latin1'))
 })
 
+t.test('a body that is a slice of a larger block: the worker gets a copy, the caller keeps its bytes', async t => {
+  const xa = (await agreementsOf(t, [exampleAgreement()])).get('XA')!
+  const bytes = paxlst()
+  const block = Buffer.alloc(1 << 20, 0x20)
+  bytes.copy(block, 4096)
+  const slice = block.subarray(4096, 4096 + bytes.length)
+  const checker = createChecker({ threads: 1, minBytes: 0, logger: silent })
+  t.teardown(async () => { await checker.close() })
+  const c = await checker.check(jobOf(slice, xa))
+  t.equal(c.assessment.outcome, 'accepted')
+  t.equal(slice.length, bytes.length, 'the caller\'s Buffer is not detached by the hand-over')
+  t.equal(block.length, 1 << 20)
+  t.equal(c.forward.body.buffer, block.buffer, 'the forwarded body is re-sliced from the caller\'s block')
+  t.equal(c.forward.body.toString('latin1'), checkTransmission(jobOf(bytes, xa)).forward.body.toString('latin1'), 'at the right place')
+})
+
 t.test('below the size threshold, or with no threads, the event loop checks (models kept)', async t => {
   const xa = (await agreementsOf(t, [exampleAgreement()])).get('XA')!
   const bytes = paxlst()
