@@ -199,11 +199,10 @@ class SqliteLedger implements Ledger {
       for (const op of ops) op.reject(storeFailure(err, 'sqlite write'))
       return
     }
-    const failed = storeFailure(new Error('sqlite fsync failed'), 'sqlite write')
     this.wal.durable().then(
       () => results.forEach((r, i) => r.ok ? ops[i].resolve(r.value) : ops[i].reject(r.value)),
       // Committed but not known to be on disk: nothing may be acknowledged on it.
-      () => { for (const op of ops) op.reject(failed) }
+      (err: unknown) => { for (const op of ops) op.reject(storeFailure(err, 'sqlite fsync')) }
     )
   }
 
