@@ -4,9 +4,10 @@
 // bench; here the contract: answered, and before the deadline.
 import t from 'tap'
 import { pnrgovOfSize } from '../../bench/generate.js'
-import { buildGateway, exampleAgreement } from '../helpers/gateway.js'
+import { WORKER_CHECKING, buildGateway, exampleAgreement } from '../helpers/gateway.js'
 import { call } from '../helpers/https-client.js'
 import { iapiRequest, RULES, TRAVELLERS } from '../helpers/iapi.js'
+import { paxlst } from '../helpers/edi.js'
 
 const DEADLINE_MS = 2500
 
@@ -16,8 +17,12 @@ t.test('interactive requests are answered by the deadline beside two 20 MB pushe
     interactive: { enabled: true, deadlineMs: DEADLINE_MS, testResponder: RULES }
   })
   // A 20 MB push is about 700 000 segments: over the default limit (docs/configuration.md "Limits").
-  const b = await buildGateway(t, { agreements: [agreement], config: { limits: { maxSegments: 1_000_000 } } })
+  // Checked by the worker pool, as in production: on the event loop the pushes would hold everything.
+  const config = { limits: { ...WORKER_CHECKING.limits, maxSegments: 1_000_000 } }
+  const b = await buildGateway(t, { agreements: [agreement], config })
   const port = b.gateway.httpsPort()!
+  // A first transmission starts the worker the pushes will use (seconds under the tests' loader).
+  t.equal((await call(port, { body: paxlst() })).status, 200, 'the worker is up')
   const pushes = [1, 2].map(n => call(port, { body: pnrgovOfSize(20e6, { reference: `BIG${n}` }) }))
   let bigDone = false
   const settled = Promise.all(pushes).finally(() => { bigDone = true })
