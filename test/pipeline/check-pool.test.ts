@@ -4,6 +4,8 @@ import t from 'tap'
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { pino } from 'pino'
+import { Worker } from 'node:worker_threads'
+import type { WireJob, WireReply } from '../../src/pipeline/check-wire.js'
 import { WORKER_CHECKING, buildGateway, exampleAgreement, fingerprintOf, type TeardownHost } from '../helpers/gateway.js'
 import { paxlst } from '../helpers/edi.js'
 import { allFixtures } from '../fixtures/index.js'
@@ -207,6 +209,21 @@ t.test('a worker is sent each agreement once, and a reloaded or forgotten one ag
   const provider = [first.get('XA')!, first.get('XB')!]
   const both = await checker.check({ ...jobOf(paxlst({ sender: 'XBAPI' }), provider[0]), candidates: provider })
   t.equal(both.assessment.carrier?.code, 'XB')
+})
+
+t.test('the real worker refuses a job naming an agreement it was never sent, and goes on', async t => {
+  const xa = (await agreementsOf(t, [exampleAgreement()])).get('XA')!
+  const worker = new Worker(new URL('../../src/pipeline/check-worker.ts', import.meta.url))
+  t.teardown(async () => { await worker.terminate() })
+  const reply = (job: WireJob): Promise<WireReply> => new Promise(resolve => {
+    worker.once('message', resolve)
+    worker.postMessage(job)
+  })
+  const { ctx } = jobOf(paxlst(), xa)
+  const unknown = await reply({ id: 1, bytes: paxlst(), candidates: [{ ref: 7 }], excluded: [], ctx })
+  t.same(unknown, { id: 1, failure: 'GatewayError' }, 'a failure by class (GW_ERR_INTERNAL_WORKER_AGREEMENT), never a guess')
+  const sent = await reply({ id: 2, bytes: paxlst(), candidates: [{ ref: 7, agreement: xa }], excluded: [], ctx })
+  t.ok('checked' in sent && sent.checked.carrierIndex === 0, 'once sent, the agreement is used')
 })
 
 t.test('a worker that fails or dies fails only its job, with a retry error, and is replaced', async t => {
