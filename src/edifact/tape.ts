@@ -19,6 +19,9 @@ function doubled (a: Int32Array): Int32Array {
   return b
 }
 
+/** Every latin1 character as a string of its own: one-character values (codes, qualifiers) are the most common. */
+const ONE_CHARACTER: readonly string[] = Array.from({ length: 256 }, (_, c) => String.fromCharCode(c))
+
 /** Fields of a segment row on the tape. */
 const FROM = 0 // text index of the tag
 const CLASSES = 1 // character classes (classes.ts) of the tag and values, service characters apart
@@ -178,6 +181,10 @@ export class Tape {
 
   private shared (from: number, to: number): string {
     const text = this.text
+    if (to - from === 1) {
+      const c = text.charCodeAt(from)
+      return c < 256 ? ONE_CHARACTER[c] : text.slice(from, to)
+    }
     let key = to - from
     for (let k = from; k < to; k++) {
       const c = text.charCodeAt(k)

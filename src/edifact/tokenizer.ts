@@ -92,6 +92,61 @@ function isBlank (c: number): boolean {
   return c === 0x20 || c === 0x0d || c === 0x0a || c === 0x09 || c === 0x0c
 }
 
+const isUpper = (c: number): boolean => c >= 0x41 && c <= 0x5a
+const isUpperAlnum = (c: number): boolean => isUpper(c) || (c >= 0x30 && c <= 0x39)
+/** Blank or ASCII punctuation: what may precede a tag in running text (bytes ≥ 0x80 may be letters). */
+const isBoundary = (c: number): boolean => c < 0x80 && !isUpperAlnum(c) && !(c >= 0x61 && c <= 0x7a)
+
+/** A segment starts with its tag: an upper-case letter, two more letters or digits, then a separator. */
+function tagAt (data: Uint8Array, n: number, j: number, E: number, C: number, S: number): boolean {
+  return j + 2 < n && isUpper(data[j]) && isUpperAlnum(data[j + 1]) && isUpperAlnum(data[j + 2]) &&
+    (j + 3 === n || data[j + 3] === E || data[j + 3] === C || data[j + 3] === S)
+}
+
+/**
+ * One string per tag for the whole process: every segment starts with one, so building and
+ * interning it per segment was a sixth of the scan. Bounded by the tag alphabet (26 × 36 × 36).
+ */
+const TAGS = new Map<number, string>()
+
+/** The tag at `j`, which `tagAt` accepted (three characters, then a separator). */
+function tagOf (data: Uint8Array, j: number): string {
+  const key = (data[j] << 16) | (data[j + 1] << 8) | data[j + 2]
+  let tag = TAGS.get(key)
+  if (tag === undefined) TAGS.set(key, tag = internalized(String.fromCharCode(data[j], data[j + 1], data[j + 2])))
+  return tag
+}
+
+/**
+ * The engine's own copy of `s` (V8 keeps one per distinct property key, shared with the source's
+ * literals): comparing a tag with `'NAD'`, as the structure walker and the mappers do for every
+ * segment, is then a pointer comparison instead of a comparison of characters.
+ */
+function internalized (s: string): string {
+  return Object.keys({ [s]: 0 })[0]
+}
+
+/**
+ * Where the segment really starts when the text at `from` is no tag: the first tag after a blank
+ * or punctuation before the next terminator (`/* note *\/ UNH+1+…`). ISO 9735-1 §5 allows nothing but segments
+ * in an interchange, so such text is reported (docs/conformance.md "Text outside segments")
+ * rather than read as part of the next segment, which would lose that segment's tag.
+ */
+function skipText (data: Uint8Array, n: number, from: number, E: number, C: number, S: number, R: number): number {
+  if (tagAt(data, n, from, E, C, S)) return from
+  for (let j = from + 1; j < n && data[j] !== S; j++) {
+    if (data[j] === R) { j++; continue }
+    // After a blank or punctuation: Type B unfolding may have removed the line break (`*\/UNG+…`).
+    if (isBoundary(data[j - 1]) && tagAt(data, n, j, E, C, S)) return j
+  }
+  return from
+}
+
+/** The place of a finding in the segment being scanned (interchange index; the envelope re-positions it). */
+function where (index: number, tag: string | null, elementCount: number): FindingAt {
+  return { level: 'element', segment: index, tag: tag === null ? null : safeTag(tag), element: tag === null ? null : elementCount + 1 }
+}
+
 /**
  * The bytes the scan reads, one per character of `text`: its latin1 encoding, which is what a
  * decoded transmission is (reading a typed array is much faster than `charCodeAt`). A character
@@ -131,8 +186,6 @@ export function scanSegments (
   const R = code(separators.release)
   const S = code(separators.segment)
   const P = code(separators.repetition)
-  // Service characters are never skipped as blanks, even when one is a space or a line feed.
-  const blank = (c: number): boolean => isBlank(c) && c !== C && c !== E && c !== S && c !== R
   // One lookup per character: a service character that ends a run of data, or the data's class.
   const kinds = CLASS_OF.slice()
   for (const k of [C, E, S, R]) if (k >= 0 && k < 256) kinds[k] = SERVICE
@@ -143,36 +196,16 @@ export function scanSegments (
   const warnings: Finding[] = []
   const outside: OutsideText[] = []
   const n = text.length
-  const isUpper = (c: number): boolean => c >= 0x41 && c <= 0x5a
-  const isUpperAlnum = (c: number): boolean => isUpper(c) || (c >= 0x30 && c <= 0x39)
-  // Blank or ASCII punctuation: what may precede a tag in running text (bytes ≥ 0x80 may be letters).
-  const isBoundary = (c: number): boolean => c < 0x80 && !isUpperAlnum(c) && !(c >= 0x61 && c <= 0x7a)
-  // A segment starts with its tag: an upper-case letter, two more letters or digits, then a separator.
-  const tagAt = (j: number): boolean => j + 2 < n && isUpper(data[j]) && isUpperAlnum(data[j + 1]) && isUpperAlnum(data[j + 2]) &&
-    (j + 3 === n || data[j + 3] === E || data[j + 3] === C || data[j + 3] === S)
-  /**
-   * Where the segment really starts when the text at `from` is no tag: the first tag after a blank
-   * or punctuation before the next terminator (`/* note *\/ UNH+1+…`). ISO 9735-1 §5 allows nothing but segments
-   * in an interchange, so such text is reported (docs/conformance.md "Text outside segments")
-   * rather than read as part of the next segment, which would lose that segment's tag.
-   */
-  const skipText = (from: number): number => {
-    if (tagAt(from)) return from
-    for (let j = from + 1; j < n && data[j] !== S; j++) {
-      if (data[j] === R) { j++; continue }
-      // After a blank or punctuation: Type B unfolding may have removed the line break (`*\/UNG+…`).
-      if (isBoundary(data[j - 1]) && tagAt(j)) return j
-    }
-    return from
-  }
   let i = start
   let terminated = true
   let truncated = false
-  // Per-segment state lives in plain locals: closures or arrays per segment would cost more than the scan.
+  // Per-segment state lives in plain locals that no closure captures: a captured variable lives in a
+  // context object, and the scan would read and write it there for every character.
   let index = 0
   let row = 0
   let tag: string | null = null // null while the tag's data element is still open
   let tagText = '' // first component of the tag's data element
+  let wellFormedTag: string | null = null // the tag when it is three characters and a separator, as it should be
   let elementCount = 0 // data elements kept so far (at most maxParts)
   let compCount = 0 // components kept so far in the current element (at most maxParts)
   let vs = 0 // start of the current component
@@ -181,26 +214,21 @@ export function scanSegments (
   let reported = 0 // per segment bits: 1 too long, 2 constituents dropped, 4 release warned, 8 drop reported
   let classes = 0 // character classes seen in the segment, for the character-set check
   let open = false
-  const where = (): FindingAt => ({
-    level: 'element',
-    segment: index,
-    tag: tag === null ? null : safeTag(tag),
-    element: tag === null ? null : elementCount + 1
-  })
-  const closeSegment = (): void => {
-    tape.closeSegment(classes)
-    segments.push(new TapeSegment(tape, row, tag ?? ''))
-  }
 
   for (;;) {
     if (!open) {
-      while (i < n && blank(data[i])) i++
+      // Service characters are never skipped as blanks, even when one is a space or a line feed.
+      while (i < n && isBlank(data[i]) && kinds[data[i]] !== SERVICE) i++
       if (i >= n) break
       index = firstIndex + segments.length
-      const tagStart = skipText(i)
-      if (tagStart > i) {
-        outside.push({ before: index, offset: base + i, bytes: tagStart - i })
-        i = tagStart
+      wellFormedTag = tagAt(data, n, i, E, C, S) ? tagOf(data, i) : null
+      if (wellFormedTag === null) {
+        const tagStart = skipText(data, n, i, E, C, S, R)
+        if (tagStart > i) {
+          outside.push({ before: index, offset: base + i, bytes: tagStart - i })
+          i = tagStart
+          wellFormedTag = tagAt(data, n, i, E, C, S) ? tagOf(data, i) : null
+        }
       }
       if (segments.length >= maxSegments) {
         errors.push(finding('GW_ERR_EDIFACT_TOO_MANY_SEGMENTS', { level: 'interchange', segment: index }))
@@ -228,7 +256,7 @@ export function scanSegments (
       i++
       if (i >= n) {
         const why = because('GW_ERR_EDIFACT_SERVICE_CHARACTER', 'danglingRelease')
-        errors.push(finding('GW_ERR_EDIFACT_SERVICE_CHARACTER', { ...where(), text: why }))
+        errors.push(finding('GW_ERR_EDIFACT_SERVICE_CHARACTER', { ...where(index, tag, elementCount), text: why }))
         run = n
         continue
       }
@@ -237,7 +265,7 @@ export function scanSegments (
         reported |= 4
         if (warnings.length < MAX_FINDINGS) {
           const why = because('GW_ERR_EDIFACT_SERVICE_CHARACTER', 'releaseOrdinary')
-          warnings.push(finding('GW_ERR_EDIFACT_SERVICE_CHARACTER', { ...where(), text: why }))
+          warnings.push(finding('GW_ERR_EDIFACT_SERVICE_CHARACTER', { ...where(index, tag, elementCount), text: why }))
         }
       }
       classes |= r < 256 ? CLASS_OF[r] : CONTROL
@@ -251,13 +279,14 @@ export function scanSegments (
     if (end - vs - releases > maxValue && (reported & 1) === 0) {
       reported |= 1
       if (errors.length < MAX_FINDINGS) {
-        errors.push(finding('GW_ERR_EDIFACT_TOO_LONG', { ...where(), component: tag === null ? null : compCount + 1 }))
+        const component = tag === null ? null : compCount + 1
+        errors.push(finding('GW_ERR_EDIFACT_TOO_LONG', { ...where(index, tag, elementCount), component }))
       }
     }
     if (compCount >= maxParts) reported |= 2
     else {
       if (tag === null) {
-        if (compCount === 0) tagText = tape.value(vs, end, releases > 0)
+        if (compCount === 0) tagText = wellFormedTag ?? tape.value(vs, end, releases > 0)
       } else if (elementCount < maxParts) {
         tape.addComponent(vs, end, (compCount === 0 ? OPENS_ELEMENT : 0) | (releases > 0 ? RELEASED : 0))
       }
@@ -266,7 +295,7 @@ export function scanSegments (
     if (eof || c !== C) {
       // Blanks before the separator (`UNG *PAXLST`) are layout, as before the tag; extra tag
       // components (v4 nesting indicators) are not used by API/PNR messages.
-      if (tag === null) tag = tagText.trimEnd()
+      if (tag === null) tag = wellFormedTag ?? tagText.trimEnd()
       else if (elementCount < maxParts) elementCount++
       else reported |= 2
       compCount = 0
@@ -279,7 +308,8 @@ export function scanSegments (
     }
     if (eof) {
       terminated = false
-      closeSegment()
+      tape.closeSegment(classes)
+      segments.push(new TapeSegment(tape, row, tag ?? ''))
       i = n
       break
     }
@@ -287,7 +317,8 @@ export function scanSegments (
     releases = 0
     if (c === S) {
       open = false
-      closeSegment()
+      tape.closeSegment(classes)
+      segments.push(new TapeSegment(tape, row, tag ?? ''))
       if (opts.stopAfterUnz === true && tag === 'UNZ') break
     }
   }

@@ -52,30 +52,32 @@ function isValidDate (year: number, month: number, day: number): boolean {
   return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month)
 }
 
-function compare (a: CivilDate, b: CivilDate): number {
-  return a.year !== b.year ? a.year - b.year : a.month !== b.month ? a.month - b.month : a.day - b.day
-}
-
 /**
  * Picks the century for a two-digit year. Day and month are checked against each candidate year
  * (29 February exists only in leap years), so the caller gets null for an impossible date.
  */
 export function resolveYear (yy: number, month: number, day: number, rule: YearRule, ref: CivilDate): CivilDate | null {
+  // Allocation-free: the candidates are compared as YYYYMMDD numbers; one date is built at the end.
   const base = Math.floor(ref.year / 100) * 100
-  const candidates = [base - 100 + yy, base + yy, base + 100 + yy]
-  let best: CivilDate | null = null
-  for (const year of candidates) {
+  const refKey = dayKey(ref.year, ref.month, ref.day)
+  let best = NaN
+  for (let year = base - 100 + yy; year <= base + 100 + yy; year += 100) {
     if (!isValidDate(year, month, day)) continue
-    const d = { year, month, day }
     if (rule === 'past') {
-      if (compare(d, ref) <= 0 && (best === null || compare(d, best) > 0)) best = d
+      const key = dayKey(year, month, day)
+      if (key <= refKey && (Number.isNaN(best) || year > best)) best = year
     } else if (rule === 'expiry') {
-      if (year >= ref.year - (99 - EXPIRY_YEARS_AHEAD) && year <= ref.year + EXPIRY_YEARS_AHEAD) best = d
-    } else if (best === null || Math.abs(year - ref.year) < Math.abs(best.year - ref.year)) {
-      best = d
+      if (year >= ref.year - (99 - EXPIRY_YEARS_AHEAD) && year <= ref.year + EXPIRY_YEARS_AHEAD) best = year
+    } else if (Number.isNaN(best) || Math.abs(year - ref.year) < Math.abs(best - ref.year)) {
+      best = year
     }
   }
-  return best
+  return Number.isNaN(best) ? null : { year: best, month, day }
+}
+
+/** A date as the number YYYYMMDD, which orders as the dates do. */
+function dayKey (year: number, month: number, day: number): number {
+  return year * 10000 + month * 100 + day
 }
 
 function pad2 (n: number): string {

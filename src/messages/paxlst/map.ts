@@ -212,7 +212,6 @@ export function mapPaxlst (
       case 'LOC': {
         const q = val(s, 0)
         const code = val(s, 1)
-        const name = val(s, 1, 3)
         if (g === 'SG3') {
           if (transport === null) break
           if (q === null || !ITINERARY_QUALIFIERS.has(q)) {
@@ -223,7 +222,8 @@ export function mapPaxlst (
           point = { qualifier: q ?? '', airport: code, departure: null, arrival: null, position: pos }
           transport.points.push(point)
         } else if (trav !== null) {
-          const place = code ?? name
+          // The place's name (C517 3224) is read only where it is used: the code is the rule.
+          const place = code ?? val(s, 1, 3)
           const t = trav.t
           if (q === '91') {
             if (doc !== null) doc.d.issuingCountry = place
@@ -231,7 +231,7 @@ export function mapPaxlst (
           else if (q === '174') t.residence = place
           else if (q === '178') t.embarkation = place
           else if (q === '179') t.debarkation = place
-          else if (q === '180') t.birthPlace = name ?? code
+          else if (q === '180') t.birthPlace = val(s, 1, 3) ?? code
         }
         break
       }
