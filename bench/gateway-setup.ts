@@ -63,7 +63,8 @@ export function benchConfig (dir: string, names: BenchGateway['names']): Record<
     quarantine: { path: join(dir, 'quarantine') },
     carriers: join(dir, 'carriers'),
     // A 20 MB PNRGOV push is ~710 000 segments: over the default 200 000 (see the README "Benchmarks").
-    limits: { maxSegments: 1_000_000 },
+    // BENCH_LIMITS (JSON) adds limits for an A/B run, e.g. '{"checkLargeNice":0}' (docs/benchmarks.md).
+    limits: { maxSegments: 1_000_000, ...(JSON.parse(process.env.BENCH_LIMITS ?? '{}') as Record<string, unknown>) },
     log: { level: 'info' }
   }
 }
