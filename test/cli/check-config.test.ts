@@ -61,6 +61,31 @@ t.test('the default config file and CARRIER_GATEWAY_CONFIG', async t => {
   t.match(missing.stderr, `${join(root, 'absent.yaml')}: (document) does not exist`)
 })
 
+t.test('when all is well, a line per agreement says what it switches on, in code order', async t => {
+  const xb = xa({
+    code: 'XB',
+    stage: 'testing',
+    senderIds: ['XBAPI'],
+    channels: { https: { certificates: [Array(32).fill('CD').join(':')] } },
+    messages: { PAXLST: { versions: ['D05B', 'D12B'], ack: 'json' }, PNRGOV: { versions: ['13.1'] } },
+    interactive: { enabled: true, deadlineMs: 2000 },
+    outbound: { channel: 'https' },
+    schedule: { PNRGOV: { pushesAt: ['-24h', '0h'] } },
+    sensitiveData: { filter: true },
+    syntax: { outsideText: 'warn' }
+  })
+  const { file } = setup({}, { 'XB.yaml': xb, 'XA.yaml': xa() })
+  const r = await cli(['check-config', '--config', file])
+  t.equal(r.code, 0, r.stderr)
+  const lines = r.stdout.trim().split('\n')
+  t.match(lines[0], `${file}: ok; 2 carrier agreements ok`)
+  t.equal(lines[1], '  XA  live  channels https  PAXLST D05B (contrl)  interactive off  outbound auto  schedule off' +
+    '  sensitive-data filter off  syntax outside-text reject, line-break terminator warn', 'defaults read as defaults')
+  t.equal(lines[2], '  XB  testing  channels https  PAXLST D05B,D12B (json), PNRGOV 13.1 (ackres)  interactive on (2000 ms)' +
+    '  outbound https  schedule on  sensitive-data filter on  syntax outside-text warn, line-break terminator warn')
+  t.equal(lines.length, 3)
+})
+
 t.test('a broken config and agreement folder: exit 1, every problem with file and path', async t => {
   const https = { port: 70000, key: join(CERTS, 'server.key'), cert: join(CERTS, 'server.crt'), clientCa: join(CERTS, 'ca.crt') }
   const { file, carriersDir } = setup({ https, forward: { target: 'kafka' }, extra: true }, {

@@ -3,7 +3,8 @@
  * prints each problem with its file and path; exit 0 or 1 (docs/cli.md "Exit codes and help"). One run lists
  * every problem: the agreements are checked even when the gateway config has errors elsewhere, and
  * the files and secrets that a start would need are checked too, so "ok" here means the start will
- * not fail on them. Secret values are never printed, only the reference that failed.
+ * not fail on them. Secret values are never printed, only the reference that failed. When all is
+ * well it prints a line per agreement saying what it switches on.
  */
 import { accessSync, constants } from 'node:fs'
 import {
@@ -133,6 +134,35 @@ function agreementSecretProblems (a: Agreement, env: NodeJS.ProcessEnv): ConfigP
   return out
 }
 
+/** Whether the agreement's schedule expects any push (docs/flights.md "Schedules"). */
+function scheduleOn (a: Agreement): boolean {
+  const s = a.schedule
+  return s.PNRGOV.pushesAt.length > 0 || s.PAXLST.passengersBy !== null || s.PAXLST.crewBy !== null || s.PAXLST.finalAfterDeparture !== null
+}
+
+/**
+ * One line per agreement of what it switches on, for the officer who just edited it: a block left
+ * at its default reads as such here (docs/agreements.md).
+ */
+export function agreementSummary (a: Agreement): string {
+  const channels = (['https', 'sftp', 'amqp'] as const).filter(c => a.channels[c] !== undefined)
+  const messages = (['PAXLST', 'PNRGOV'] as const).flatMap(t => {
+    const m = a.messages[t]
+    return m === undefined ? [] : [`${t} ${m.versions.join(',')} (${m.ack})`]
+  })
+  return [
+    `  ${a.code}`,
+    a.stage,
+    `channels ${channels.join(',') || 'none'}`,
+    messages.join(', ') || 'no message types',
+    `interactive ${a.interactive.enabled ? `on (${a.interactive.deadlineMs} ms)` : 'off'}`,
+    `outbound ${a.outbound.channel}`,
+    `schedule ${scheduleOn(a) ? 'on' : 'off'}`,
+    `sensitive-data filter ${a.sensitiveData.filter ? 'on' : 'off'}`,
+    `syntax outside-text ${a.syntax.outsideText}, line-break terminator ${a.syntax.lineBreakTerminator}`
+  ].join('  ')
+}
+
 /** The carriers folder to check: the config's, or when the config is invalid, what the file names. */
 function carriersDirOf (data: unknown): string | null {
   if (data === null || typeof data !== 'object' || Array.isArray(data)) return null
@@ -161,10 +191,10 @@ export async function run (args: string[], io: CliIo): Promise<number> {
     warnings.push(...tls.warnings)
   }
   const dir = config?.carriers ?? (read.problems.length === 0 ? carriersDirOf(read.data) : null)
-  let carriers = 0
+  let agreements: readonly Agreement[] = []
   if (dir !== null) {
     const loaded = loadAgreementDir(dir)
-    carriers = loaded.agreements.length
+    agreements = loaded.agreements
     problems.push(...loaded.problems)
     for (const a of loaded.agreements) problems.push(...agreementSecretProblems(a, io.env))
   }
@@ -174,6 +204,8 @@ export async function run (args: string[], io: CliIo): Promise<number> {
     print(io.stderr, `${problems.length} problem${problems.length === 1 ? '' : 's'} found`)
     return EXIT_FAILED
   }
+  const carriers = agreements.length
   print(io.stdout, `${file}: ok; ${carriers} carrier agreement${carriers === 1 ? '' : 's'} ok (${dir ?? ''})`)
+  for (const a of [...agreements].sort((x, y) => x.code.localeCompare(y.code))) print(io.stdout, agreementSummary(a))
   return EXIT_OK
 }
