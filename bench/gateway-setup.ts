@@ -52,6 +52,18 @@ export function benchAgreements (): Array<Record<string, unknown>> {
   }))
 }
 
+/** BENCH_LIMITS (JSON object): limits added for an A/B run, e.g. '{"checkWorkers":1}' (docs/benchmarks.md). */
+function benchLimits (): Record<string, unknown> {
+  const raw = process.env.BENCH_LIMITS
+  if (raw === undefined || raw === '') return {}
+  let parsed: unknown
+  try { parsed = JSON.parse(raw) } catch { parsed = null }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new Error('BENCH_LIMITS must be a JSON object of limits, e.g. \'{"checkWorkers":1}\'')
+  }
+  return parsed as Record<string, unknown>
+}
+
 export function benchConfig (dir: string, names: BenchGateway['names']): Record<string, unknown> {
   return {
     identity: { receiverIds: ['GOVPIU'], senderId: 'GOVPIU' },
@@ -63,8 +75,7 @@ export function benchConfig (dir: string, names: BenchGateway['names']): Record<
     quarantine: { path: join(dir, 'quarantine') },
     carriers: join(dir, 'carriers'),
     // A 20 MB PNRGOV push is ~710 000 segments: over the default 200 000 (see the README "Benchmarks").
-    // BENCH_LIMITS (JSON) adds limits for an A/B run, e.g. '{"checkLargeNice":0}' (docs/benchmarks.md).
-    limits: { maxSegments: 1_000_000, ...(JSON.parse(process.env.BENCH_LIMITS ?? '{}') as Record<string, unknown>) },
+    limits: { maxSegments: 1_000_000, ...benchLimits() },
     log: { level: 'info' }
   }
 }

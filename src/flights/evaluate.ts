@@ -66,6 +66,11 @@ export const NO_SCHEDULE: Schedule = {
   partsTimeoutMinutes: 30
 }
 
+/** Whether the schedule makes anything due for a flight (docs/flights.md "Schedules"); GOVREQs aside. */
+export function expectsPushes (s: Schedule): boolean {
+  return s.PNRGOV.pushesAt.length > 0 || s.PAXLST.passengersBy !== null || s.PAXLST.crewBy !== null || s.PAXLST.finalAfterDeparture !== null
+}
+
 /** `-72h`, `0h`, `30m`, `-1h30m` in milliseconds. */
 export function offsetMs (offset: string): number {
   const m = /^([-+]?)(?:(\d+)h)?(?:(\d+)m)?$/.exec(offset)

@@ -10,7 +10,7 @@ import { evaluateStored, flightJson, matchesState, type FlightJson, type StateFi
 export { createFlightWatch, type FlightWatch, type FlightWatchDeps } from './watch.js'
 export { buildFlightBoard, type FlightBoard, type BoardFlight } from './board.js'
 export { STATE_FILTERS, type FlightJson, type StateFilter, type FlightSummary } from './view.js'
-export { DUE_TYPES, type DueType } from './evaluate.js'
+export { DUE_TYPES, expectsPushes, type DueType } from './evaluate.js'
 
 export interface FlightListQuery {
   carrier?: string

@@ -18,6 +18,7 @@ import {
   type GatewayConfig
 } from '../../config/index.js'
 import { loadAgreementDir } from '../../agreements/store.js'
+import { expectsPushes } from '../../flights/index.js'
 import type { Agreement } from '../../agreements/schema.js'
 import { tlsMaterialExpiries, type TlsMaterialKind } from '../../channels/https/tls-expiry.js'
 import { parse } from '../args.js'
@@ -134,12 +135,6 @@ function agreementSecretProblems (a: Agreement, env: NodeJS.ProcessEnv): ConfigP
   return out
 }
 
-/** Whether the agreement's schedule expects any push (docs/flights.md "Schedules"). */
-function scheduleOn (a: Agreement): boolean {
-  const s = a.schedule
-  return s.PNRGOV.pushesAt.length > 0 || s.PAXLST.passengersBy !== null || s.PAXLST.crewBy !== null || s.PAXLST.finalAfterDeparture !== null
-}
-
 /**
  * One line per agreement of what it switches on, for the officer who just edited it: a block left
  * at its default reads as such here (docs/agreements.md).
@@ -157,7 +152,7 @@ export function agreementSummary (a: Agreement): string {
     messages.join(', ') || 'no message types',
     `interactive ${a.interactive.enabled ? `on (${a.interactive.deadlineMs} ms)` : 'off'}`,
     `outbound ${a.outbound.channel}`,
-    `schedule ${scheduleOn(a) ? 'on' : 'off'}`,
+    `schedule ${expectsPushes(a.schedule) ? 'on' : 'off'}`,
     `sensitive-data filter ${a.sensitiveData.filter ? 'on' : 'off'}`,
     `syntax outside-text ${a.syntax.outsideText}, line-break terminator ${a.syntax.lineBreakTerminator}`
   ].join('  ')

@@ -222,16 +222,19 @@ export function mapPaxlst (
           point = { qualifier: q ?? '', airport: code, departure: null, arrival: null, position: pos }
           transport.points.push(point)
         } else if (trav !== null) {
-          // The place's name (C517 3224) is read only where it is used: the code is the rule.
-          const place = code ?? val(s, 1, 3)
+          // The place's name (C517 3224) is read only where it is used: the code is the rule, except
+          // for the place of birth, which the PAXLST guide gives as a name.
           const t = trav.t
-          if (q === '91') {
-            if (doc !== null) doc.d.issuingCountry = place
-          } else if (q === '22') t.clearance = place
-          else if (q === '174') t.residence = place
-          else if (q === '178') t.embarkation = place
-          else if (q === '179') t.debarkation = place
-          else if (q === '180') t.birthPlace = val(s, 1, 3) ?? code
+          if (q === '180') t.birthPlace = val(s, 1, 3) ?? code
+          else {
+            const place = code ?? val(s, 1, 3)
+            if (q === '91') {
+              if (doc !== null) doc.d.issuingCountry = place
+            } else if (q === '22') t.clearance = place
+            else if (q === '174') t.residence = place
+            else if (q === '178') t.embarkation = place
+            else if (q === '179') t.debarkation = place
+          }
         }
         break
       }
